@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import UserFactory, WardFactory
+from triage.roles import Role
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Use the system Chromium, quietly: no downloads, no calls home."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--disable-gpu",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def ward(db):
+    return WardFactory(name="Spinal ward")
+
+
+@pytest.fixture
+def other_ward(db):
+    return WardFactory(name="Orthopaedic ward")
+
+
+@pytest.fixture
+def nurse(ward):
+    return UserFactory(username="nurse1", roles=(Role.NURSE,), wards=(ward,))
+
+
+@pytest.fixture
+def physician(ward):
+    return UserFactory(username="physician1", roles=(Role.PHYSICIAN,), wards=(ward,))
+
+
+@pytest.fixture
+def guidance_admin(db):
+    return UserFactory(username="guidance1", roles=(Role.GUIDANCE_ADMIN,))
+
+
+@pytest.fixture
+def stranger(other_ward):
+    """A nurse of another ward: sees nothing of ours."""
+    return UserFactory(username="stranger1", roles=(Role.NURSE,), wards=(other_ward,))

@@ -1,0 +1,38 @@
+"""Run the project's own commands in a fresh process, as an operator would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_python(args: list[str], env: dict[str, str], timeout: int = 120):
+    """Run `python ARGS` from the project root with exactly these environment overrides.
+
+    Variables set to "" are removed, so a test can say "SECRET_KEY is missing".
+    """
+    full_env = {**os.environ, **env}
+    for name, value in env.items():
+        if value == "":
+            full_env.pop(name, None)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+PRODUCTION_ENV = {
+    "TRIAGE_ENV": "",
+    "SECRET_KEY": "k3Zq9-production-like-secret-7fD2pLx0wQ8vN4mR6tY1uI5oP3aS9dF2gH7jK0lZ",
+    "ALLOWED_HOSTS": "triage.example.org",
+    "DATABASE_URL": "postgres://triage:secret@127.0.0.1:5432/triage",
+}

@@ -1,0 +1,53 @@
+from tests.foundation.helpers import PRODUCTION_ENV, run_python
+
+LOAD_SETTINGS = [
+    "-c",
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'triage.settings'; django.setup();"
+    "from django.conf import settings; print('DEBUG', settings.DEBUG)",
+]
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_python(LOAD_SETTINGS, {**PRODUCTION_ENV, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+    assert result.stdout == ""
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_python(LOAD_SETTINGS, {**PRODUCTION_ENV, "ALLOWED_HOSTS": ""})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_production_starts_with_debug_off():
+    result = run_python(LOAD_SETTINGS, PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "DEBUG False"
+
+
+def test_debug_is_on_only_in_dev():
+    result = run_python(LOAD_SETTINGS, {"TRIAGE_ENV": "dev", "DEBUG": ""})
+    assert result.stdout.strip() == "DEBUG True"
+    result = run_python(LOAD_SETTINGS, {**PRODUCTION_ENV, "DEBUG": "true"})
+    assert result.stdout.strip() == "DEBUG False"
+
+
+def test_a_malformed_boolean_is_refused_with_its_name():
+    result = run_python(LOAD_SETTINGS, {**PRODUCTION_ENV, "SECURE_SSL_REDIRECT": "maybe"})
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT must be true or false" in result.stderr
+
+
+def test_a_non_postgres_database_url_is_refused():
+    result = run_python(LOAD_SETTINGS, {**PRODUCTION_ENV, "DATABASE_URL": "sqlite:///db.sqlite3"})
+    assert result.returncode != 0
+    assert "only on PostgreSQL" in result.stderr
+
+
+def test_check_deploy_has_no_warnings_with_production_settings():
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout

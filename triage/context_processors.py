@@ -1,0 +1,14 @@
+from django.http import HttpRequest
+
+from triage.roles import Role, roles_of
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Which sections the navigation offers: each role sees only what it may use."""
+    roles = roles_of(request.user)
+    return {
+        "nav_roles": roles,
+        "nav_is_nurse": Role.NURSE in roles,
+        "nav_is_physician": Role.PHYSICIAN in roles,
+        "nav_is_guidance_admin": Role.GUIDANCE_ADMIN in roles,
+    }
