@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import uuid
+
+import pghistory
+import pgtrigger
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from triage.roles import Role, has_role
@@ -29,3 +34,181 @@ class User(AbstractUser):
         """The ward to prefill on a new encounter: the user's only ward, if they have one."""
         wards = list(self.wards.all()[:2])
         return wards[0] if len(wards) == 1 else None
+
+
+# --- Guidance ---------------------------------------------------------------------------------
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
+class GuidanceVersion(models.Model):
+    """A complete set of guidance texts. Drafts are edited; one version is published at a time."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    number = models.PositiveIntegerField(unique=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT)
+    change_summary = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="published"),
+                name="one_published_guidance_version",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft")
+                | (models.Q(published_at__isnull=False) & ~models.Q(change_summary="")),
+                name="published_guidance_has_date_and_summary",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Guidance v{self.number} ({self.get_status_display().lower()})"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
+class GuidanceEntry(models.Model):
+    """The text shown for one guidance key (a red flag, a pathway, an imaging urgency, general)."""
+
+    version = models.ForeignKey(GuidanceVersion, on_delete=models.PROTECT, related_name="entries")
+    key = models.CharField(max_length=64)
+    title = models.CharField(max_length=120)
+    body = models.TextField(help_text="Markdown")
+    actions = models.TextField(blank=True, help_text="One recommended action per line")
+    citations = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="one_entry_per_key_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} (v{self.version.number})"
+
+
+# --- Encounters -------------------------------------------------------------------------------
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
+class Encounter(models.Model):
+    """One patient's episode of increased pain after vertebroplasty, on one ward.
+
+    Patient & procedure details live here; each assessment (the first and any reassessment) is a
+    Round. An encounter is a draft until its first round is submitted.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="encounters")
+    patient_identifier = models.CharField(max_length=32)
+    procedure_at = models.DateTimeField(null=True, blank=True)
+    levels = ArrayField(models.CharField(max_length=3), default=list, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Sent with the "start" form so a double tap or a retry never creates a second encounter.
+    client_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # Optimistic locking: every write states the version it read; a stale write is refused.
+    lock_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Encounter {self.patient_identifier} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.submitted_at is None
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+)
+class Round(models.Model):
+    """One assessment of the patient: what the nurse answered and, once submitted, what was shown.
+
+    Step answers are stored as entered (JSON of the step's cleaned form data). Submission
+    freezes the contract findings, the full assessment and the guidance version as a snapshot
+    that a database trigger protects from any later change.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="rounds")
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    symptoms = models.JSONField(null=True, blank=True)
+    neuro = models.JSONField(null=True, blank=True)
+    vitals = models.JSONField(null=True, blank=True)
+    imaging = models.JSONField(null=True, blank=True)
+    last_step = models.CharField(max_length=20, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    findings = models.JSONField(null=True, blank=True)
+    assessment = models.JSONField(null=True, blank=True)
+    guidance_version = models.ForeignKey(
+        GuidanceVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["encounter", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["encounter", "number"], name="round_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status="draft",
+                    submitted_at__isnull=True,
+                    submitted_by__isnull=True,
+                    assessment__isnull=True,
+                )
+                | models.Q(
+                    status="submitted",
+                    submitted_at__isnull=False,
+                    submitted_by__isnull=False,
+                    findings__isnull=False,
+                    assessment__isnull=False,
+                    guidance_version__isnull=False,
+                ),
+                name="round_submission_is_complete",
+            ),
+        ]
+        triggers = [
+            # A submitted round is a record of what was shown: never changed, never deleted.
+            pgtrigger.Protect(
+                name="submitted_round_is_immutable",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                condition=pgtrigger.Q(old__status="submitted"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Round {self.number} of {self.encounter}"

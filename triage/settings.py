@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
+    "django.contrib.postgres",
     "triage",
 ]
 
@@ -106,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Records the user and URL of every write in the audit trail (database triggers).
+    "pghistory.middleware.HistoryMiddleware",
 ]
 
 ROOT_URLCONF = "triage.urls"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from triage.views import core
 
@@ -14,4 +14,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+]
+
+urlpatterns += [
+    path("guidance/", include("triage.urls_guidance")),
 ]
