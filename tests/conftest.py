@@ -55,3 +55,21 @@ def guidance_admin(db):
 def stranger(other_ward):
     """A nurse of another ward: sees nothing of ours."""
     return UserFactory(username="stranger1", roles=(Role.NURSE,), wards=(other_ward,))
+
+
+@pytest.fixture
+def published_guidance(db):
+    """The published guidance version (shipped by a migration; created here if absent)."""
+    from triage.models import GuidanceVersion
+
+    version = GuidanceVersion.objects.filter(status=GuidanceVersion.Status.PUBLISHED).first()
+    if version is None:
+        from django.utils import timezone
+
+        version = GuidanceVersion.objects.create(
+            number=1,
+            status=GuidanceVersion.Status.PUBLISHED,
+            published_at=timezone.now(),
+            change_summary="Test guidance",
+        )
+    return version

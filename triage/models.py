@@ -166,6 +166,8 @@ class Round(models.Model):
     vitals = models.JSONField(null=True, blank=True)
     imaging = models.JSONField(null=True, blank=True)
     last_step = models.CharField(max_length=20, blank=True)
+    # Input a step could not save yet (invalid or interrupted), by step, so nothing is lost.
+    pending = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -17,5 +17,6 @@ urlpatterns = [
 ]
 
 urlpatterns += [
+    path("encounters/", include("triage.urls_encounters")),
     path("guidance/", include("triage.urls_guidance")),
 ]

@@ -1,0 +1,177 @@
+"""Writes to encounters and rounds: each a keyword-only, atomic function.
+
+Every write goes through here so the rules hold everywhere: optimistic locking on the
+encounter, submitted rounds frozen, submission idempotent. The audit trail is written by
+database triggers (pghistory), so it cannot be skipped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pghistory
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from triage.assessing import assess_round
+from triage.models import Encounter, GuidanceVersion, Round, User, Ward
+
+
+class Conflict(Exception):
+    """Someone else saved this encounter since it was read; nothing was written."""
+
+    def __init__(self, current_version: int) -> None:
+        self.current_version = current_version
+        super().__init__(
+            "Someone else has saved changes to this encounter since you opened it. Your answers "
+            "are still on this page and were not saved: check them, then save again."
+        )
+
+
+class AlreadySubmitted(Exception):
+    """The round was submitted; its answers can no longer change."""
+
+
+def _bump(encounter: Encounter, expected_version: int | None) -> None:
+    """Claim the next version of the encounter, or raise Conflict if it moved on."""
+    query = Encounter.objects.filter(pk=encounter.pk)
+    if expected_version is not None:
+        query = query.filter(lock_version=expected_version)
+    if query.update(lock_version=F("lock_version") + 1, updated_at=timezone.now()) != 1:
+        raise Conflict(
+            Encounter.objects.values_list("lock_version", flat=True).get(pk=encounter.pk)
+        )
+    encounter.refresh_from_db(fields=["lock_version", "updated_at"])
+
+
+@transaction.atomic
+def start_encounter(
+    *,
+    by: User,
+    ward: Ward,
+    patient_identifier: str,
+    procedure_at: datetime,
+    levels: list[str],
+    client_token: uuid.UUID | None,
+) -> Encounter:
+    """Create the encounter and its first round; the same client token returns the same one."""
+    if client_token is not None:
+        existing = Encounter.objects.filter(client_token=client_token).first()
+        if existing is not None:
+            return existing
+    with pghistory.context(action="encounter.start"):
+        encounter = Encounter.objects.create(
+            ward=ward,
+            patient_identifier=patient_identifier,
+            procedure_at=procedure_at,
+            levels=levels,
+            created_by=by,
+            client_token=client_token,
+        )
+        Round.objects.create(encounter=encounter, number=1, created_by=by, last_step="patient")
+    return encounter
+
+
+@transaction.atomic
+def update_patient(
+    *, encounter: Encounter, by: User, expected_version: int | None, **fields: Any
+) -> Encounter:
+    if not encounter.is_draft:
+        raise AlreadySubmitted("Patient details cannot change after submission.")
+    _bump(encounter, expected_version)
+    with pghistory.context(action="encounter.update_patient"):
+        for name, value in fields.items():
+            setattr(encounter, name, value)
+        encounter.save(update_fields=[*fields, "updated_at"])
+    return encounter
+
+
+@transaction.atomic
+def save_step(
+    *,
+    round: Round,
+    section: str,
+    answers: dict[str, Any],
+    step: str,
+    by: User,
+    expected_version: int | None,
+) -> Round:
+    """Store one step's valid answers; the unsaved input of that step is no longer needed."""
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    if round.status == Round.Status.SUBMITTED:
+        raise AlreadySubmitted("This assessment has been submitted; start a reassessment.")
+    _bump(round.encounter, expected_version)
+    with pghistory.context(action=f"round.save_{section}"):
+        setattr(round, section, answers)
+        round.pending.pop(step, None)
+        round.last_step = step
+        round.save(update_fields=[section, "pending", "last_step", "updated_at"])
+    return round
+
+
+@transaction.atomic
+def keep_unsaved_input(*, round: Round, step: str, data: dict[str, list[str]]) -> None:
+    """Keep input that is not valid yet, so a dropped connection or logout loses nothing."""
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    if round.status == Round.Status.SUBMITTED:
+        return
+    round.pending[step] = data
+    round.save(update_fields=["pending", "updated_at"])
+
+
+@dataclass(frozen=True)
+class Submission:
+    round: Round
+    created: bool  # False when this was a repeat (double tap, retry, back button)
+
+
+@transaction.atomic
+def submit_round(*, round: Round, by: User, at: datetime | None = None) -> Submission:
+    """Freeze the round: its findings, the full assessment and the guidance version shown.
+
+    Idempotent: submitting a submitted round changes nothing and says so.
+    """
+    round = Round.objects.select_for_update().select_related("encounter").get(pk=round.pk)
+    if round.status == Round.Status.SUBMITTED:
+        return Submission(round=round, created=False)
+    at = at or timezone.now()
+    findings, assessment = assess_round(round, at=at)
+    encounter = round.encounter
+    _bump(encounter, None)
+    with pghistory.context(action="round.submit"):
+        round.status = Round.Status.SUBMITTED
+        round.submitted_at = at
+        round.submitted_by = by
+        round.findings = findings
+        round.assessment = assessment.to_dict()
+        round.guidance_version = GuidanceVersion.objects.get(
+            status=GuidanceVersion.Status.PUBLISHED
+        )
+        round.pending = {}
+        round.last_step = "result"
+        round.save()
+        if encounter.submitted_at is None:
+            encounter.submitted_at = at
+            encounter.save(update_fields=["submitted_at", "updated_at"])
+    return Submission(round=round, created=True)
+
+
+@transaction.atomic
+def start_reassessment(*, encounter: Encounter, by: User) -> Round:
+    """A new round after a submitted one; an unfinished reassessment is reused, not doubled."""
+    encounter = Encounter.objects.select_for_update().get(pk=encounter.pk)
+    latest = encounter.rounds.order_by("-number").first()
+    if latest is not None and latest.status == Round.Status.DRAFT:
+        return latest
+    _bump(encounter, None)
+    with pghistory.context(action="round.reassess"):
+        return Round.objects.create(
+            encounter=encounter,
+            number=(latest.number + 1) if latest else 1,
+            created_by=by,
+            last_step="patient",
+        )

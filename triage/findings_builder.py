@@ -1,0 +1,137 @@
+"""Turn what the nurse entered into the contract's findings.
+
+The wizard stores each step's answers as entered; this module is the one place that maps them
+onto the contract vocabulary (`../shared/clinical/assessment-contract.md`). The neuro step's
+bedside detail (power per myotome, sensation, each against its baseline) is reduced to the
+contract's `motor` / `sensory` / `bowel_bladder` by the clinical package, not here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+MYOTOMES: tuple[tuple[str, str], ...] = (
+    ("L2", "hip flexion"),
+    ("L3", "knee extension"),
+    ("L4", "ankle dorsiflexion"),
+    ("L5", "big toe extension"),
+    ("S1", "ankle plantar flexion"),
+)
+SIDES: tuple[str, ...] = ("left", "right")
+STEP_SECTIONS: tuple[str, ...] = ("symptoms", "neuro", "vitals", "imaging")
+SYMPTOM_KEYS = (
+    "pain_score",
+    "pain_course",
+    "radicular_pain",
+    "chest_pain",
+    "dyspnoea",
+    "uncontrolled_despite_analgesia",
+)
+VITAL_KEYS = (
+    "respiratory_rate",
+    "spo2",
+    "spo2_scale",
+    "on_oxygen",
+    "systolic_bp",
+    "heart_rate",
+    "consciousness",
+    "temperature",
+)
+IMAGING_KEYS = ("status", "modality", "findings")
+
+
+def hours_between(start: datetime, end: datetime) -> float:
+    """Whole and part hours from the procedure to the assessment, never negative.
+
+    >>> from datetime import datetime, timezone as tz
+    >>> start, end = datetime(2026, 1, 1, 8, tzinfo=tz.utc), datetime(2026, 1, 2, 14, tzinfo=tz.utc)
+    >>> hours_between(start, end)
+    30.0
+    """
+    return max(0.0, round((end - start).total_seconds() / 3600, 1))
+
+
+# The contract accepts up to a year; later reassessments are capped there (any value over 72
+# hours has the same clinical meaning to the rules).
+MAX_HOURS_SINCE = 8760
+
+
+def neuro_exam_from_answers(answers: dict[str, Any]):
+    """The neuro step's answers as the clinical package's bedside exam (rows left blank omitted)."""
+    from triage.clinical.neuro_exam import NeuroExam
+
+    def baseline(value: Any) -> Any:
+        return None if value in (None, "", "unknown") else value
+
+    power = {}
+    for myotome, _ in MYOTOMES:
+        for side in SIDES:
+            current = answers.get(f"power_{myotome}_{side}")
+            base = answers.get(f"power_{myotome}_{side}_baseline")
+            if current not in (None, "") and base not in (None, ""):
+                power[(myotome, side)] = (
+                    None if baseline(base) is None else int(base),
+                    int(current),
+                )
+    sensation = {}
+    for side in SIDES:
+        current = answers.get(f"sensation_{side}")
+        base = answers.get(f"sensation_{side}_baseline")
+        if current not in (None, "") and base not in (None, ""):
+            sensation[side] = (baseline(base), current)
+    return NeuroExam(
+        power=power or None,
+        sensation=sensation or None,
+        saddle_anaesthesia=answers.get("saddle_anaesthesia") or None,
+        bowel_bladder=answers.get("bowel_bladder") or None,
+    )
+
+
+def derive_neuro(answers: dict[str, Any]):
+    """The contract's neuro section (`.neuro`) and why each value was derived (`.because`)."""
+    from triage.clinical.neuro_exam import derive_neuro as derive
+
+    return derive(neuro_exam_from_answers(answers))
+
+
+def section_from_answers(section: str, answers: dict[str, Any] | None) -> dict[str, Any]:
+    """One contract section from a step's stored answers (only the keys that were answered)."""
+    answers = answers or {}
+    if section == "symptoms":
+        return {key: answers[key] for key in SYMPTOM_KEYS if key in answers}
+    if section == "vitals":
+        return {key: answers[key] for key in VITAL_KEYS if key in answers}
+    if section == "imaging":
+        return {key: answers[key] for key in IMAGING_KEYS if key in answers}
+    if section == "neuro":
+        return dict(derive_neuro(answers).neuro)
+    raise ValueError(f"unknown section {section!r}")
+
+
+def build_findings(
+    *,
+    procedure_at: datetime | None,
+    levels: list[str] | None,
+    sections: dict[str, dict[str, Any] | None],
+    at: datetime,
+) -> dict[str, Any]:
+    """The contract findings for one round, as of the moment `at`.
+
+    A section left unanswered is left out, so the engine reports it as not assessed.
+    """
+    findings: dict[str, Any] = {}
+    procedure: dict[str, Any] = {}
+    if procedure_at is not None:
+        procedure["hours_since"] = min(hours_between(procedure_at, at), MAX_HOURS_SINCE)
+    if levels:
+        procedure["levels"] = list(levels)
+    if procedure:
+        findings["procedure"] = procedure
+    for section in STEP_SECTIONS:
+        answers = sections.get(section)
+        if answers:
+            contract_section = section_from_answers(section, answers)
+            if contract_section:
+                findings[section] = contract_section
+    return findings

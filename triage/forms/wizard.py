@@ -1,0 +1,385 @@
+"""The bedside wizard's step forms.
+
+Each form collects what a nurse can observe; it stores its cleaned answers as JSON on the
+round. Range and consistency checks are the clinical engine's (one source of truth): a form
+builds its contract section and lets `triage.clinical.parse_findings` judge it, then shows each
+problem on the field it names.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
+
+from triage.clinical import FindingsError, parse_findings
+from triage.clinical.findings import LEVELS
+from triage.findings_builder import MYOTOMES, SIDES, section_from_answers
+from triage.models import Encounter, Ward
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+MAX_HOURS_SINCE = 8760  # the contract's range: one year
+
+
+def yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages={"required": f"Answer: {label.rstrip('?').lower()}?"},
+    )
+
+
+def number_input(*, decimal: bool = False, **attrs: Any) -> forms.NumberInput:
+    """A number box that brings up the numeric keypad on a tablet."""
+    return forms.NumberInput(
+        attrs={"inputmode": "decimal" if decimal else "numeric", "class": "app-number", **attrs}
+    )
+
+
+class StepForm(forms.Form):
+    """A step whose answers form one section of the contract's findings."""
+
+    section: str = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    @classmethod
+    def initial_from(cls, answers: dict | None) -> dict:
+        """Stored answers back into form values (booleans become the yes/no radios)."""
+        initial: dict = {}
+        for name, value in (answers or {}).items():
+            if isinstance(value, bool):
+                initial[name] = "yes" if value else "no"
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                initial[name] = str(value)
+            else:
+                initial[name] = value
+        return initial
+
+    def answers(self) -> dict:
+        """The answers to store: cleaned data without empty optional values."""
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [])}
+
+    def partial_answers(self) -> dict:
+        """The fields that are valid so far, for live red-flag banners while typing."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [])}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        section = section_from_answers(self.section, self.answers())
+        try:
+            parse_findings({self.section: section})
+        except FindingsError as error:
+            for path, messages in error.errors.items():
+                field = self.field_for_path(path)
+                for message in messages:
+                    label = self.fields[field].label if field else self.section.capitalize()
+                    self.add_error(field, f"{label} {message}")
+        return cleaned
+
+    def field_for_path(self, path: str) -> str | None:
+        name = path.split(".", 1)[-1].split("[", 1)[0]
+        return name if name in self.fields else None
+
+
+class PatientForm(forms.ModelForm):
+    patient_identifier = forms.CharField(
+        label="Patient identifier",
+        help_text="Hospital number or NHS number, as on the wristband.",
+        max_length=32,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9-]{3,32}$",
+                "Enter 3 to 32 letters, digits or hyphens, as on the wristband.",
+            )
+        ],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    procedure_at = forms.DateTimeField(
+        label="Date and time of the vertebroplasty",
+        help_text="From the procedure record. Used to work out the hours since the procedure.",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": "Enter the date and time as day, month, year, hours, minutes."},
+    )
+    levels = forms.MultipleChoiceField(
+        label="Treated vertebral levels",
+        choices=[(level, level) for level in LEVELS],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "app-levels"}),
+        error_messages={"required": "Select at least one treated level."},
+    )
+
+    class Meta:
+        model = Encounter
+        fields = ["patient_identifier", "ward", "procedure_at", "levels"]
+
+    def __init__(self, *args: Any, wards: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = wards if wards is not None else Ward.objects.none()
+        self.fields["ward"].empty_label = "Choose the ward"
+        self.fields["ward"].error_messages["required"] = "Choose the ward the patient is on."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_procedure_at(self):
+        value = self.cleaned_data["procedure_at"]
+        now = timezone.now()
+        if value > now + timedelta(minutes=5):
+            raise forms.ValidationError("The procedure time cannot be in the future.")
+        if value < now - timedelta(hours=MAX_HOURS_SINCE):
+            raise forms.ValidationError("The procedure must be within the last year.")
+        return value
+
+
+ADEQUATE_TRIAL = (
+    "An adequate trial means regular simple analgesia plus an opioid, at suitable doses, given "
+    "long enough to work (local policy; usually several hours), without acceptable relief."
+)
+
+
+class SymptomsForm(StepForm):
+    section = "symptoms"
+
+    pain_score = forms.TypedChoiceField(
+        label="Pain score now (0 = no pain, 10 = worst imaginable)",
+        choices=[(str(n), str(n)) for n in range(11)],
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "app-pain-scale"}),
+        error_messages={"required": "Choose the pain score from 0 to 10."},
+    )
+    pain_course = forms.ChoiceField(
+        label="Course of the pain since the procedure",
+        choices=[
+            ("improving", "Improving"),
+            ("unchanged", "Unchanged"),
+            ("worse_since_procedure", "Worse since the procedure"),
+            ("sudden_increase_after_improvement", "Sudden increase after it had improved"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the pain has changed."},
+    )
+    radicular_pain = yes_no_field(
+        "Radicular pain?", "Pain shooting into a leg (or around the chest) along a nerve."
+    )
+    radicular_side = forms.ChoiceField(
+        label="Which side is the radicular pain?",
+        choices=[("left", "Left"), ("right", "Right"), ("both", "Both")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    chest_pain = yes_no_field("Chest pain?")
+    dyspnoea = yes_no_field("Shortness of breath?")
+    uncontrolled_despite_analgesia = yes_no_field(
+        "Pain uncontrolled despite an adequate analgesic trial?", ADEQUATE_TRIAL
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("radicular_pain") is True and not cleaned.get("radicular_side"):
+            self.add_error("radicular_side", "Choose which side the radicular pain is on.")
+        if cleaned.get("radicular_pain") is False:
+            cleaned["radicular_side"] = ""
+        return cleaned
+
+
+MRC_CHOICES = [
+    ("5", "5 – normal power"),
+    ("4", "4 – moves against some resistance"),
+    ("3", "3 – moves against gravity only"),
+    ("2", "2 – moves with gravity eliminated"),
+    ("1", "1 – flicker of contraction"),
+    ("0", "0 – no contraction"),
+]
+BASELINE_UNKNOWN = ("unknown", "Not recorded")
+SENSATION_CHOICES = [("normal", "Normal"), ("reduced", "Reduced"), ("absent", "Absent")]
+
+
+class NeuroForm(StepForm):
+    """Lower-limb power per myotome and sensation, each beside its pre-procedure baseline."""
+
+    section = "neuro"
+
+    saddle_anaesthesia = forms.ChoiceField(
+        label="Saddle anaesthesia (numbness around the buttocks, perineum, inner thighs)",
+        choices=[
+            ("no", "No"),
+            ("new", "Yes – new since the procedure"),
+            ("pre_existing_unchanged", "Yes – present before and unchanged"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Answer whether there is saddle anaesthesia."},
+    )
+    bowel_bladder = forms.ChoiceField(
+        label="Bowel and bladder function",
+        choices=[
+            ("normal", "Normal"),
+            ("new_dysfunction", "New retention, incontinence or loss of control"),
+            ("pre_existing_unchanged", "Problem present before and unchanged"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Answer how bowel and bladder function compares."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for myotome, movement in MYOTOMES:
+            for side in SIDES:
+                where = f"{side.capitalize()} {myotome} ({movement})"
+                self.fields[f"power_{myotome}_{side}_baseline"] = forms.ChoiceField(
+                    label=f"{where}: power before the procedure",
+                    choices=[("", "Choose"), BASELINE_UNKNOWN, *MRC_CHOICES],
+                    error_messages={"required": f"Choose the baseline power for {where}."},
+                )
+                self.fields[f"power_{myotome}_{side}"] = forms.ChoiceField(
+                    label=f"{where}: power now",
+                    choices=[("", "Choose"), *MRC_CHOICES],
+                    error_messages={"required": f"Choose the power now for {where}."},
+                )
+        for side in SIDES:
+            self.fields[f"sensation_{side}_baseline"] = forms.ChoiceField(
+                label=f"{side.capitalize()} leg sensation before the procedure",
+                choices=[("", "Choose"), BASELINE_UNKNOWN, *SENSATION_CHOICES],
+                error_messages={"required": f"Choose the {side} leg's baseline sensation."},
+            )
+            self.fields[f"sensation_{side}"] = forms.ChoiceField(
+                label=f"{side.capitalize()} leg sensation now",
+                choices=[("", "Choose"), *SENSATION_CHOICES],
+                error_messages={"required": f"Choose the {side} leg's sensation now."},
+            )
+        # Field order: the table first (as it is laid out), then the two questions.
+        self.order_fields([name for name in self.fields if name.startswith(("power", "sens"))])
+
+    def field_for_path(self, path: str) -> str | None:
+        return None  # the derived contract values have no field of their own
+
+    def power_rows(self) -> list[dict[str, Any]]:
+        """One table row per myotome: left before, left now, right before, right now."""
+        return [
+            {
+                "myotome": myotome,
+                "movement": movement,
+                "fields": [
+                    self[f"power_{myotome}_{side}{suffix}"]
+                    for side in SIDES
+                    for suffix in ("_baseline", "")
+                ],
+            }
+            for myotome, movement in MYOTOMES
+        ]
+
+    def sensation_fields(self) -> list[forms.BoundField]:
+        return [self[f"sensation_{side}{suffix}"] for side in SIDES for suffix in ("_baseline", "")]
+
+
+ACVPU_CHOICES = [
+    ("A", "A – Alert"),
+    ("C", "C – new Confusion"),
+    ("V", "V – responds to Voice"),
+    ("P", "P – responds to Pain"),
+    ("U", "U – Unresponsive"),
+]
+
+
+class VitalsForm(StepForm):
+    section = "vitals"
+
+    respiratory_rate = forms.IntegerField(
+        label="Respiratory rate (breaths per minute)", widget=number_input()
+    )
+    spo2 = forms.IntegerField(label="SpO2 (%)", widget=number_input())
+    spo2_scale = forms.TypedChoiceField(
+        label="SpO2 scale",
+        choices=[
+            ("1", "Scale 1 – the usual scale"),
+            ("2", "Scale 2 – target 88–92% (hypercapnic respiratory failure, prescribed)"),
+        ],
+        coerce=int,
+        initial="1",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the SpO2 scale."},
+    )
+    on_oxygen = yes_no_field("On supplemental oxygen?")
+    systolic_bp = forms.IntegerField(label="Systolic blood pressure (mmHg)", widget=number_input())
+    heart_rate = forms.IntegerField(label="Pulse (beats per minute)", widget=number_input())
+    consciousness = forms.ChoiceField(
+        label="Consciousness (ACVPU)",
+        choices=ACVPU_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the level of consciousness."},
+    )
+    temperature = forms.FloatField(
+        label="Temperature (°C)", widget=number_input(decimal=True, step="0.1")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("respiratory_rate", "spo2", "systolic_bp", "heart_rate", "temperature"):
+            label = self.fields[name].label
+            self.fields[name].error_messages.update(
+                {
+                    "required": f"Enter the {label.split(' (')[0].lower()}.",
+                    "invalid": f"Enter the {label.split(' (')[0].lower()} as a number.",
+                }
+            )
+        self.fields["spo2"].error_messages["required"] = "Enter the SpO2."
+        self.fields["spo2"].error_messages["invalid"] = "Enter the SpO2 as a whole number."
+
+
+class ImagingForm(StepForm):
+    section = "imaging"
+
+    status = forms.ChoiceField(
+        label="Cross-sectional imaging (CT or MRI)",
+        choices=[("not_done", "Not done"), ("requested", "Requested"), ("done", "Done")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether imaging is done, requested or not done."},
+    )
+    modality = forms.ChoiceField(
+        label="Modality",
+        choices=[("ct", "CT"), ("mri", "MRI"), ("ct_and_mri", "CT and MRI")],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Required when imaging is done; optional when requested.",
+    )
+    findings = forms.MultipleChoiceField(
+        label="Imaging findings",
+        choices=[
+            ("no_leak", "No cement leak or other abnormality"),
+            ("foraminal_leak", "Cement in a neural foramen"),
+            ("epidural_leak", "Cement in the epidural space"),
+            ("paravertebral_venous_leak", "Cement in paravertebral veins"),
+            ("intradiscal_leak", "Cement in the disc"),
+            ("pulmonary_cement_embolism", "Pulmonary cement embolism"),
+            ("new_adjacent_fracture", "New fracture at an adjacent level"),
+            ("cord_compression", "Spinal cord compression"),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Only when imaging is done. Tick “No cement leak” for a normal scan.",
+    )
+
+    def clean(self) -> dict:
+        # A done scan with nothing ticked must not read as a normal scan.
+        if self.cleaned_data.get("status") == "done" and not self.cleaned_data.get("findings"):
+            self.add_error(
+                "findings",
+                "Tick what the scan showed, or “No cement leak or other abnormality” for a "
+                "normal scan.",
+            )
+        return super().clean()

@@ -1,0 +1,338 @@
+"""The bedside wizard: start an encounter, one page per step, check, submit, result.
+
+Every page works as a plain form post; htmx adds autosave and live red-flag banners by posting
+the same form to the same URL (`_autosave=1`) and swapping the banner region in place.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from triage import wizard
+from triage.access import clinical_required, encounter_for, take_stashed_post
+from triage.actions import encounters as actions
+from triage.assessing import assess_round
+from triage.forms.wizard import ImagingForm, NeuroForm, PatientForm, SymptomsForm, VitalsForm
+from triage.models import Encounter, Round
+from triage.presenters import answers_summary, assessment_view, trend
+
+STEP_FORMS = {
+    "symptoms": SymptomsForm,
+    "neuro": NeuroForm,
+    "vitals": VitalsForm,
+    "imaging": ImagingForm,
+}
+STEP_TEMPLATE = "encounters/step.html"
+
+
+def _current_round(encounter: Encounter) -> Round:
+    return encounter.rounds.order_by("-number").first()
+
+
+def _version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST["lock_version"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _live_context(round: Round, replace: dict | None = None) -> dict:
+    """What the banner region and NEWS2 panel show, for the saved answers plus `replace`."""
+    _, assessment = assess_round(round, at=timezone.now(), replace=replace)
+    return {"live": assessment_view(assessment.to_dict())}
+
+
+@clinical_required
+def encounter_list(request: HttpRequest) -> HttpResponse:
+    wards = request.user.wards.all()
+    drafts = (
+        Round.objects.filter(
+            status=Round.Status.DRAFT, created_by=request.user, encounter__ward__in=wards
+        )
+        .select_related("encounter__ward")
+        .order_by("-updated_at")
+    )
+    recent = (
+        Encounter.objects.filter(ward__in=wards, submitted_at__isnull=False)
+        .select_related("ward", "created_by")
+        .prefetch_related(Prefetch("rounds", queryset=Round.objects.order_by("number")))
+        .order_by("-submitted_at")[:25]
+    )
+    resume = {
+        draft.pk: wizard.resume_step(
+            draft.last_step, {s for s in wizard.STEP_SECTIONS if getattr(draft, s)}
+        )
+        for draft in drafts
+    }
+    return render(
+        request,
+        "encounters/list.html",
+        {
+            "drafts": [(draft, resume[draft.pk]) for draft in drafts],
+            "recent": recent,
+        },
+    )
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def encounter_new(request: HttpRequest) -> HttpResponse:
+    wards = request.user.wards.all()
+    if request.method == "POST":
+        form = PatientForm(request.POST, wards=wards)
+        if form.is_valid():
+            try:
+                token = uuid.UUID(request.POST.get("client_token", ""))
+            except ValueError:
+                token = None
+            encounter = actions.start_encounter(
+                by=request.user, client_token=token, **form.cleaned_data
+            )
+            return redirect("encounters:symptoms", pk=encounter.pk)
+    else:
+        form = PatientForm(wards=wards, initial={"ward": request.user.home_ward})
+    return render(
+        request,
+        "encounters/patient.html",
+        {
+            "form": form,
+            "client_token": request.POST.get("client_token") or uuid.uuid4(),
+            "step": wizard.PATIENT,
+            "is_new": True,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def patient_step(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    encounter = encounter_for(request, pk)
+    round = _current_round(encounter)
+    if not encounter.is_draft:
+        messages.info(request, "Patient details are fixed once the first assessment is submitted.")
+        return redirect("encounters:detail", pk=encounter.pk)
+    wards = request.user.wards.all()
+    form = PatientForm(instance=encounter, wards=wards)
+    status = 200
+    if request.method == "POST":
+        form = PatientForm(
+            request.POST, instance=Encounter.objects.get(pk=encounter.pk), wards=wards
+        )
+        if form.is_valid():
+            try:
+                actions.update_patient(
+                    encounter=encounter,
+                    by=request.user,
+                    expected_version=_version(request),
+                    **{name: form.cleaned_data[name] for name in form.Meta.fields},
+                )
+                return redirect(_after_save(request, encounter, wizard.PATIENT))
+            except actions.Conflict as conflict:
+                form.add_error(None, str(conflict))
+                encounter.lock_version = conflict.current_version
+                status = 409
+        else:
+            status = 400
+    return render(
+        request,
+        "encounters/patient.html",
+        {
+            "form": form,
+            "encounter": encounter,
+            "round": round,
+            "step": wizard.PATIENT,
+            **_live_context(round),
+        },
+        status=status,
+    )
+
+
+def _after_save(request: HttpRequest, encounter: Encounter, step: wizard.Step) -> str:
+    if request.GET.get("next") == "check":
+        return reverse("encounters:check", kwargs={"pk": encounter.pk})
+    return reverse(wizard.next_step(step).url_name, kwargs={"pk": encounter.pk})
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def question_step(request: HttpRequest, pk: uuid.UUID, slug: str) -> HttpResponse:
+    encounter = encounter_for(request, pk)
+    step = wizard.BY_SLUG[slug]
+    round = _current_round(encounter)
+    if round.status == Round.Status.SUBMITTED:
+        messages.info(
+            request, "This assessment is submitted. Start a reassessment to record new answers."
+        )
+        return redirect("encounters:detail", pk=encounter.pk)
+    form_class = STEP_FORMS[slug]
+    if request.method == "POST":
+        return _post_step(request, encounter, round, step, form_class)
+    stashed = take_stashed_post(request) or round.pending.get(slug)
+    if stashed:
+        form = form_class(_as_querydict(stashed))
+        messages.warning(
+            request, "These answers were typed but not saved yet. Check them, then save."
+        )
+    else:
+        form = form_class(initial=form_class.initial_from(getattr(round, step.section)))
+    return _render_step(request, encounter, round, step, form)
+
+
+def _as_querydict(data: dict[str, list[str]]) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, values in data.items():
+        query.setlist(key, values)
+    return query
+
+
+def _post_step(request, encounter, round, step, form_class) -> HttpResponse:
+    form = form_class(request.POST)
+    autosave = request.POST.get("_autosave") == "1"
+    saved = False
+    conflict = None
+    if form.is_valid():
+        try:
+            round = actions.save_step(
+                round=round,
+                section=step.section,
+                answers=form.answers(),
+                step=step.slug,
+                by=request.user,
+                expected_version=_version(request),
+            )
+            saved = True
+        except actions.Conflict as error:
+            conflict = error
+    else:
+        raw = {
+            key: values
+            for key, values in request.POST.lists()
+            if not key.startswith(("csrf", "_", "lock"))
+        }
+        actions.keep_unsaved_input(round=round, step=step.slug, data=raw)
+    encounter.refresh_from_db(fields=["lock_version"])
+    if saved and not autosave:
+        return redirect(_after_save(request, encounter, step))
+    replace = None if saved else {step.section: form.partial_answers()}
+    context = {
+        "form": form,
+        "autosave": autosave,
+        "saved": saved,
+        "conflict": conflict,
+        **_live_context(round, replace),
+    }
+    if autosave:
+        return _render_step(request, encounter, round, step, form, context, partial="live")
+    if conflict is not None:
+        form.add_error(None, str(conflict))
+    return _render_step(
+        request, encounter, round, step, form, context, status=409 if conflict else 400
+    )
+
+
+def _render_step(request, encounter, round, step, form, extra=None, *, partial=None, status=200):
+    number, total = wizard.progress(step)
+    context = {
+        "encounter": encounter,
+        "round": round,
+        "step": step,
+        "steps": wizard.STEPS,
+        "step_number": number,
+        "step_total": total,
+        "form": form,
+        "return_to_check": request.GET.get("next") == "check",
+        **(extra if extra is not None else _live_context(round)),
+    }
+    template = STEP_TEMPLATE
+    if partial:
+        template += f"#{partial}"
+    return render(request, template, context, status=status)
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def check_answers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    encounter = encounter_for(request, pk)
+    round = _current_round(encounter)
+    if request.method == "POST":
+        submission = actions.submit_round(round=round, by=request.user)
+        if not submission.created:
+            messages.info(request, "This assessment was already submitted; nothing was changed.")
+        return redirect("encounters:round", pk=encounter.pk, number=submission.round.number)
+    if round.status == Round.Status.SUBMITTED:
+        return redirect("encounters:round", pk=encounter.pk, number=round.number)
+    findings, assessment = assess_round(round, at=timezone.now())
+    return render(
+        request,
+        "encounters/check.html",
+        {
+            "encounter": encounter,
+            "round": round,
+            "step": wizard.CHECK,
+            "steps": wizard.STEPS,
+            "step_number": wizard.progress(wizard.CHECK)[0],
+            "step_total": len(wizard.STEPS),
+            "summary": answers_summary(encounter, round, findings),
+            "live": assessment_view(assessment.to_dict()),
+        },
+    )
+
+
+@clinical_required
+def round_result(request: HttpRequest, pk: uuid.UUID, number: int) -> HttpResponse:
+    encounter = encounter_for(request, pk)
+    round = get_object_or_404(encounter.rounds, number=number, status=Round.Status.SUBMITTED)
+    return render(
+        request,
+        "encounters/result.html",
+        {
+            "encounter": encounter,
+            "round": round,
+            "step": wizard.RESULT,
+            "result": assessment_view(round.assessment),
+            "summary": answers_summary(encounter, round, round.findings),
+        },
+    )
+
+
+@clinical_required
+def encounter_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    encounter = encounter_for(request, pk)
+    rounds = list(
+        encounter.rounds.select_related("submitted_by", "guidance_version").order_by("number")
+    )
+    if encounter.is_draft:
+        draft = rounds[-1]
+        step = wizard.resume_step(
+            draft.last_step, {s for s in wizard.STEP_SECTIONS if getattr(draft, s)}
+        )
+        return redirect(step.url_name, pk=encounter.pk)
+    return render(
+        request,
+        "encounters/detail.html",
+        {
+            "encounter": encounter,
+            "rounds": [
+                (r, assessment_view(r.assessment) if r.assessment else None) for r in rounds
+            ],
+            "trend": trend(rounds),
+            "has_draft_round": rounds[-1].status == Round.Status.DRAFT,
+        },
+    )
+
+
+@clinical_required
+@require_POST
+def reassess(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    encounter = encounter_for(request, pk)
+    actions.start_reassessment(encounter=encounter, by=request.user)
+    return redirect("encounters:symptoms", pk=encounter.pk)
