@@ -1,52 +1,149 @@
+"""Whole assessments through the test client: the answers in, the stored snapshot out."""
+
 import pytest
+from django.db import DatabaseError, connection, transaction
 
-from tests.wizard.helpers import (
-    imaging_post,
-    neuro_post,
-    patient_post,
-    symptoms_post,
-    vitals_post,
-)
-from triage.models import Encounter, Round
+from tests.wizard.conftest import post_step, step_url
+from tests.wizard.helpers import imaging_post, neuro_post, symptoms_post, vitals_post
+from triage.models import Round
 
 
-@pytest.fixture
-def nurse_client(client, nurse, published_guidance):
-    client.force_login(nurse)
-    return client
-
-
-def start(client, ward, **kwargs) -> Encounter:
-    response = client.post(
-        "/encounters/new/",
-        {**patient_post(ward, **kwargs), "client_token": "5b0f7a52-8f52-4a7c-9a0e-3f8f1b2b9c11"},
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return Encounter.objects.get()
-
-
-def test_transient_pain_walk_through(nurse_client, ward):
-    encounter = start(nurse_client, ward)
-    base = f"/encounters/{encounter.pk}"
-    for step, data in [
-        ("symptoms", symptoms_post()),
-        ("neuro", neuro_post()),
-        ("vitals", vitals_post()),
-        ("imaging", imaging_post()),
+def complete(client, encounter, **answers) -> Round:
+    for step, default in [
+        ("symptoms", symptoms_post),
+        ("neuro", neuro_post),
+        ("vitals", vitals_post),
+        ("imaging", imaging_post),
     ]:
-        response = nurse_client.post(
-            f"{base}/{step}/", {**data, "lock_version": Encounter.objects.get().lock_version}
-        )
-        assert response.status_code == 302, (step, response.content.decode()[:3000])
-    response = nurse_client.get(f"{base}/check/")
-    assert response.status_code == 200
-    response = nurse_client.post(f"{base}/check/")
+        response = post_step(client, encounter, step, answers.get(step) or default())
+        assert response.status_code == 302, (step, response.content.decode()[:2000])
+    response = client.post(step_url(encounter, "check"))
     assert response.status_code == 302
-    round = Round.objects.get()
+    return Round.objects.get(encounter=encounter, number=response["Location"].rstrip("/")[-1])
+
+
+def test_transient_pain_ends_on_the_transient_pain_pathway(nurse_client, encounter):
+    round = complete(nurse_client, encounter)
     assert round.status == Round.Status.SUBMITTED
     assert [p["code"] for p in round.assessment["pathways"]] == ["transient_pain"]
     assert round.assessment["red_flags"] == []
-    page = nurse_client.get(response["Location"])
-    assert page.status_code == 200
+    assert round.guidance_version.status == "published"
+    page = nurse_client.get(f"/encounters/{encounter.pk}/rounds/1/")
     assert b'data-pathway="transient_pain"' in page.content
     assert b"data-red-flag" not in page.content
+    assert f"Guidance version {round.guidance_version.number}".encode() in page.content
+
+
+def test_each_step_moves_to_the_next_and_the_last_to_check(nurse_client, encounter):
+    expected = {"symptoms": "neuro", "neuro": "vitals", "vitals": "imaging", "imaging": "check"}
+    data = {
+        "symptoms": symptoms_post(),
+        "neuro": neuro_post(),
+        "vitals": vitals_post(),
+        "imaging": imaging_post(),
+    }
+    for step, following in expected.items():
+        response = post_step(nurse_client, encounter, step, data[step])
+        assert response["Location"] == step_url(encounter, following)
+
+
+def test_change_links_return_to_check_your_answers(nurse_client, encounter):
+    response = nurse_client.post(
+        step_url(encounter, "symptoms") + "?next=check",
+        {**symptoms_post(), "lock_version": encounter.lock_version},
+    )
+    assert response["Location"] == step_url(encounter, "check")
+
+
+def test_check_page_names_unanswered_sections_as_not_assessed(nurse_client, encounter):
+    post_step(nurse_client, encounter, "symptoms", symptoms_post())
+    content = nurse_client.get(step_url(encounter, "check")).content.decode()
+    assert content.count("Not assessed. It will be reported as not assessed") == 3
+    assert "Neuro exam, Vital signs, Imaging" in content
+
+
+def test_new_leg_weakness_is_a_red_flag_and_suspected_cord_compression(nurse_client, encounter):
+    round = complete(nurse_client, encounter, neuro=neuro_post(weak={("L4", "left"): ("5", "3")}))
+    assert [f["code"] for f in round.assessment["red_flags"]] == ["progressive_neuro_deficit"]
+    assert round.findings["neuro"] == {
+        "motor": "new_deficit",
+        "sensory": "normal",
+        "bowel_bladder": "normal",
+    }
+    assert round.assessment["imaging"] == "emergency"
+    assert {"code": "cord_compression", "status": "suspected"}.items() <= round.assessment[
+        "pathways"
+    ][0].items()
+
+
+def test_respiratory_distress_with_news2_high(nurse_client, encounter):
+    vitals = vitals_post(
+        respiratory_rate="26", spo2="91", systolic_bp="95", heart_rate="118", temperature="38.2"
+    )
+    round = complete(nurse_client, encounter, vitals=vitals)
+    codes = [f["code"] for f in round.assessment["red_flags"]]
+    assert codes == ["respiratory_distress", "news2_high"]
+    assert round.assessment["news2"] == {"score": 11, "band": "high"}
+
+
+def test_submit_is_idempotent(nurse_client, encounter):
+    complete(nurse_client, encounter)
+    first = Round.objects.get()
+    response = nurse_client.post(step_url(encounter, "check"))
+    assert response.status_code == 302
+    assert response["Location"] == f"/encounters/{encounter.pk}/rounds/1/"
+    assert Round.objects.count() == 1
+    again = Round.objects.get()
+    assert (again.submitted_at, again.assessment) == (first.submitted_at, first.assessment)
+
+
+def test_the_same_start_form_posted_twice_creates_one_encounter(nurse_client, ward):
+    from tests.wizard.helpers import patient_post
+    from triage.models import Encounter
+
+    data = {**patient_post(ward), "client_token": "0d5c9a43-4c1e-4a57-9c55-1a1c3c2f7e10"}
+    first = nurse_client.post("/encounters/new/", data)
+    second = nurse_client.post("/encounters/new/", data)
+    assert Encounter.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_a_submitted_round_cannot_be_changed_even_by_raw_sql(nurse_client, encounter):
+    round = complete(nurse_client, encounter)
+    with pytest.raises(DatabaseError, match="Cannot update or delete rows from triage_round"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE triage_round SET assessment = '{}' WHERE id = %s", [round.pk])
+    round.refresh_from_db()
+    assert round.assessment["pathways"][0]["code"] == "transient_pain"
+
+
+def test_steps_of_a_submitted_round_redirect_to_the_encounter(nurse_client, encounter):
+    complete(nurse_client, encounter)
+    response = post_step(nurse_client, encounter, "symptoms", symptoms_post(pain_score="9"))
+    assert response.status_code == 302
+    assert Round.objects.get().symptoms["pain_score"] == 5
+
+
+def test_reassessment_adds_a_round_and_shows_the_trend(nurse_client, encounter):
+    complete(nurse_client, encounter)
+    response = nurse_client.post(f"/encounters/{encounter.pk}/reassess/")
+    assert response["Location"] == step_url(encounter, "symptoms")
+    nurse_client.post(f"/encounters/{encounter.pk}/reassess/")  # a double tap: still one draft
+    assert Round.objects.filter(encounter=encounter).count() == 2
+    complete(
+        nurse_client,
+        encounter,
+        symptoms=symptoms_post(pain_score="8"),
+        vitals=vitals_post(respiratory_rate="22"),
+    )
+    page = nurse_client.get(f"/encounters/{encounter.pk}/").content.decode()
+    assert "Reassessment 2" in page
+    assert "up 3" in page  # pain 5 -> 8
+    assert "up 2" in page  # NEWS2 0 -> 2
+
+
+def test_drafts_list_resumes_at_the_next_unanswered_step(nurse_client, encounter):
+    post_step(nurse_client, encounter, "symptoms", symptoms_post())
+    page = nurse_client.get("/encounters/").content.decode()
+    assert f'href="{step_url(encounter, "neuro")}"' in page
+    assert "Resume at neuro exam" in page

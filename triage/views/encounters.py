@@ -20,6 +20,7 @@ from triage import wizard
 from triage.access import clinical_required, encounter_for, take_stashed_post
 from triage.actions import encounters as actions
 from triage.assessing import assess_round
+from triage.clinical import FindingsError
 from triage.forms.wizard import ImagingForm, NeuroForm, PatientForm, SymptomsForm, VitalsForm
 from triage.models import Encounter, Round
 from triage.presenters import answers_summary, assessment_view, trend
@@ -45,8 +46,15 @@ def _version(request: HttpRequest) -> int | None:
 
 
 def _live_context(round: Round, replace: dict | None = None) -> dict:
-    """What the banner region and NEWS2 panel show, for the saved answers plus `replace`."""
-    _, assessment = assess_round(round, at=timezone.now(), replace=replace)
+    """What the banner region and NEWS2 panel show, for the saved answers plus `replace`.
+
+    Unsaved answers that do not yet make a valid section (e.g. "done" without its modality)
+    are left out, so the banners fall back to what is saved rather than disappear.
+    """
+    try:
+        _, assessment = assess_round(round, at=timezone.now(), replace=replace)
+    except FindingsError:
+        _, assessment = assess_round(round, at=timezone.now())
     return {"live": assessment_view(assessment.to_dict())}
 
 
@@ -213,12 +221,7 @@ def _post_step(request, encounter, round, step, form_class) -> HttpResponse:
         except actions.Conflict as error:
             conflict = error
     else:
-        raw = {
-            key: values
-            for key, values in request.POST.lists()
-            if not key.startswith(("csrf", "_", "lock"))
-        }
-        actions.keep_unsaved_input(round=round, step=step.slug, data=raw)
+        actions.keep_unsaved_input(round=round, step=step.slug, data=_unsaved_input(request, form))
     encounter.refresh_from_db(fields=["lock_version"])
     if saved and not autosave:
         return redirect(_after_save(request, encounter, step))
@@ -237,6 +240,15 @@ def _post_step(request, encounter, round, step, form_class) -> HttpResponse:
     return _render_step(
         request, encounter, round, step, form, context, status=409 if conflict else 400
     )
+
+
+def _unsaved_input(request: HttpRequest, form) -> dict[str, list[str]]:
+    """The form's own fields as typed, made safe to store (no NUL bytes, bounded length)."""
+    return {
+        key: [value.replace("\x00", "")[:200] for value in values]
+        for key, values in request.POST.lists()
+        if key in form.fields
+    }
 
 
 def _render_step(request, encounter, round, step, form, extra=None, *, partial=None, status=200):

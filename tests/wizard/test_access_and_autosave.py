@@ -1,0 +1,115 @@
+"""Ward isolation, roles, htmx autosave with live banners, and input kept across a logout."""
+
+import gzip
+
+import pytest
+
+from tests.wizard.conftest import step_url
+from tests.wizard.helpers import neuro_post, symptoms_post, vitals_post
+from triage.models import Round
+
+ENCOUNTER_PAGES = ["", "patient/", "symptoms/", "neuro/", "vitals/", "imaging/", "check/"]
+
+
+@pytest.mark.parametrize("page", ENCOUNTER_PAGES)
+def test_a_nurse_of_another_ward_gets_404(client, encounter, stranger, page):
+    client.force_login(stranger)
+    assert client.get(f"/encounters/{encounter.pk}/{page}").status_code == 404
+    assert client.post(f"/encounters/{encounter.pk}/{page}", symptoms_post()).status_code == 404
+
+
+def test_another_wards_nurse_cannot_submit_or_reassess(client, encounter, stranger):
+    client.force_login(stranger)
+    assert client.post(f"/encounters/{encounter.pk}/reassess/").status_code == 404
+    assert client.post(step_url(encounter, "check")).status_code == 404
+    assert Round.objects.get().status == Round.Status.DRAFT
+
+
+def test_another_wards_drafts_are_not_listed(client, encounter, stranger):
+    client.force_login(stranger)
+    assert encounter.patient_identifier not in client.get("/encounters/").content.decode()
+
+
+def test_a_guidance_admin_without_a_clinical_role_sees_no_patients(
+    client, encounter, guidance_admin
+):
+    client.force_login(guidance_admin)
+    assert client.get("/encounters/").status_code == 403
+    assert client.get(f"/encounters/{encounter.pk}/symptoms/").status_code == 403
+
+
+def test_anonymous_users_are_sent_to_login(client, encounter):
+    client.logout()
+    response = client.get(step_url(encounter, "symptoms"))
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={step_url(encounter, 'symptoms')}"
+
+
+def autosave(client, encounter, step, data):
+    encounter.refresh_from_db()
+    return client.post(
+        step_url(encounter, step),
+        {**data, "lock_version": encounter.lock_version, "_autosave": "1"},
+        headers={"HX-Request": "true"},
+    )
+
+
+def test_autosave_saves_and_shows_the_red_flag_live(nurse_client, encounter):
+    response = autosave(
+        nurse_client, encounter, "neuro", neuro_post(weak={("L4", "left"): ("5", "3")})
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'id="red-flags" hx-swap-oob="innerHTML"' in content
+    assert 'data-red-flag="progressive_neuro_deficit"' in content
+    assert "Call the on-call spinal team now" in content
+    assert "<html" not in content  # a fragment, not the page
+    assert Round.objects.get().neuro["power_L4_left"] == "3"
+
+
+def test_a_partly_filled_step_still_raises_the_banner(nurse_client, encounter):
+    """One weak myotome entered, the rest of the exam still blank: the banner must show."""
+    data = {"power_L4_left_baseline": "5", "power_L4_left": "2"}
+    response = autosave(nurse_client, encounter, "neuro", data)
+    assert 'data-red-flag="progressive_neuro_deficit"' in response.content.decode()
+    assert Round.objects.get().neuro is None  # not a complete, valid step: not saved
+    assert Round.objects.get().pending["neuro"]["power_L4_left"] == ["2"]
+
+
+def test_autosave_on_vitals_returns_news2_live(nurse_client, encounter):
+    response = autosave(nurse_client, encounter, "vitals", vitals_post(respiratory_rate="25"))
+    content = response.content.decode()
+    assert 'id="news2-panel"' in content
+    assert 'data-news2-score="3"' in content
+
+
+@pytest.mark.parametrize("step", ["symptoms", "neuro", "vitals", "imaging"])
+def test_htmx_partials_are_small(nurse_client, encounter, step):
+    data = {"symptoms": symptoms_post(), "neuro": neuro_post(), "vitals": vitals_post()}
+    response = autosave(nurse_client, encounter, step, data.get(step, {"status": "not_done"}))
+    assert response.status_code == 200
+    assert len(gzip.compress(response.content)) <= 5 * 1024
+
+
+def test_a_post_after_the_session_expired_is_kept_for_after_login(client, nurse, encounter):
+    client.logout()
+    response = client.post(step_url(encounter, "vitals"), vitals_post(heart_rate="131"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    client.force_login(nurse)
+    page = client.get(step_url(encounter, "vitals")).content.decode()
+    assert 'value="131"' in page
+    assert "typed but not saved yet" in page
+
+
+def test_an_htmx_autosave_after_expiry_redirects_the_page_to_login(client, encounter):
+    client.logout()
+    response = client.post(
+        step_url(encounter, "vitals"), vitals_post(), headers={"HX-Request": "true"}
+    )
+    assert response["HX-Redirect"].startswith("/accounts/login/?next=")
+
+
+def test_physicians_can_open_their_wards_encounters(client, physician, encounter):
+    client.force_login(physician)
+    assert client.get(step_url(encounter, "symptoms")).status_code == 200

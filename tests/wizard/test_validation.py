@@ -1,0 +1,152 @@
+"""Server-side validation of every step: named errors, a linked summary, nothing half-saved."""
+
+import uuid
+
+import pytest
+
+from tests.wizard.conftest import post_step, step_url
+from tests.wizard.helpers import (
+    imaging_post,
+    neuro_post,
+    patient_post,
+    symptoms_post,
+    vitals_post,
+)
+from triage.models import Encounter, Round
+
+
+def errors_of(response) -> dict[str, list[str]]:
+    form = response.context["form"]
+    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+
+
+@pytest.mark.parametrize(
+    ("step", "data", "field", "message"),
+    [
+        ("symptoms", symptoms_post(pain_score="11"), "pain_score", "Select a valid choice"),
+        ("symptoms", symptoms_post(pain_score=""), "pain_score", "Choose the pain score"),
+        ("symptoms", symptoms_post(chest_pain="true"), "chest_pain", "Select a valid choice"),
+        ("symptoms", symptoms_post(radicular_pain="yes"), "radicular_side", "which side"),
+        ("symptoms", symptoms_post(dyspnoea=""), "dyspnoea", "Answer: shortness of breath?"),
+        ("vitals", vitals_post(spo2="104"), "spo2", "SpO2 (%) must be between 50 and 100"),
+        ("vitals", vitals_post(spo2="97.5"), "spo2", "whole number"),
+        ("vitals", vitals_post(respiratory_rate="abc"), "respiratory_rate", "as a number"),
+        ("vitals", vitals_post(respiratory_rate="81"), "respiratory_rate", "between 0 and 80"),
+        ("vitals", vitals_post(heart_rate=""), "heart_rate", "Enter the pulse"),
+        ("vitals", vitals_post(systolic_bp="301"), "systolic_bp", "between 40 and 300"),
+        ("vitals", vitals_post(temperature="45.5"), "temperature", "Temperature"),
+        ("vitals", vitals_post(consciousness="drowsy"), "consciousness", "valid choice"),
+        ("vitals", vitals_post(spo2_scale="3"), "spo2_scale", "valid choice"),
+        ("imaging", imaging_post(status=""), "status", "Choose whether imaging"),
+        ("imaging", imaging_post(status="done", findings=["no_leak"]), "modality", "required"),
+        ("imaging", imaging_post(status="done", modality="ct"), "findings", "normal scan"),
+        (
+            "imaging",
+            imaging_post(status="done", modality="ct", findings=["no_leak", "epidural_leak"]),
+            "findings",
+            "cannot be combined",
+        ),
+        (
+            "imaging",
+            imaging_post(status="requested", findings=["epidural_leak"]),
+            "findings",
+            "done",
+        ),
+        ("imaging", imaging_post(status="not_done", modality="mri"), "modality", "Modality"),
+        ("neuro", neuro_post(power_L4_left=""), "power_L4_left", "power now for Left L4"),
+        ("neuro", neuro_post(power_L4_left="6"), "power_L4_left", "valid choice"),
+        ("neuro", neuro_post(sensation_right_baseline=""), "sensation_right_baseline", "right"),
+        ("neuro", neuro_post(bowel_bladder=""), "bowel_bladder", "bowel and bladder"),
+    ],
+)
+def test_invalid_answers_are_refused_on_their_field(
+    nurse_client, encounter, step, data, field, message
+):
+    response = post_step(nurse_client, encounter, step, data)
+    assert response.status_code == 400
+    errors = errors_of(response)
+    assert field in errors, errors
+    assert any(message in text for text in errors[field]), errors[field]
+    content = response.content.decode()
+    assert 'id="error-summary"' in content
+    assert f'href="#id_{field}' in content  # the summary links to the field
+    assert getattr(Round.objects.get(), step) is None  # nothing half-saved
+
+
+def test_every_problem_is_reported_at_once(nurse_client, encounter):
+    response = post_step(nurse_client, encounter, "vitals", {})
+    assert response.status_code == 400
+    assert set(errors_of(response)) >= {
+        "respiratory_rate",
+        "spo2",
+        "on_oxygen",
+        "systolic_bp",
+        "heart_rate",
+        "consciousness",
+        "temperature",
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"patient_identifier": "x"}, "patient_identifier", "3 to 32 letters"),
+        ({"patient_identifier": "<script>"}, "patient_identifier", "3 to 32 letters"),
+        ({"procedure_at": "2999-01-01T10:00"}, "procedure_at", "cannot be in the future"),
+        ({"procedure_at": "2001-01-01T10:00"}, "procedure_at", "within the last year"),
+        ({"procedure_at": "yesterday"}, "procedure_at", "Enter the date and time"),
+        ({"levels": []}, "levels", "at least one"),
+        ({"levels": ["L6"]}, "levels", "valid choice"),
+        ({"ward": ""}, "ward", "Choose the ward"),
+    ],
+)
+def test_patient_step_validation(nurse_client, ward, overrides, field, message):
+    data = {**patient_post(ward), **overrides, "client_token": str(uuid.uuid4())}
+    response = nurse_client.post("/encounters/new/", data)
+    assert response.status_code == 400
+    errors = errors_of(response)
+    assert any(message in text for text in errors[field]), errors
+    assert not Encounter.objects.exists()
+
+
+def test_a_ward_that_is_not_the_nurses_is_refused(nurse_client, ward, other_ward):
+    data = {**patient_post(other_ward), "client_token": str(uuid.uuid4())}
+    response = nurse_client.post("/encounters/new/", data)
+    assert response.status_code == 400
+    assert "ward" in errors_of(response)
+    assert not Encounter.objects.exists()
+
+
+def test_the_ward_is_prefilled_from_the_nurse(nurse_client, ward):
+    response = nurse_client.get("/encounters/new/")
+    assert response.context["form"].initial["ward"] == ward
+
+
+@pytest.mark.parametrize("step", ["symptoms", "neuro", "vitals", "imaging"])
+def test_garbage_never_causes_a_server_error(nurse_client, encounter, step):
+    garbage = {name: ["\x00", "9" * 500] for name in ("pain_score", "spo2", "status", "x")}
+    response = post_step(nurse_client, encounter, step, garbage)
+    assert response.status_code == 400
+    assert getattr(Round.objects.get(), step) is None
+
+
+def test_invalid_input_is_kept_and_offered_back(nurse_client, encounter):
+    post_step(nurse_client, encounter, "vitals", vitals_post(spo2="104"))
+    assert Round.objects.get().pending["vitals"]["spo2"] == ["104"]
+    page = nurse_client.get(step_url(encounter, "vitals")).content.decode()
+    assert 'value="104"' in page
+    assert "typed but not saved yet" in page
+
+
+def test_a_stale_version_is_a_conflict_that_keeps_the_input(nurse_client, encounter):
+    encounter.refresh_from_db()
+    stale = encounter.lock_version
+    post_step(nurse_client, encounter, "symptoms", symptoms_post())  # someone else saves
+    response = nurse_client.post(
+        step_url(encounter, "vitals"), {**vitals_post(heart_rate="123"), "lock_version": stale}
+    )
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "Someone else has saved changes" in content
+    assert 'value="123"' in content
+    assert Round.objects.get().vitals is None
