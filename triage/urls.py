@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from triage.views import core
+from triage.views import api, core
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -17,6 +17,7 @@ urlpatterns = [
 ]
 
 urlpatterns += [
+    path("api/v1/assess", api.assess_view, name="api-assess"),
     path("encounters/", include("triage.urls_encounters")),
     path("guidance/", include("triage.urls_guidance")),
 ]

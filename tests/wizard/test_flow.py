@@ -110,9 +110,9 @@ def test_the_same_start_form_posted_twice_creates_one_encounter(nurse_client, wa
 
 def test_a_submitted_round_cannot_be_changed_even_by_raw_sql(nurse_client, encounter):
     round = complete(nurse_client, encounter)
-    with pytest.raises(DatabaseError, match="Cannot update or delete rows from triage_round"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("UPDATE triage_round SET assessment = '{}' WHERE id = %s", [round.pk])
+    refused = pytest.raises(DatabaseError, match="Cannot update or delete rows from triage_round")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE triage_round SET assessment = '{}' WHERE id = %s", [round.pk])
     round.refresh_from_db()
     assert round.assessment["pathways"][0]["code"] == "transient_pain"
 
