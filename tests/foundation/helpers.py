@@ -16,6 +16,7 @@ def run_python(args: list[str], env: dict[str, str], timeout: int = 120):
     Variables set to "" are removed, so a test can say "SECRET_KEY is missing".
     """
     full_env = {**os.environ, **env}
+    full_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for browser tests only
     for name, value in env.items():
         if value == "":
             full_env.pop(name, None)

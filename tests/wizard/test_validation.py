@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.test import Client
 
 from tests.wizard.conftest import post_step, step_url
 from tests.wizard.helpers import (
@@ -12,7 +13,9 @@ from tests.wizard.helpers import (
     symptoms_post,
     vitals_post,
 )
+from tests.factories import UserFactory
 from triage.models import Encounter, Round
+from triage.roles import Role
 
 
 def errors_of(response) -> dict[str, list[str]]:
@@ -138,10 +141,24 @@ def test_invalid_input_is_kept_and_offered_back(nurse_client, encounter):
     assert "typed but not saved yet" in page
 
 
-def test_a_stale_version_is_a_conflict_that_keeps_the_input(nurse_client, encounter):
+def test_the_nurses_own_autosave_is_not_a_conflict(nurse_client, encounter):
+    """The page's autosave moves the version on; the final save from the same page is fine."""
+    encounter.refresh_from_db()
+    seen = encounter.lock_version
+    post_step(nurse_client, encounter, "vitals", vitals_post(heart_rate="80"))  # the autosave
+    response = nurse_client.post(
+        step_url(encounter, "vitals"), {**vitals_post(heart_rate="81"), "lock_version": seen}
+    )
+    assert response.status_code == 302
+    assert Round.objects.get().vitals["heart_rate"] == 81
+
+
+def test_a_stale_version_is_a_conflict_that_keeps_the_input(nurse_client, encounter, ward):
     encounter.refresh_from_db()
     stale = encounter.lock_version
-    post_step(nurse_client, encounter, "symptoms", symptoms_post())  # someone else saves
+    colleague = Client()
+    colleague.force_login(UserFactory(username="nurse2", roles=(Role.NURSE,), wards=(ward,)))
+    post_step(colleague, encounter, "symptoms", symptoms_post())  # someone else saves
     response = nurse_client.post(
         step_url(encounter, "vitals"), {**vitals_post(heart_rate="123"), "lock_version": stale}
     )

@@ -38,11 +38,27 @@ def _current_round(encounter: Encounter) -> Round:
     return encounter.rounds.order_by("-number").first()
 
 
-def _version(request: HttpRequest) -> int | None:
+WRITTEN_VERSIONS = "written_versions"
+
+
+def _version(request: HttpRequest, encounter: Encounter) -> int | None:
+    """The encounter version this form was based on.
+
+    The page's own autosave moves the version on while the nurse types; a version this
+    session wrote itself counts as seen, so only someone else's change is a conflict.
+    """
     try:
-        return int(request.POST["lock_version"])
+        seen = int(request.POST["lock_version"])
     except (KeyError, ValueError):
         return None
+    written = request.session.get(WRITTEN_VERSIONS, {}).get(str(encounter.pk))
+    return max(seen, written) if written is not None else seen
+
+
+def _remember_version(request: HttpRequest, encounter: Encounter) -> None:
+    written = request.session.get(WRITTEN_VERSIONS, {})
+    written[str(encounter.pk)] = encounter.lock_version
+    request.session[WRITTEN_VERSIONS] = written
 
 
 def _live_context(round: Round, replace: dict | None = None) -> dict:
@@ -140,9 +156,10 @@ def patient_step(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 actions.update_patient(
                     encounter=encounter,
                     by=request.user,
-                    expected_version=_version(request),
+                    expected_version=_version(request, encounter),
                     **{name: form.cleaned_data[name] for name in form.Meta.fields},
                 )
+                _remember_version(request, encounter)
                 return redirect(_after_save(request, encounter, wizard.PATIENT))
             except actions.Conflict as conflict:
                 form.add_error(None, str(conflict))
@@ -215,7 +232,7 @@ def _post_step(request, encounter, round, step, form_class) -> HttpResponse:
                 answers=form.answers(),
                 step=step.slug,
                 by=request.user,
-                expected_version=_version(request),
+                expected_version=_version(request, encounter),
             )
             saved = True
         except actions.Conflict as error:
@@ -223,6 +240,8 @@ def _post_step(request, encounter, round, step, form_class) -> HttpResponse:
     else:
         actions.keep_unsaved_input(round=round, step=step.slug, data=_unsaved_input(request, form))
     encounter.refresh_from_db(fields=["lock_version"])
+    if saved:
+        _remember_version(request, encounter)
     if saved and not autosave:
         return redirect(_after_save(request, encounter, step))
     replace = None if saved else {step.section: form.partial_answers()}

@@ -1,0 +1,59 @@
+"""Browser tests: the system Chromium driven by Playwright against Django's live server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.factories import PASSWORD
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+TABLET = {"width": 768, "height": 1024}
+PHONE = {"width": 390, "height": 844}
+
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests (and
+# pytest-django's teardown) make between page actions are still plain synchronous calls.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "viewport": TABLET}
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    def _sign_in(username: str) -> None:
+        page.goto(live_server.url + "/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(live_server.url + "/")
+
+    return _sign_in
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    return Axe()
+
+
+def serious_violations(axe: Axe, page) -> list[str]:
+    results = axe.run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    size = page.viewport_size
+    page.screenshot(
+        path=SCREENSHOTS / f"{size['width']}x{size['height']}-{name}.png", full_page=True
+    )

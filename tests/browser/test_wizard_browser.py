@@ -1,0 +1,187 @@
+"""The bedside wizard in a real browser at tablet size: the flows a nurse walks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import screenshot, serious_violations
+from triage.models import Round
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def nurse_page(page: Page, sign_in, nurse, published_guidance) -> Page:
+    sign_in("nurse1")
+    return page
+
+
+def start(page: Page, live_server, identifier: str = "RX4321") -> None:
+    page.goto(live_server.url + "/encounters/new/")
+    page.get_by_label("Patient identifier").fill(identifier)
+    page.get_by_label("Date and time of the vertebroplasty").fill("2026-11-24T20:00")
+    page.get_by_label("L1", exact=True).check()
+    page.get_by_role("button", name="Start assessment").click()
+    expect(page.get_by_role("heading", name="Symptoms", level=1)).to_be_visible()
+
+
+def answer_symptoms(page: Page, pain: str = "4", course: str = "Improving") -> None:
+    page.locator(f"label.app-scale-{pain}").click()
+    page.get_by_label(course).check()
+    for question in (
+        "div_id_radicular_pain",
+        "div_id_chest_pain",
+        "div_id_dyspnoea",
+        "div_id_uncontrolled_despite_analgesia",
+    ):
+        page.locator(f"#{question}").get_by_label("No").check()
+
+
+def answer_neuro(page: Page, weak_left_l4: str | None = None) -> None:
+    for select in page.locator("select").all():
+        name = select.get_attribute("name")
+        select.select_option("normal" if name.startswith("sensation") else "5")
+    if weak_left_l4:
+        page.locator("#id_power_L4_left").select_option(weak_left_l4)
+    page.locator("#div_id_saddle_anaesthesia").get_by_label("No", exact=True).check()
+    page.locator("#div_id_bowel_bladder").get_by_label("Normal").check()
+
+
+def answer_vitals(page: Page, **values: str) -> None:
+    fields = {
+        "respiratory_rate": "15",
+        "spo2": "97",
+        "systolic_bp": "126",
+        "heart_rate": "70",
+        "temperature": "36.6",
+        **values,
+    }
+    for name, value in fields.items():
+        page.locator(f"#id_{name}").fill(value)
+    page.locator("#div_id_on_oxygen").get_by_label("No").check()
+    page.get_by_label("A – Alert").check()
+
+
+def save_and_continue(page: Page, next_heading: str) -> None:
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name=next_heading, level=1)).to_be_visible()
+
+
+def test_transient_pain_from_start_to_result_with_no_banner(nurse_page, live_server, axe):
+    page = nurse_page
+    start(page, live_server)
+    problems = {}
+    answer_symptoms(page)
+    problems["symptoms"] = serious_violations(axe, page)
+    screenshot(page, "wizard-symptoms")
+    save_and_continue(page, "Neuro exam")
+    answer_neuro(page)
+    problems["neuro"] = serious_violations(axe, page)
+    screenshot(page, "wizard-neuro")
+    save_and_continue(page, "Vital signs")
+    answer_vitals(page)
+    expect(page.locator("[data-news2-score='0']")).to_be_visible()
+    problems["vitals"] = serious_violations(axe, page)
+    screenshot(page, "wizard-vitals")
+    save_and_continue(page, "Imaging")
+    page.get_by_label("Not done").check()
+    problems["imaging"] = serious_violations(axe, page)
+    screenshot(page, "wizard-imaging")
+    save_and_continue(page, "Check your answers")
+    problems["check"] = serious_violations(axe, page)
+    screenshot(page, "wizard-check")
+    page.get_by_role("button", name="Submit and see the result").click()
+    expect(page.get_by_role("heading", name="Result", level=1)).to_be_visible()
+    problems["result"] = serious_violations(axe, page)
+    screenshot(page, "wizard-result")
+    expect(page.locator("[data-pathway='transient_pain']")).to_be_visible()
+    expect(page.locator("[data-red-flag]")).to_have_count(0)
+    assert problems == {step: [] for step in problems}
+    assert Round.objects.get().status == Round.Status.SUBMITTED
+
+
+def test_new_leg_weakness_raises_the_banner_live_on_the_neuro_step(nurse_page, live_server):
+    page = nurse_page
+    start(page, live_server)
+    answer_symptoms(page)
+    save_and_continue(page, "Neuro exam")
+    banner = page.locator("#red-flags [data-red-flag='progressive_neuro_deficit']")
+    expect(banner).to_have_count(0)
+    answer_neuro(page, weak_left_l4="3")
+    expect(banner).to_be_visible()  # before any submit: the htmx autosave brought it
+    expect(banner).to_contain_text("Call the on-call spinal team now")
+    expect(page.locator("#red-flags")).to_have_attribute("role", "alert")
+    screenshot(page, "wizard-neuro-red-flag")
+    assert Round.objects.get().status == Round.Status.DRAFT
+
+
+def test_respiratory_distress_with_news2_of_seven_or_more(nurse_page, live_server):
+    page = nurse_page
+    start(page, live_server)
+    answer_symptoms(page)
+    save_and_continue(page, "Neuro exam")
+    answer_neuro(page)
+    save_and_continue(page, "Vital signs")
+    answer_vitals(page, respiratory_rate="26", spo2="91", heart_rate="118", systolic_bp="95")
+    expect(page.locator("#news2-panel")).to_contain_text("high")
+    score = int(page.locator("#news2-panel [data-news2-score]").get_attribute("data-news2-score"))
+    assert score >= 7
+    expect(page.locator("#red-flags [data-red-flag='respiratory_distress']")).to_be_visible()
+    expect(page.locator("#red-flags [data-red-flag='news2_high']")).to_be_visible()
+    save_and_continue(page, "Imaging")
+    page.get_by_label("Requested").check()
+    save_and_continue(page, "Check your answers")
+    page.get_by_role("button", name="Submit and see the result").click()
+    expect(page.locator("main [data-red-flag='respiratory_distress']")).to_be_visible()
+    expect(page.locator("[data-pathway='cement_embolism']")).to_contain_text("suspected")
+
+
+def test_a_draft_resumes_at_the_right_step_after_logout(nurse_page, live_server, sign_in):
+    page = nurse_page
+    start(page, live_server, identifier="RESUME01")
+    answer_symptoms(page)
+    save_and_continue(page, "Neuro exam")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    sign_in("nurse1")
+    page.goto(live_server.url + "/encounters/")
+    page.get_by_role("link", name=re.compile("Resume at neuro exam")).click()
+    expect(page.get_by_role("heading", name="Neuro exam", level=1)).to_be_visible()
+    page.get_by_role("link", name="Symptoms").click()
+    expect(page.locator("label.app-scale-4 input")).to_be_checked()
+
+
+def tab_to(page: Page, selector: str, limit: int = 200) -> None:
+    """Press Tab until the element matching `selector` has focus (keyboard only)."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement?.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} is not reachable with the Tab key")
+
+
+def test_an_assessment_can_be_completed_with_the_keyboard_only(nurse_page, live_server):
+    page = nurse_page
+    start(page, live_server, identifier="KEYS01")
+    tab_to(page, "#id_pain_score_0")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")  # radios move and select with the arrow keys
+    for name in (
+        "pain_course",
+        "radicular_pain",
+        "chest_pain",
+        "dyspnoea",
+        "uncontrolled_despite_analgesia",
+    ):
+        tab_to(page, f"input[name={name}]")
+        page.keyboard.press("ArrowDown")  # second choice: "Unchanged" / "No"
+    tab_to(page, "button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Neuro exam", level=1)).to_be_visible()
+    symptoms = Round.objects.get().symptoms
+    assert symptoms["pain_score"] == 3
+    assert symptoms["pain_course"] == "unchanged"
+    assert symptoms["chest_pain"] is False
