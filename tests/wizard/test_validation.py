@@ -5,6 +5,7 @@ import uuid
 import pytest
 from django.test import Client
 
+from tests.factories import UserFactory
 from tests.wizard.conftest import post_step, step_url
 from tests.wizard.helpers import (
     imaging_post,
@@ -13,7 +14,6 @@ from tests.wizard.helpers import (
     symptoms_post,
     vitals_post,
 )
-from tests.factories import UserFactory
 from triage.models import Encounter, Round
 from triage.roles import Role
 
