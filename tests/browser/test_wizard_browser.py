@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot, serious_violations
+from tests.browser.conftest import PHONE, TABLET, screenshot, serious_violations
 from triage.models import Round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -185,3 +185,29 @@ def test_an_assessment_can_be_completed_with_the_keyboard_only(nurse_page, live_
     assert symptoms["pain_score"] == 3
     assert symptoms["pain_course"] == "unchanged"
     assert symptoms["chest_pain"] is False
+
+
+SIZE_CHECK = """() => {
+  const small = [];
+  for (const el of document.querySelectorAll('main .btn, main .form-control, main .form-select, main .form-check, main .app-scale-option, main .app-level-option')) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.height < 44) small.push(`${el.className} ${el.id} ${Math.round(r.height)}px`);
+  }
+  return {width: document.documentElement.scrollWidth, small};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["tablet", "phone"])
+def test_every_step_fits_the_screen_with_large_touch_targets(
+    nurse_page, live_server, viewport
+):
+    page = nurse_page
+    page.set_viewport_size(viewport)
+    start(page, live_server, identifier="SIZE01")
+    base = page.url.rsplit("/", 2)[0]
+    for step in ("patient", "symptoms", "neuro", "vitals", "imaging", "check"):
+        page.goto(f"{base}/{step}/")
+        measured = page.evaluate(SIZE_CHECK)
+        assert measured["width"] <= viewport["width"], (step, measured)
+        assert measured["small"] == [], (step, measured["small"])
+        screenshot(page, f"step-{step}")
