@@ -3,12 +3,12 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from triage.models import User
+from triage.models import Round, User
 from triage.roles import Role
 
 
 @pytest.mark.django_db
-def test_demo_data_creates_the_three_users_idempotently():
+def test_demo_data_creates_the_three_users_idempotently(published_guidance):
     call_command("demo_data")
     call_command("demo_data")
     assert User.objects.filter(username__in=["nurse", "physician", "admin"]).count() == 3
@@ -31,3 +31,15 @@ def test_demo_data_is_refused_outside_dev(settings):
     with pytest.raises(CommandError, match="only runs in development"):
         call_command("demo_data")
     assert not User.objects.filter(username="nurse").exists()
+
+
+@pytest.mark.django_db
+def test_demo_data_includes_submitted_encounters_and_one_draft(published_guidance):
+    call_command("demo_data")
+    call_command("demo_data")
+    rounds = Round.objects.order_by("encounter__patient_identifier")
+    assert [r.status for r in rounds] == ["submitted", "submitted", "submitted", "draft"]
+    flags = [[f["code"] for f in r.assessment["red_flags"]] for r in rounds[:3]]
+    assert flags[0] == []
+    assert "progressive_neuro_deficit" in flags[1]
+    assert "respiratory_distress" in flags[2]

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from triage.demo import create_demo_encounters
 from triage.models import User, Ward
 from triage.roles import Role
 
@@ -31,11 +32,14 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             ward, _ = Ward.objects.get_or_create(name=DEMO_WARD)
-            for username, roles, superuser in DEMO_USERS:
-                self._ensure_user(username, roles, superuser, ward)
+            users = {
+                username: self._ensure_user(username, roles, superuser, ward)
+                for username, roles, superuser in DEMO_USERS
+            }
+            created = create_demo_encounters(ward=ward, nurse=users["nurse"])
         self.stdout.write(
             f"Demo users ready on {DEMO_WARD!r}: nurse, physician, admin "
-            f"(password {DEMO_PASSWORD!r})."
+            f"(password {DEMO_PASSWORD!r}); {created} demo encounters added."
         )
 
     def _ensure_user(self, username: str, roles, superuser: bool, ward: Ward) -> User:
