@@ -198,9 +198,7 @@ SIZE_CHECK = """() => {
 
 
 @pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["tablet", "phone"])
-def test_every_step_fits_the_screen_with_large_touch_targets(
-    nurse_page, live_server, viewport
-):
+def test_every_step_fits_the_screen_with_large_touch_targets(nurse_page, live_server, viewport):
     page = nurse_page
     page.set_viewport_size(viewport)
     start(page, live_server, identifier="SIZE01")
