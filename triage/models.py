@@ -105,6 +105,31 @@ class GuidanceEntry(models.Model):
         return f"{self.key} (v{self.version.number})"
 
 
+def _refuse_if_signed(encounter_id: str, message: str) -> str:
+    return (
+        f"IF EXISTS (SELECT 1 FROM triage_signoff WHERE encounter_id = {encounter_id}) THEN "
+        f"RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation'; "
+        "END IF; RETURN COALESCE(NEW, OLD);"
+    )
+
+
+# A signed encounter is locked in the database itself: no code path can change it or its rounds.
+SIGNED_ENCOUNTER_IS_LOCKED = pgtrigger.Trigger(
+    name="signed_encounter_is_locked",
+    when=pgtrigger.Before,
+    operation=pgtrigger.Update | pgtrigger.Delete,
+    func=_refuse_if_signed("OLD.id", "encounter is signed off and locked"),
+)
+SIGNED_ENCOUNTER_ROUNDS_ARE_LOCKED = pgtrigger.Trigger(
+    name="signed_encounter_rounds_are_locked",
+    when=pgtrigger.Before,
+    operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+    func=_refuse_if_signed(
+        "COALESCE(NEW.encounter_id, OLD.encounter_id)", "encounter is signed off and locked"
+    ),
+)
+
+
 # --- Encounters -------------------------------------------------------------------------------
 
 
@@ -134,6 +159,7 @@ class Encounter(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        triggers = [SIGNED_ENCOUNTER_IS_LOCKED]
 
     def __str__(self) -> str:
         return f"Encounter {self.patient_identifier} ({self.created_at:%Y-%m-%d %H:%M})"
@@ -210,7 +236,93 @@ class Round(models.Model):
                 operation=pgtrigger.Update | pgtrigger.Delete,
                 condition=pgtrigger.Q(old__status="submitted"),
             ),
+            SIGNED_ENCOUNTER_ROUNDS_ARE_LOCKED,
         ]
 
     def __str__(self) -> str:
         return f"Round {self.number} of {self.encounter}"
+
+
+# --- Review -------------------------------------------------------------------------------------
+
+APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+
+
+@pghistory.track(pghistory.InsertEvent(), append_only=True)
+class SignOff(models.Model):
+    """A physician's electronic signature on an encounter. Once signed, the encounter is locked."""
+
+    encounter = models.OneToOneField(Encounter, on_delete=models.PROTECT, related_name="sign_off")
+    signed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return f"Signed by {self.signed_by} at {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+@pghistory.track(pghistory.InsertEvent(), append_only=True)
+class Addendum(models.Model):
+    """Free text added to an encounter after sign-off (or before); never edited or removed."""
+
+    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField()
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        triggers = [APPEND_ONLY]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="addendum_has_text")
+        ]
+
+    def __str__(self) -> str:
+        return f"Addendum by {self.author} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+@pghistory.track(pghistory.InsertEvent(), append_only=True)
+class Override(models.Model):
+    """A physician's disagreement with one red flag or pathway of a submitted round.
+
+    Shown beside the original; the original assessment is never changed.
+    """
+
+    class Kind(models.TextChoices):
+        RED_FLAG = "red_flag", "Red flag"
+        PATHWAY = "pathway", "Pathway"
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="overrides")
+    kind = models.CharField(max_length=10, choices=Kind)
+    code = models.CharField(max_length=40)
+    original = models.CharField(max_length=20, help_text="What the assessment said")
+    decision = models.CharField(max_length=20, help_text="What the physician decided")
+    reason = models.TextField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        triggers = [APPEND_ONLY]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="override_has_reason")
+        ]
+
+    def __str__(self) -> str:
+        return f"Override of {self.kind} {self.code} by {self.by}"
+
+
+class EncounterView(models.Model):
+    """Who opened an encounter when: physicians' reading of patient records is audited."""
+
+    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="views")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    viewed_at = models.DateTimeField(auto_now_add=True)
+    path = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-viewed_at"]
+        triggers = [APPEND_ONLY]

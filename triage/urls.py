@@ -19,5 +19,7 @@ urlpatterns = [
 urlpatterns += [
     path("api/v1/assess", api.assess_view, name="api-assess"),
     path("encounters/", include("triage.urls_encounters")),
+    path("encounters/", include("triage.urls_encounter_review")),
+    path("review/", include("triage.urls_review")),
     path("guidance/", include("triage.urls_guidance")),
 ]
