@@ -107,8 +107,8 @@ class GuidanceEntry(models.Model):
 
 def _refuse_if_signed(encounter_id: str, message: str) -> str:
     # Trigger source built from constants in this module, never from user input.
-    return (  # noqa: S608
-        f"IF EXISTS (SELECT 1 FROM triage_signoff WHERE encounter_id = {encounter_id}) THEN "
+    return (
+        f"IF EXISTS (SELECT 1 FROM triage_signoff WHERE encounter_id = {encounter_id}) THEN "  # noqa: S608
         f"RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation'; "
         "END IF; RETURN COALESCE(NEW, OLD);"
     )
