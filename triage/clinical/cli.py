@@ -1,0 +1,88 @@
+"""The core of ``python manage.py assess FILE``: findings JSON in, assessment JSON out.
+
+``manage.py`` calls :func:`main` before Django is set up, so this module imports only the
+standard library and ``triage.clinical``: a clinician's script gets its answer without paying
+for Django's start-up.
+
+Exit status: 0 with the assessment on stdout; 2 with nothing on stdout and one
+``path: message`` line per problem on stderr when the findings are invalid, the input is not
+JSON, the file cannot be read or the arguments are wrong; 1 for an internal error (reported
+in one line, never as a traceback).
+
+>>> import io
+>>> out, err = io.StringIO(), io.StringIO()
+>>> main(["-"], stdin=io.StringIO('{"vitals": {"spo2": 104}}'), stdout=out, stderr=err)
+2
+>>> out.getvalue(), err.getvalue()
+('', 'vitals.spo2: must be between 50 and 100\\n')
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TextIO
+
+from triage.clinical.findings import ROOT, FindingsError, load_json, parse_findings
+from triage.clinical.rules import assess
+
+USAGE = (
+    "usage: manage.py assess FILE\n"
+    "  FILE: findings JSON (assessment contract v1), or - to read standard input\n"
+)
+EXIT_OK = 0
+EXIT_INTERNAL_ERROR = 1
+EXIT_INVALID = 2
+
+
+def _read(source: str, stdin: TextIO) -> str | bytes:
+    if source == "-":
+        # Bytes when possible, so json detects the encoding (and a UTF-8 BOM) itself.
+        buffer = getattr(stdin, "buffer", None)
+        return buffer.read() if buffer is not None else stdin.read()
+    with open(source, "rb") as file:
+        return file.read()
+
+
+def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    """:func:`main` without the last-resort error handling."""
+    if argv in (["-h"], ["--help"]):
+        stdout.write(USAGE)
+        return EXIT_OK
+    if len(argv) != 1:
+        stderr.write(USAGE)
+        return EXIT_INVALID
+    source = argv[0]
+    try:
+        text = _read(source, stdin)
+    except OSError as exc:
+        stderr.write(f"{source}: cannot read: {exc.strerror or exc}\n")
+        return EXIT_INVALID
+    try:
+        assessment = assess(parse_findings(load_json(text)))
+    except FindingsError as exc:
+        stderr.write("".join(line + "\n" for line in exc.lines()))
+        return EXIT_INVALID
+    stdout.write(json.dumps(assessment.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def main(
+    argv: list[str],
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run the assess command; return the exit status. Streams default to ``sys``'s own,
+    looked up at call time so that redirected streams are honoured."""
+    stdin = sys.stdin if stdin is None else stdin
+    stdout = sys.stdout if stdout is None else stdout
+    stderr = sys.stderr if stderr is None else stderr
+    try:
+        return run(argv, stdin, stdout, stderr)
+    except KeyboardInterrupt:
+        stderr.write("interrupted\n")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a clinician's script must never see a traceback
+        stderr.write(f"{ROOT}: internal error: {exc.__class__.__name__}: {exc}\n")
+        return EXIT_INTERNAL_ERROR

@@ -1,0 +1,599 @@
+"""Typed findings (the assessment's input) and their strict validation.
+
+Findings arrive as decoded JSON from three places (the bedside wizard, the JSON API and the
+command line), so everything here is strict: a wrong type or an unknown key is refused with a
+message naming the field, never coerced or ignored. A silently ignored ``"chest_pain": "true"``
+would read as "not assessed" and could hide a red flag.
+
+Every section and every key is optional: a missing key means "not assessed", never "normal".
+Absent keys are stored as ``None``; an empty section ``{}`` is stored as a section whose fields
+are all ``None`` (so :meth:`Findings.to_dict` gives back exactly what was parsed).
+
+Sections are slotted dataclasses holding only immutable values (tuples for lists). They are
+not ``frozen``, for speed (see ``assessment.py``): treat them as read-only and use
+``dataclasses.replace`` to derive changed findings.
+
+Error paths: ``section.field``, ``section.list[index]`` for list items, and ``(root)`` when the
+top-level value itself is wrong (not an object, not JSON).
+
+>>> f = parse_findings({"vitals": {"spo2": 97, "on_oxygen": False}})
+>>> f.vitals.spo2, f.vitals.spo2_scale, f.vitals.effective_spo2_scale
+(97, None, 1)
+>>> try:
+...     parse_findings({"vitals": {"spo2": 104, "on_oxygen": "false"}})
+... except FindingsError as err:
+...     print(err.errors)
+{'vitals.spo2': ['must be between 50 and 100'], 'vitals.on_oxygen': ['must be true or false']}
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+ROOT = "(root)"
+
+LEVELS: tuple[str, ...] = (
+    tuple(f"C{n}" for n in range(1, 8))
+    + tuple(f"T{n}" for n in range(1, 13))
+    + tuple(f"L{n}" for n in range(1, 6))
+    + ("S1",)
+)
+PAIN_COURSES = (
+    "improving",
+    "unchanged",
+    "worse_since_procedure",
+    "sudden_increase_after_improvement",
+)
+NEURO_STATUSES = ("normal", "stable_deficit", "new_deficit", "worsening_deficit")
+BOWEL_BLADDER_STATUSES = ("normal", "new_dysfunction")
+CONSCIOUSNESS_LEVELS = ("A", "C", "V", "P", "U")
+IMAGING_STATUSES = ("not_done", "requested", "done")
+MODALITIES = ("ct", "mri", "ct_and_mri")
+IMAGING_FINDINGS = (
+    "no_leak",
+    "foraminal_leak",
+    "epidural_leak",
+    "paravertebral_venous_leak",
+    "intradiscal_leak",
+    "pulmonary_cement_embolism",
+    "new_adjacent_fracture",
+    "cord_compression",
+)
+SECTIONS = ("procedure", "symptoms", "neuro", "vitals", "imaging")
+# The sections whose absence is reported in ``not_assessed``, in contract order.
+ASSESSED_SECTIONS = ("symptoms", "neuro", "vitals", "imaging")
+
+PainCourse: TypeAlias = Literal[
+    "improving", "unchanged", "worse_since_procedure", "sudden_increase_after_improvement"
+]
+NeuroStatus: TypeAlias = Literal["normal", "stable_deficit", "new_deficit", "worsening_deficit"]
+BowelBladder: TypeAlias = Literal["normal", "new_dysfunction"]
+Consciousness: TypeAlias = Literal["A", "C", "V", "P", "U"]
+ImagingStatus: TypeAlias = Literal["not_done", "requested", "done"]
+Modality: TypeAlias = Literal["ct", "mri", "ct_and_mri"]
+ImagingFinding: TypeAlias = Literal[
+    "no_leak",
+    "foraminal_leak",
+    "epidural_leak",
+    "paravertebral_venous_leak",
+    "intradiscal_leak",
+    "pulmonary_cement_embolism",
+    "new_adjacent_fracture",
+    "cord_compression",
+]
+Number: TypeAlias = int | float
+
+
+class FindingsError(ValueError):
+    """Findings that cannot be assessed; ``errors`` maps each field path to its messages.
+
+    Every problem is collected before raising, so a clinician fixes the form in one pass.
+
+    >>> err = FindingsError({"vitals.spo2": ["must be between 50 and 100"]})
+    >>> err.lines()
+    ['vitals.spo2: must be between 50 and 100']
+    """
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One ``path: message`` line per problem, in the order they were found."""
+        return [
+            f"{path}: {message}" for path, messages in self.errors.items() for message in messages
+        ]
+
+
+@dataclass(slots=True)
+class Procedure:
+    """The vertebroplasty: hours since it (0-8760) and the treated levels."""
+
+    hours_since: Number | None = None
+    levels: tuple[str, ...] | None = None
+
+    def is_empty(self) -> bool:
+        return self.hours_since is None and self.levels is None
+
+
+@dataclass(slots=True)
+class Symptoms:
+    """What the patient reports now; ``None`` means not asked."""
+
+    pain_score: int | None = None
+    pain_course: PainCourse | None = None
+    radicular_pain: bool | None = None
+    chest_pain: bool | None = None
+    dyspnoea: bool | None = None
+    uncontrolled_despite_analgesia: bool | None = None
+
+    def is_empty(self) -> bool:
+        return (
+            self.pain_score is None
+            and self.pain_course is None
+            and self.radicular_pain is None
+            and self.chest_pain is None
+            and self.dyspnoea is None
+            and self.uncontrolled_despite_analgesia is None
+        )
+
+
+@dataclass(slots=True)
+class Neuro:
+    """Lower-limb neurological examination, in the contract's words (see ``neuro_exam``)."""
+
+    motor: NeuroStatus | None = None
+    sensory: NeuroStatus | None = None
+    bowel_bladder: BowelBladder | None = None
+
+    def is_empty(self) -> bool:
+        return self.motor is None and self.sensory is None and self.bowel_bladder is None
+
+
+@dataclass(slots=True)
+class Vitals:
+    """The observations NEWS2 scores; ``spo2_scale`` ``None`` means scale 1."""
+
+    respiratory_rate: int | None = None
+    spo2: int | None = None
+    spo2_scale: Literal[1, 2] | None = None
+    on_oxygen: bool | None = None
+    systolic_bp: int | None = None
+    heart_rate: int | None = None
+    consciousness: Consciousness | None = None
+    temperature: Number | None = None
+
+    @property
+    def effective_spo2_scale(self) -> Literal[1, 2]:
+        """The SpO2 scale to score with: scale 1 unless scale 2 was chosen explicitly."""
+        return 2 if self.spo2_scale == 2 else 1
+
+    def is_empty(self) -> bool:
+        # spo2_scale alone is a scoring setting, not an observation: a section holding only
+        # it records no vital sign, so it must not count as "vitals assessed".
+        return (
+            self.respiratory_rate is None
+            and self.spo2 is None
+            and self.on_oxygen is None
+            and self.systolic_bp is None
+            and self.heart_rate is None
+            and self.consciousness is None
+            and self.temperature is None
+        )
+
+
+@dataclass(slots=True)
+class Imaging:
+    """Cross-sectional imaging: status, modality and, once done, its findings."""
+
+    status: ImagingStatus | None = None
+    modality: Modality | None = None
+    findings: tuple[ImagingFinding, ...] | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+    def has(self, code: ImagingFinding) -> bool:
+        return self.findings is not None and code in self.findings
+
+    def is_empty(self) -> bool:
+        return self.status is None and self.modality is None and self.findings is None
+
+
+Section: TypeAlias = Procedure | Symptoms | Neuro | Vitals | Imaging
+
+
+@dataclass(slots=True)
+class Findings:
+    """Validated findings; build with :func:`parse_findings` (or directly in tests)."""
+
+    procedure: Procedure | None = None
+    symptoms: Symptoms | None = None
+    neuro: Neuro | None = None
+    vitals: Vitals | None = None
+    imaging: Imaging | None = None
+
+    def to_dict(self) -> dict[str, dict[str, object]]:
+        """The JSON form, with only the keys that were given: ``parse_findings`` round-trips.
+
+        >>> parse_findings({"neuro": {}, "imaging": {"status": "requested"}}).to_dict()
+        {'neuro': {}, 'imaging': {'status': 'requested'}}
+        """
+        data: dict[str, dict[str, object]] = {}
+        for name in SECTIONS:
+            section = getattr(self, name)
+            if section is None:
+                continue
+            values: dict[str, object] = {}
+            for field_name in _FIELD_NAMES[name]:
+                value = getattr(section, field_name)
+                if value is not None:
+                    values[field_name] = list(value) if isinstance(value, tuple) else value
+            data[name] = values
+        return data
+
+
+SYMPTOM_FIELDS = (
+    "pain_score",
+    "pain_course",
+    "radicular_pain",
+    "chest_pain",
+    "dyspnoea",
+    "uncontrolled_despite_analgesia",
+)
+NEURO_FIELDS = ("motor", "sensory", "bowel_bladder")
+NEWS2_PARAMETERS = (
+    "respiratory_rate",
+    "spo2",
+    "on_oxygen",
+    "systolic_bp",
+    "heart_rate",
+    "consciousness",
+    "temperature",
+)
+_FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "procedure": ("hours_since", "levels"),
+    "symptoms": SYMPTOM_FIELDS,
+    "neuro": NEURO_FIELDS,
+    "vitals": (
+        "respiratory_rate",
+        "spo2",
+        "spo2_scale",
+        "on_oxygen",
+        "systolic_bp",
+        "heart_rate",
+        "consciousness",
+        "temperature",
+    ),
+    "imaging": ("status", "modality", "findings"),
+}
+
+
+# --- JSON decoding -------------------------------------------------------------------------
+
+
+class _JsonObject(dict[str, object]):
+    """A decoded JSON object that remembers keys given twice (``json`` keeps only the last).
+
+    ``{"chest_pain": true, "chest_pain": false}`` is ambiguous; refusing it is safer than
+    guessing which answer the clinician meant.
+    """
+
+    __slots__ = ("duplicate_keys",)
+    duplicate_keys: tuple[str, ...]
+
+
+def _object_pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    seen: set[str] = set()
+    dupes: list[str] = []
+    for key, _ in pairs:
+        if key in seen and key not in dupes:
+            dupes.append(key)
+        seen.add(key)
+    marked = _JsonObject(pairs)
+    marked.duplicate_keys = tuple(dupes)
+    return marked
+
+
+def load_json(text: str | bytes) -> object:
+    """Decode JSON text for :func:`parse_findings`, refusing text that is not JSON.
+
+    Keys given twice in one object are remembered and refused later by ``parse_findings``.
+
+    >>> load_json('{"vitals": {}}')
+    {'vitals': {}}
+    >>> try:
+    ...     load_json("")
+    ... except FindingsError as err:
+    ...     print(err.lines())
+    ['(root): not valid JSON: Expecting value at line 1 column 1']
+    """
+    try:
+        return json.loads(text, object_pairs_hook=_object_pairs)
+    except json.JSONDecodeError as exc:
+        raise FindingsError(
+            {ROOT: [f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"]}
+        ) from None
+    except (UnicodeDecodeError, RecursionError) as exc:
+        raise FindingsError({ROOT: [f"not valid JSON: {exc.__class__.__name__}"]}) from None
+
+
+# --- Field checks ----------------------------------------------------------------------------
+#
+# A check takes (value, path, errors), records any problem under ``path`` and returns the value
+# to store (lists become tuples) or ``_INVALID``. They are built once at import time so that
+# parsing a findings object does no string formatting on the happy path.
+
+_INVALID = object()
+_Errors: TypeAlias = dict[str, list[str]]
+_Check: TypeAlias = Callable[[object, str, _Errors], object]
+
+
+def _add(errors: _Errors, path: str, message: str) -> None:
+    errors.setdefault(path, []).append(message)
+
+
+def _integer(low: int, high: int) -> _Check:
+    out_of_range = f"must be between {low} and {high}"
+
+    def check(value: object, path: str, errors: _Errors) -> object:
+        if type(value) is not int:
+            _add(errors, path, "must be an integer")
+            return _INVALID
+        if not low <= value <= high:
+            _add(errors, path, out_of_range)
+            return _INVALID
+        return value
+
+    return check
+
+
+def _number(low: float, high: float, low_text: str, high_text: str) -> _Check:
+    out_of_range = f"must be between {low_text} and {high_text}"
+
+    def check(value: object, path: str, errors: _Errors) -> object:
+        if type(value) is not int and type(value) is not float:
+            _add(errors, path, "must be a number")
+            return _INVALID
+        if not math.isfinite(value):
+            _add(errors, path, "must be a finite number")
+            return _INVALID
+        if not low <= value <= high:
+            _add(errors, path, out_of_range)
+            return _INVALID
+        return value
+
+    return check
+
+
+def _boolean(value: object, path: str, errors: _Errors) -> object:
+    if type(value) is not bool:
+        _add(errors, path, "must be true or false")
+        return _INVALID
+    return value
+
+
+def _choice(choices: tuple[str, ...]) -> _Check:
+    allowed = frozenset(choices)
+    message = "must be one of: " + ", ".join(choices)
+
+    def check(value: object, path: str, errors: _Errors) -> object:
+        if type(value) is not str or value not in allowed:
+            _add(errors, path, message)
+            return _INVALID
+        return value
+
+    return check
+
+
+def _spo2_scale(value: object, path: str, errors: _Errors) -> object:
+    if type(value) is not int or value not in (1, 2):
+        _add(errors, path, "must be 1 or 2")
+        return _INVALID
+    return value
+
+
+def _unique_list(item_check: _Check) -> _Check:
+    def check(value: object, path: str, errors: _Errors) -> object:
+        if type(value) is not list:
+            _add(errors, path, "must be a list")
+            return _INVALID
+        seen: set[object] = set()
+        ok = True
+        for index, item in enumerate(value):
+            item_path = f"{path}[{index}]"
+            if item_check(item, item_path, errors) is _INVALID:
+                ok = False
+            elif item in seen:
+                _add(errors, item_path, "duplicate value")
+                ok = False
+            else:
+                seen.add(item)
+        return tuple(value) if ok else _INVALID
+
+    return check
+
+
+# Listing 25 levels in every message would drown the form; the pattern is clearer.
+_LEVEL_MESSAGE = "must be a vertebral level: C1-C7, T1-T12, L1-L5 or S1"
+_LEVEL_SET = frozenset(LEVELS)
+
+
+def _level_check(value: object, path: str, errors: _Errors) -> object:
+    if type(value) is not str or value not in _LEVEL_SET:
+        _add(errors, path, _LEVEL_MESSAGE)
+        return _INVALID
+    return value
+
+
+# Each field: (kind, low or allowed values, high, check). The kind and bounds let
+# _parse_section accept a plainly valid value inline; anything else goes through the check,
+# which decides and knows the exact message. Parsing runs on every API call and wizard step,
+# and the inline test saves a function call per field. Both come from the same arguments
+# below, and the inline test accepts only what the check would accept.
+_BOOL, _INT, _NUMBER, _CHOICE, _LIST = range(5)
+_Spec: TypeAlias = tuple[int, object, object, _Check]
+
+
+def _int_field(low: int, high: int) -> _Spec:
+    return (_INT, low, high, _integer(low, high))
+
+
+def _choice_field(choices: tuple[str, ...]) -> _Spec:
+    return (_CHOICE, frozenset(choices), None, _choice(choices))
+
+
+_BOOL_FIELD: _Spec = (_BOOL, None, None, _boolean)
+
+_FIELDS: dict[str, dict[str, _Spec]] = {
+    "procedure": {
+        "hours_since": (_NUMBER, 0, 8760, _number(0, 8760, "0", "8760")),
+        "levels": (_LIST, None, None, _unique_list(_level_check)),
+    },
+    "symptoms": {
+        "pain_score": _int_field(0, 10),
+        "pain_course": _choice_field(PAIN_COURSES),
+        "radicular_pain": _BOOL_FIELD,
+        "chest_pain": _BOOL_FIELD,
+        "dyspnoea": _BOOL_FIELD,
+        "uncontrolled_despite_analgesia": _BOOL_FIELD,
+    },
+    "neuro": {
+        "motor": _choice_field(NEURO_STATUSES),
+        "sensory": _choice_field(NEURO_STATUSES),
+        "bowel_bladder": _choice_field(BOWEL_BLADDER_STATUSES),
+    },
+    "vitals": {
+        "respiratory_rate": _int_field(0, 80),
+        "spo2": _int_field(50, 100),
+        "spo2_scale": (_INT, 1, 2, _spo2_scale),
+        "on_oxygen": _BOOL_FIELD,
+        "systolic_bp": _int_field(40, 300),
+        "heart_rate": _int_field(20, 250),
+        "consciousness": _choice_field(CONSCIOUSNESS_LEVELS),
+        "temperature": (_NUMBER, 30.0, 45.0, _number(30.0, 45.0, "30.0", "45.0")),
+    },
+    "imaging": {
+        "status": _choice_field(IMAGING_STATUSES),
+        "modality": _choice_field(MODALITIES),
+        "findings": (_LIST, None, None, _unique_list(_choice(IMAGING_FINDINGS))),
+    },
+}
+_SECTION_TYPES: dict[str, type[Section]] = {
+    "procedure": Procedure,
+    "symptoms": Symptoms,
+    "neuro": Neuro,
+    "vitals": Vitals,
+    "imaging": Imaging,
+}
+# Field paths built once, so the happy path formats no strings.
+_PATHS: dict[str, dict[str, str]] = {
+    section: {key: f"{section}.{key}" for key in fields} for section, fields in _FIELDS.items()
+}
+
+
+def _check_duplicate_keys(data: dict[str, object], prefix: str, errors: _Errors) -> None:
+    for key in getattr(data, "duplicate_keys", ()):
+        _add(errors, f"{prefix}{key}", "duplicate key")
+
+
+def _parse_section(name: str, data: object, errors: _Errors) -> Section | None:
+    if type(data) is not dict:
+        if not isinstance(data, dict):
+            _add(errors, name, "must be an object")
+            return None
+        _check_duplicate_keys(data, name + ".", errors)
+    fields = _FIELDS[name]
+    values: dict[str, object] = {}
+    for key, value in data.items():
+        spec = fields.get(key)
+        if spec is None:
+            _add(errors, f"{name}.{key}", "unknown field")
+            continue
+        kind, low, high, check = spec
+        kind_of_value = type(value)
+        # type() rather than isinstance(): bool is an int subclass, and True is no pain score.
+        # NaN and infinities fail the range tests, so they reach the check and its message.
+        if (
+            (kind == _BOOL and kind_of_value is bool)
+            or (kind == _INT and kind_of_value is int and low <= value <= high)
+            or (kind == _CHOICE and kind_of_value is str and value in low)
+            or (
+                kind == _NUMBER
+                and (kind_of_value is int or kind_of_value is float)
+                and low <= value <= high
+            )
+        ):
+            values[key] = value
+            continue
+        checked = check(value, _PATHS[name][key], errors)
+        if checked is not _INVALID:
+            values[key] = checked
+    if name == "imaging":
+        _check_imaging_consistency(values, data, errors)
+    return _SECTION_TYPES[name](**values)
+
+
+_NORMAL_SCAN_HINT = '(use [] or ["no_leak"] for a normal scan)'
+
+
+def _check_imaging_consistency(
+    values: dict[str, object], given: dict[str, object], errors: _Errors
+) -> None:
+    """Refuse imaging sections that contradict themselves.
+
+    A scan marked done but with no result would otherwise switch off the "suspected" cord
+    compression and neural-leak pathways (they apply only while imaging is not done) without
+    any finding to replace them, so a done scan must say what it showed.
+    """
+    if "status" in given and "status" not in values:
+        return  # the status itself is invalid; judging the rest against it would mislead
+    status = values.get("status")
+    findings = values.get("findings")
+    if status == "done":
+        if "modality" not in given:
+            _add(errors, "imaging.modality", 'required when status is "done"')
+        if "findings" not in given:
+            _add(errors, "imaging.findings", f'required when status is "done" {_NORMAL_SCAN_HINT}')
+    else:
+        if "findings" in given:
+            _add(errors, "imaging.findings", 'not allowed unless status is "done"')
+        if "modality" in given and status != "requested":
+            _add(errors, "imaging.modality", 'not allowed unless status is "requested" or "done"')
+    if isinstance(findings, tuple) and "no_leak" in findings and len(findings) > 1:
+        _add(errors, "imaging.findings", '"no_leak" cannot be combined with other findings')
+
+
+def parse_findings(data: object) -> Findings:
+    """Validate decoded JSON findings; raise :class:`FindingsError` listing every problem.
+
+    >>> try:
+    ...     parse_findings({"symptoms": {"pain_score": 7.0, "chest_pain": "true", "mood": 1}})
+    ... except FindingsError as err:
+    ...     print("\\n".join(err.lines()))
+    symptoms.pain_score: must be an integer
+    symptoms.chest_pain: must be true or false
+    symptoms.mood: unknown field
+    """
+    if not isinstance(data, dict):
+        raise FindingsError({ROOT: ["must be an object"]})
+    errors: _Errors = {}
+    if type(data) is not dict:
+        _check_duplicate_keys(data, "", errors)
+    sections: dict[str, Section | None] = {}
+    for name, value in data.items():
+        if name not in _FIELDS:
+            _add(errors, name, "unknown field")
+            continue
+        sections[name] = _parse_section(name, value, errors)
+    if errors:
+        raise FindingsError(errors)
+    return Findings(**sections)  # type: ignore[arg-type]
