@@ -200,9 +200,20 @@ def test_an_assessment_can_be_completed_with_the_keyboard_only(nurse_page, live_
     assert symptoms["chest_pain"] is False
 
 
-SIZE_CHECK = """() => {
+TOUCH_TARGETS = ", ".join(
+    f"main {css}"
+    for css in (
+        ".btn",
+        ".form-control",
+        ".form-select",
+        ".form-check",
+        ".app-scale-option",
+        ".app-level-option",
+    )
+)
+SIZE_CHECK = """(targets) => {
   const small = [];
-  for (const el of document.querySelectorAll('main .btn, main .form-control, main .form-select, main .form-check, main .app-scale-option, main .app-level-option')) {
+  for (const el of document.querySelectorAll(targets)) {
     const r = el.getBoundingClientRect();
     if (r.width && r.height < 44) small.push(`${el.className} ${el.id} ${Math.round(r.height)}px`);
   }
@@ -218,7 +229,7 @@ def test_every_step_fits_the_screen_with_large_touch_targets(nurse_page, live_se
     base = page.url.rsplit("/", 2)[0]
     for step in ("patient", "symptoms", "neuro", "vitals", "imaging", "check"):
         page.goto(f"{base}/{step}/")
-        measured = page.evaluate(SIZE_CHECK)
+        measured = page.evaluate(SIZE_CHECK, TOUCH_TARGETS)
         assert measured["width"] <= viewport["width"], (step, measured)
         assert measured["small"] == [], (step, measured["small"])
         screenshot(page, f"step-{step}")
