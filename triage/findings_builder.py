@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from triage.clinical.findings import ASSESSED_SECTIONS, FIELD_NAMES
+
 MYOTOMES: tuple[tuple[str, str], ...] = (
     ("L2", "hip flexion"),
     ("L3", "knee extension"),
@@ -19,26 +21,7 @@ MYOTOMES: tuple[tuple[str, str], ...] = (
     ("S1", "ankle plantar flexion"),
 )
 SIDES: tuple[str, ...] = ("left", "right")
-STEP_SECTIONS: tuple[str, ...] = ("symptoms", "neuro", "vitals", "imaging")
-SYMPTOM_KEYS = (
-    "pain_score",
-    "pain_course",
-    "radicular_pain",
-    "chest_pain",
-    "dyspnoea",
-    "uncontrolled_despite_analgesia",
-)
-VITAL_KEYS = (
-    "respiratory_rate",
-    "spo2",
-    "spo2_scale",
-    "on_oxygen",
-    "systolic_bp",
-    "heart_rate",
-    "consciousness",
-    "temperature",
-)
-IMAGING_KEYS = ("status", "modality", "findings")
+STEP_SECTIONS: tuple[str, ...] = ASSESSED_SECTIONS  # one wizard step per assessed section
 
 
 def hours_between(start: datetime, end: datetime) -> float:
@@ -98,15 +81,12 @@ def derive_neuro(answers: dict[str, Any]):
 def section_from_answers(section: str, answers: dict[str, Any] | None) -> dict[str, Any]:
     """One contract section from a step's stored answers (only the keys that were answered)."""
     answers = answers or {}
-    if section == "symptoms":
-        return {key: answers[key] for key in SYMPTOM_KEYS if key in answers}
-    if section == "vitals":
-        return {key: answers[key] for key in VITAL_KEYS if key in answers}
-    if section == "imaging":
-        return {key: answers[key] for key in IMAGING_KEYS if key in answers}
     if section == "neuro":
         return dict(derive_neuro(answers).neuro)
-    raise ValueError(f"unknown section {section!r}")
+    if section not in STEP_SECTIONS:
+        raise ValueError(f"unknown section {section!r}")
+    # Answers hold more than the contract (e.g. the side of radicular pain): keep its keys only.
+    return {key: answers[key] for key in FIELD_NAMES[section] if key in answers}
 
 
 def build_findings(

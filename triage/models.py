@@ -243,6 +243,10 @@ class Round(models.Model):
     def __str__(self) -> str:
         return f"Round {self.number} of {self.encounter}"
 
+    @property
+    def answered_sections(self) -> set[str]:
+        return {name for name in ("symptoms", "neuro", "vitals", "imaging") if getattr(self, name)}
+
 
 # --- Review -------------------------------------------------------------------------------------
 

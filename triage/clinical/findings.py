@@ -230,7 +230,7 @@ class Findings:
             if section is None:
                 continue
             values: dict[str, object] = {}
-            for field_name in _FIELD_NAMES[name]:
+            for field_name in FIELD_NAMES[name]:
                 value = getattr(section, field_name)
                 if value is not None:
                     values[field_name] = list(value) if isinstance(value, tuple) else value
@@ -256,7 +256,8 @@ NEWS2_PARAMETERS = (
     "consciousness",
     "temperature",
 )
-_FIELD_NAMES: dict[str, tuple[str, ...]] = {
+# The keys of each section, in contract order.
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "procedure": ("hours_since", "levels"),
     "symptoms": SYMPTOM_FIELDS,
     "neuro": NEURO_FIELDS,

@@ -8,258 +8,518 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pghistory', '0007_auto_20250421_0444'),
-        ('triage', '0004_round_pending'),
+        ("pghistory", "0007_auto_20250421_0444"),
+        ("triage", "0004_round_pending"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Addendum',
+            name="Addendum",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='AddendumEvent',
+            name="AddendumEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='EncounterView',
+            name="EncounterView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('viewed_at', models.DateTimeField(auto_now_add=True)),
-                ('path', models.CharField(max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("viewed_at", models.DateTimeField(auto_now_add=True)),
+                ("path", models.CharField(max_length=200)),
             ],
             options={
-                'ordering': ['-viewed_at'],
+                "ordering": ["-viewed_at"],
             },
         ),
         migrations.CreateModel(
-            name='Override',
+            name="Override",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('red_flag', 'Red flag'), ('pathway', 'Pathway')], max_length=10)),
-                ('code', models.CharField(max_length=40)),
-                ('original', models.CharField(help_text='What the assessment said', max_length=20)),
-                ('decision', models.CharField(help_text='What the physician decided', max_length=20)),
-                ('reason', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("red_flag", "Red flag"), ("pathway", "Pathway")], max_length=10
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("original", models.CharField(help_text="What the assessment said", max_length=20)),
+                (
+                    "decision",
+                    models.CharField(help_text="What the physician decided", max_length=20),
+                ),
+                ("reason", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='OverrideEvent',
+            name="OverrideEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('kind', models.CharField(choices=[('red_flag', 'Red flag'), ('pathway', 'Pathway')], max_length=10)),
-                ('code', models.CharField(max_length=40)),
-                ('original', models.CharField(help_text='What the assessment said', max_length=20)),
-                ('decision', models.CharField(help_text='What the physician decided', max_length=20)),
-                ('reason', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("red_flag", "Red flag"), ("pathway", "Pathway")], max_length=10
+                    ),
+                ),
+                ("code", models.CharField(max_length=40)),
+                ("original", models.CharField(help_text="What the assessment said", max_length=20)),
+                (
+                    "decision",
+                    models.CharField(help_text="What the physician decided", max_length=20),
+                ),
+                ("reason", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SignOff',
+            name="SignOff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signed_at', models.DateTimeField(auto_now_add=True)),
-                ('comment', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("signed_at", models.DateTimeField(auto_now_add=True)),
+                ("comment", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='SignOffEvent',
+            name="SignOffEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('signed_at', models.DateTimeField(auto_now_add=True)),
-                ('comment', models.TextField(blank=True)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("signed_at", models.DateTimeField(auto_now_add=True)),
+                ("comment", models.TextField(blank=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='encounter',
-            trigger=pgtrigger.compiler.Trigger(name='signed_encounter_is_locked', sql=pgtrigger.compiler.UpsertTriggerSql(func="IF EXISTS (SELECT 1 FROM triage_signoff WHERE encounter_id = OLD.id) THEN RAISE EXCEPTION 'encounter is signed off and locked' USING ERRCODE = 'integrity_constraint_violation'; END IF; RETURN COALESCE(NEW, OLD);", hash='cdcc0aa5647b8a9289d6dd630d209de6d0f4f9eb', operation='UPDATE OR DELETE', pgid='pgtrigger_signed_encounter_is_locked_d37f6', table='triage_encounter', when='BEFORE')),
+            model_name="encounter",
+            trigger=pgtrigger.compiler.Trigger(
+                name="signed_encounter_is_locked",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="IF EXISTS (SELECT 1 FROM triage_signoff WHERE encounter_id = OLD.id) THEN RAISE EXCEPTION 'encounter is signed off and locked' USING ERRCODE = 'integrity_constraint_violation'; END IF; RETURN COALESCE(NEW, OLD);",
+                    hash="cdcc0aa5647b8a9289d6dd630d209de6d0f4f9eb",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_signed_encounter_is_locked_d37f6",
+                    table="triage_encounter",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='round',
-            trigger=pgtrigger.compiler.Trigger(name='signed_encounter_rounds_are_locked', sql=pgtrigger.compiler.UpsertTriggerSql(func="IF EXISTS (SELECT 1 FROM triage_signoff WHERE encounter_id = COALESCE(NEW.encounter_id, OLD.encounter_id)) THEN RAISE EXCEPTION 'encounter is signed off and locked' USING ERRCODE = 'integrity_constraint_violation'; END IF; RETURN COALESCE(NEW, OLD);", hash='8f54f6514d788acce79a112a7cfbc3d1e6fc23d2', operation='INSERT OR UPDATE OR DELETE', pgid='pgtrigger_signed_encounter_rounds_are_locked_3f318', table='triage_round', when='BEFORE')),
+            model_name="round",
+            trigger=pgtrigger.compiler.Trigger(
+                name="signed_encounter_rounds_are_locked",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="IF EXISTS (SELECT 1 FROM triage_signoff WHERE encounter_id = COALESCE(NEW.encounter_id, OLD.encounter_id)) THEN RAISE EXCEPTION 'encounter is signed off and locked' USING ERRCODE = 'integrity_constraint_violation'; END IF; RETURN COALESCE(NEW, OLD);",
+                    hash="8f54f6514d788acce79a112a7cfbc3d1e6fc23d2",
+                    operation="INSERT OR UPDATE OR DELETE",
+                    pgid="pgtrigger_signed_encounter_rounds_are_locked_3f318",
+                    table="triage_round",
+                    when="BEFORE",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='addendum',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="addendum",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='addendum',
-            name='encounter',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='addenda', to='triage.encounter'),
+            model_name="addendum",
+            name="encounter",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="addenda",
+                to="triage.encounter",
+            ),
         ),
         migrations.AddField(
-            model_name='addendumevent',
-            name='author',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="addendumevent",
+            name="author",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='addendumevent',
-            name='encounter',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='triage.encounter'),
+            model_name="addendumevent",
+            name="encounter",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="triage.encounter",
+            ),
         ),
         migrations.AddField(
-            model_name='addendumevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="addendumevent",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='addendumevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='triage.addendum'),
+            model_name="addendumevent",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="events",
+                to="triage.addendum",
+            ),
         ),
         migrations.AddField(
-            model_name='encounterview',
-            name='encounter',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='views', to='triage.encounter'),
+            model_name="encounterview",
+            name="encounter",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="views",
+                to="triage.encounter",
+            ),
         ),
         migrations.AddField(
-            model_name='encounterview',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="encounterview",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='override',
-            name='by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="override",
+            name="by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='override',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='overrides', to='triage.round'),
+            model_name="override",
+            name="round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="overrides",
+                to="triage.round",
+            ),
         ),
         migrations.AddField(
-            model_name='overrideevent',
-            name='by',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="overrideevent",
+            name="by",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='overrideevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="overrideevent",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='overrideevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='triage.override'),
+            model_name="overrideevent",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="events",
+                to="triage.override",
+            ),
         ),
         migrations.AddField(
-            model_name='overrideevent',
-            name='round',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='triage.round'),
+            model_name="overrideevent",
+            name="round",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="triage.round",
+            ),
         ),
         migrations.AddField(
-            model_name='signoff',
-            name='encounter',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='sign_off', to='triage.encounter'),
+            model_name="signoff",
+            name="encounter",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sign_off",
+                to="triage.encounter",
+            ),
         ),
         migrations.AddField(
-            model_name='signoff',
-            name='signed_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="signoff",
+            name="signed_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='signoffevent',
-            name='encounter',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='triage.encounter'),
+            model_name="signoffevent",
+            name="encounter",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="triage.encounter",
+            ),
         ),
         migrations.AddField(
-            model_name='signoffevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="signoffevent",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='signoffevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='triage.signoff'),
+            model_name="signoffevent",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="events",
+                to="triage.signoff",
+            ),
         ),
         migrations.AddField(
-            model_name='signoffevent',
-            name='signed_by',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="signoffevent",
+            name="signed_by",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='addendum',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='addendum_has_text'),
+            model_name="addendum",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True), name="addendum_has_text"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='addendum',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='dd03ba266084ff32b3c62f38890585d7062dc207', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_ac010', table='triage_addendum', when='BEFORE')),
+            model_name="addendum",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="dd03ba266084ff32b3c62f38890585d7062dc207",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_ac010",
+                    table="triage_addendum",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='addendum',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "triage_addendumevent" ("author_id", "created_at", "encounter_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "text") VALUES (NEW."author_id", NEW."created_at", NEW."encounter_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."text"); RETURN NULL;', hash='36ebb0dd50db3dc104dcad43feb3e58db4550fd6', operation='INSERT', pgid='pgtrigger_insert_insert_c03b2', table='triage_addendum', when='AFTER')),
+            model_name="addendum",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "triage_addendumevent" ("author_id", "created_at", "encounter_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "text") VALUES (NEW."author_id", NEW."created_at", NEW."encounter_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."text"); RETURN NULL;',
+                    hash="36ebb0dd50db3dc104dcad43feb3e58db4550fd6",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_c03b2",
+                    table="triage_addendum",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='addendumevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='d7ead0fb151ec4594d93bc4e7aba53207242a3b7', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_96f31', table='triage_addendumevent', when='BEFORE')),
+            model_name="addendumevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="d7ead0fb151ec4594d93bc4e7aba53207242a3b7",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_96f31",
+                    table="triage_addendumevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='encounterview',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='40b5970ff21ed217cf9a0a531f2e82e97f50d9b3', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_dfbe8', table='triage_encounterview', when='BEFORE')),
+            model_name="encounterview",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="40b5970ff21ed217cf9a0a531f2e82e97f50d9b3",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_dfbe8",
+                    table="triage_encounterview",
+                    when="BEFORE",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='override',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='override_has_reason'),
+            model_name="override",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="override_has_reason"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='override',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='871f0bc2776607b2ce671b8a8299bdbd9079e946', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_ca5d9', table='triage_override', when='BEFORE')),
+            model_name="override",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="871f0bc2776607b2ce671b8a8299bdbd9079e946",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_ca5d9",
+                    table="triage_override",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='override',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "triage_overrideevent" ("by_id", "code", "created_at", "decision", "id", "kind", "original", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "round_id") VALUES (NEW."by_id", NEW."code", NEW."created_at", NEW."decision", NEW."id", NEW."kind", NEW."original", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."round_id"); RETURN NULL;', hash='305494f175b5ec2215d7b21f4db0181c4cb33052', operation='INSERT', pgid='pgtrigger_insert_insert_84643', table='triage_override', when='AFTER')),
+            model_name="override",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "triage_overrideevent" ("by_id", "code", "created_at", "decision", "id", "kind", "original", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "round_id") VALUES (NEW."by_id", NEW."code", NEW."created_at", NEW."decision", NEW."id", NEW."kind", NEW."original", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."round_id"); RETURN NULL;',
+                    hash="305494f175b5ec2215d7b21f4db0181c4cb33052",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_84643",
+                    table="triage_override",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='overrideevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='cd3612a35aa9a0034d9ede4e01f4a1df940c66a0', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_6eb4c', table='triage_overrideevent', when='BEFORE')),
+            model_name="overrideevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="cd3612a35aa9a0034d9ede4e01f4a1df940c66a0",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_6eb4c",
+                    table="triage_overrideevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='signoff',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='2f8a20dcc9a89004135a4158a6b11f95d9d25d59', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_f8f25', table='triage_signoff', when='BEFORE')),
+            model_name="signoff",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="2f8a20dcc9a89004135a4158a6b11f95d9d25d59",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_f8f25",
+                    table="triage_signoff",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='signoff',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "triage_signoffevent" ("comment", "encounter_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "signed_at", "signed_by_id") VALUES (NEW."comment", NEW."encounter_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."signed_at", NEW."signed_by_id"); RETURN NULL;', hash='23f69e1dbd396d8ac00044ae21f17b965c97ee52', operation='INSERT', pgid='pgtrigger_insert_insert_6ab48', table='triage_signoff', when='AFTER')),
+            model_name="signoff",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "triage_signoffevent" ("comment", "encounter_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "signed_at", "signed_by_id") VALUES (NEW."comment", NEW."encounter_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."signed_at", NEW."signed_by_id"); RETURN NULL;',
+                    hash="23f69e1dbd396d8ac00044ae21f17b965c97ee52",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_6ab48",
+                    table="triage_signoff",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='signoffevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='0bccb1e7d19727df0cbabe8c8a80f52c807bd115', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_5df57', table='triage_signoffevent', when='BEFORE')),
+            model_name="signoffevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="0bccb1e7d19727df0cbabe8c8a80f52c807bd115",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_5df57",
+                    table="triage_signoffevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

@@ -91,10 +91,7 @@ def encounter_list(request: HttpRequest) -> HttpResponse:
         .order_by("-submitted_at")[:25]
     )
     resume = {
-        draft.pk: wizard.resume_step(
-            draft.last_step, {s for s in wizard.STEP_SECTIONS if getattr(draft, s)}
-        )
-        for draft in drafts
+        draft.pk: wizard.resume_step(draft.last_step, draft.answered_sections) for draft in drafts
     }
     return render(
         request,
@@ -343,9 +340,7 @@ def encounter_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     )
     if encounter.is_draft:
         draft = rounds[-1]
-        step = wizard.resume_step(
-            draft.last_step, {s for s in wizard.STEP_SECTIONS if getattr(draft, s)}
-        )
+        step = wizard.resume_step(draft.last_step, draft.answered_sections)
         return redirect(step.url_name, pk=encounter.pk)
     return render(
         request,
