@@ -58,6 +58,7 @@ format: install
 
 bench: install
 	$(DEV) $(BIN)/python bench/bench_assess.py
+	$(DEV) $(BIN)/python bench/bench_queue.py
 
 # Stops nothing and deletes the embedded database's files: only when no command is running.
 clean-db:

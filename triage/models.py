@@ -6,7 +6,9 @@ import pghistory
 import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 
 from triage.roles import Role, has_role
 
@@ -158,9 +160,45 @@ class Encounter(models.Model):
     # Optimistic locking: every write states the version it read; a stale write is refused.
     lock_version = models.PositiveIntegerField(default=1)
 
+    # The physician's review queue, kept by the actions that submit and sign (never edited by
+    # hand) so that a queue page is one indexed keyset scan (triage/views/review.py).
+    class QueueRank(models.IntegerChoices):
+        """Higher ranks come first in the queue."""
+
+        SIGNED_OR_DRAFT = 0, "Signed (or not submitted)"
+        UNSIGNED = 1, "Unsigned"
+        RED_FLAG = 2, "Unsigned with a red flag"
+
+    queue_rank = models.PositiveSmallIntegerField(
+        choices=QueueRank, default=QueueRank.SIGNED_OR_DRAFT
+    )
+    last_submitted_at = models.DateTimeField(null=True, blank=True)
+    red_flag_codes = ArrayField(
+        models.CharField(max_length=40), default=list, blank=True, help_text="Of any round"
+    )
+    pathway_codes = ArrayField(
+        models.CharField(max_length=40), default=list, blank=True, help_text="Of any round"
+    )
+    latest_news2 = models.PositiveSmallIntegerField(null=True, blank=True)
+
     class Meta:
         ordering = ["-created_at"]
         triggers = [SIGNED_ENCOUNTER_IS_LOCKED]
+        indexes = [
+            # The queue reads this backwards from a cursor: (rank, time, id) < (the last row's).
+            models.Index(
+                fields=["queue_rank", "last_submitted_at", "id"],
+                condition=models.Q(last_submitted_at__isnull=False),
+                name="encounter_review_queue",
+            ),
+            GinIndex(fields=["red_flag_codes"], name="encounter_red_flag_codes"),
+            GinIndex(fields=["pathway_codes"], name="encounter_pathway_codes"),
+            # Patient identifier search is a case-insensitive prefix match.
+            models.Index(
+                OpClass(Upper("patient_identifier"), name="text_pattern_ops"),
+                name="encounter_identifier_prefix",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Encounter {self.patient_identifier} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from triage.views import api, core
+from triage.views import api, core, export
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -18,6 +18,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("api/v1/assess", api.assess_view, name="api-assess"),
+    path("api/v1/encounters/<uuid:pk>", export.encounter_export, name="api-encounter"),
     path("encounters/", include("triage.urls_encounters")),
     path("encounters/", include("triage.urls_encounter_review")),
     path("review/", include("triage.urls_review")),

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from triage.assessing import assess_round
-from triage.models import Encounter, GuidanceVersion, Round, User, Ward
+from triage.models import Encounter, GuidanceVersion, Round, SignOff, User, Ward
 
 
 class Conflict(Exception):
@@ -34,6 +34,23 @@ class Conflict(Exception):
 
 class AlreadySubmitted(Exception):
     """The round was submitted; its answers can no longer change."""
+
+
+class Locked(Exception):
+    """The encounter is signed off: nothing about it can change (addenda excepted)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This encounter has been signed off and is locked: nothing in it can change. "
+            "A physician can still add an addendum."
+        )
+
+
+def refuse_if_signed(encounter: Encounter) -> None:
+    """Raise Locked for a signed encounter (its rows are locked by triggers too; this says so
+    politely instead of as a database error)."""
+    if SignOff.objects.filter(encounter_id=encounter.pk).exists():
+        raise Locked
 
 
 def _bump(encounter: Encounter, expected_version: int | None) -> None:
@@ -104,6 +121,7 @@ def save_step(
     round = Round.objects.select_for_update().get(pk=round.pk)
     if round.status == Round.Status.SUBMITTED:
         raise AlreadySubmitted("This assessment has been submitted; start a reassessment.")
+    refuse_if_signed(round.encounter)
     _bump(round.encounter, expected_version)
     with pghistory.context(action=f"round.save_{section}"):
         setattr(round, section, answers)
@@ -138,6 +156,7 @@ def submit_round(*, round: Round, by: User, at: datetime | None = None) -> Submi
     round = Round.objects.select_for_update().select_related("encounter").get(pk=round.pk)
     if round.status == Round.Status.SUBMITTED:
         return Submission(round=round, created=False)
+    refuse_if_signed(round.encounter)
     at = at or timezone.now()
     findings, assessment = assess_round(round, at=at)
     encounter = round.encounter
@@ -156,14 +175,40 @@ def submit_round(*, round: Round, by: User, at: datetime | None = None) -> Submi
         round.save()
         if encounter.submitted_at is None:
             encounter.submitted_at = at
-            encounter.save(update_fields=["submitted_at", "updated_at"])
+        _enter_review_queue(encounter, round)
+        encounter.save(update_fields=[*REVIEW_QUEUE_FIELDS, "submitted_at", "updated_at"])
     return Submission(round=round, created=True)
+
+
+REVIEW_QUEUE_FIELDS = (
+    "red_flag_codes",
+    "pathway_codes",
+    "latest_news2",
+    "last_submitted_at",
+    "queue_rank",
+)
+
+
+def _enter_review_queue(encounter: Encounter, round: Round) -> None:
+    """Put the encounter (back) in the physicians' queue with what its rounds raised; a red
+    flag of any round keeps it at the top until it is signed."""
+    assessment = round.assessment
+    for field, items in (("red_flag_codes", "red_flags"), ("pathway_codes", "pathways")):
+        known = getattr(encounter, field)
+        new = [item["code"] for item in assessment[items] if item["code"] not in known]
+        setattr(encounter, field, [*known, *new])
+    encounter.latest_news2 = (assessment.get("news2") or {}).get("score")
+    encounter.last_submitted_at = round.submitted_at
+    encounter.queue_rank = (
+        Encounter.QueueRank.RED_FLAG if encounter.red_flag_codes else Encounter.QueueRank.UNSIGNED
+    )
 
 
 @transaction.atomic
 def start_reassessment(*, encounter: Encounter, by: User) -> Round:
     """A new round after a submitted one; an unfinished reassessment is reused, not doubled."""
     encounter = Encounter.objects.select_for_update().get(pk=encounter.pk)
+    refuse_if_signed(encounter)
     latest = encounter.rounds.order_by("-number").first()
     if latest is not None and latest.status == Round.Status.DRAFT:
         return latest

@@ -22,8 +22,10 @@ from triage.actions import encounters as actions
 from triage.assessing import assess_round
 from triage.clinical import FindingsError
 from triage.forms.wizard import ImagingForm, NeuroForm, PatientForm, SymptomsForm, VitalsForm
+from triage.guidance import entries_by_key
 from triage.models import Encounter, Round
-from triage.presenters import answers_summary, assessment_view, trend
+from triage.presenters import answers_summary, assessment_view
+from triage.views import review
 
 STEP_FORMS = {
     "symptoms": SymptomsForm,
@@ -326,7 +328,8 @@ def round_result(request: HttpRequest, pk: uuid.UUID, number: int) -> HttpRespon
             "encounter": encounter,
             "round": round,
             "step": wizard.RESULT,
-            "result": assessment_view(round.assessment),
+            "result": assessment_view(round.assessment, entries_by_key(round.guidance_version)),
+            "guidance_version": round.guidance_version,
             "summary": answers_summary(encounter, round, round.findings),
         },
     )
@@ -334,25 +337,15 @@ def round_result(request: HttpRequest, pk: uuid.UUID, number: int) -> HttpRespon
 
 @clinical_required
 def encounter_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The whole record (physicians review it here); a draft resumes in the wizard."""
     encounter = encounter_for(request, pk)
-    rounds = list(
-        encounter.rounds.select_related("submitted_by", "guidance_version").order_by("number")
-    )
     if encounter.is_draft:
-        draft = rounds[-1]
+        draft = _current_round(encounter)
         step = wizard.resume_step(draft.last_step, draft.answered_sections)
         return redirect(step.url_name, pk=encounter.pk)
-    return render(
-        request,
-        "encounters/detail.html",
-        {
-            "encounter": encounter,
-            "rounds": [
-                (r, assessment_view(r.assessment) if r.assessment else None) for r in rounds
-            ],
-            "trend": trend(rounds),
-            "has_draft_round": rounds[-1].status == Round.Status.DRAFT,
-        },
+    number = request.GET.get("round", "")
+    return review.encounter_page(
+        request, encounter, round_number=int(number) if number.isdecimal() else None
     )
 
 
@@ -360,5 +353,9 @@ def encounter_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 def reassess(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
-    actions.start_reassessment(encounter=encounter, by=request.user)
+    try:
+        actions.start_reassessment(encounter=encounter, by=request.user)
+    except actions.Locked as locked:
+        messages.error(request, str(locked))
+        return redirect("encounters:detail", pk=encounter.pk)
     return redirect("encounters:symptoms", pk=encounter.pk)

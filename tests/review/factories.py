@@ -1,0 +1,91 @@
+"""Submitted encounters for the review tests, entered through the wizard's forms and actions
+(so the stored snapshot and the queue fields are exactly what the product writes)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from tests.factories import UserFactory, WardFactory
+from tests.wizard.helpers import imaging_post, neuro_post, symptoms_post, vitals_post
+from triage.actions import encounters as actions
+from triage.forms.wizard import ImagingForm, NeuroForm, SymptomsForm, VitalsForm
+from triage.models import Encounter
+from triage.roles import Role
+
+STEPS = {
+    "symptoms": (SymptomsForm, symptoms_post),
+    "neuro": (NeuroForm, neuro_post),
+    "vitals": (VitalsForm, vitals_post),
+    "imaging": (ImagingForm, imaging_post),
+}
+
+# Answers that raise a red flag: new weakness (progressive neuro deficit; cord compression
+# suspected), and severe pain despite analgesia.
+WEAK_LEG = {"neuro": neuro_post(weak={("L4", "left"): ("5", "3")})}
+UNCONTROLLED_PAIN = {
+    "symptoms": symptoms_post(pain_score="9", uncontrolled_despite_analgesia="yes")
+}
+BREATHLESS = {"vitals": vitals_post(respiratory_rate="26", spo2="91", heart_rate="118")}
+
+
+def fill_round(round, answers: dict, by) -> None:
+    """Answer every step of a draft round (defaults: a well patient) through the step forms."""
+    for step, (form_class, default) in STEPS.items():
+        form = form_class(answers.get(step) or default())
+        assert form.is_valid(), (step, form.errors)
+        round = actions.save_step(
+            round=round,
+            section=step,
+            answers=form.answers(),
+            step=step,
+            by=by,
+            expected_version=None,
+        )
+
+
+class SubmittedEncounterFactory(factory.Factory):
+    """An encounter with its first assessment submitted at `submitted_at`."""
+
+    class Meta:
+        model = Encounter
+
+    ward = factory.SubFactory(WardFactory, name="Spinal ward")
+    created_by = factory.SubFactory(
+        UserFactory, username="nurse1", roles=(Role.NURSE,), wards=factory.List([])
+    )
+    patient_identifier = factory.Sequence(lambda n: f"RX{n:05d}")
+    submitted_at = factory.LazyFunction(timezone.now)
+    hours_since = 12
+    answers = factory.Dict({})
+
+    @classmethod
+    def _create(cls, model_class, **kwargs) -> Encounter:
+        nurse = kwargs["created_by"]
+        encounter = actions.start_encounter(
+            by=nurse,
+            ward=kwargs["ward"],
+            patient_identifier=kwargs["patient_identifier"],
+            procedure_at=kwargs["submitted_at"] - timedelta(hours=kwargs["hours_since"]),
+            levels=["L1"],
+            client_token=None,
+        )
+        # Started a few minutes before it was submitted, as at the bedside.
+        Encounter.objects.filter(pk=encounter.pk).update(
+            created_at=kwargs["submitted_at"] - timedelta(minutes=10)
+        )
+        round = encounter.rounds.get()
+        fill_round(round, kwargs["answers"], nurse)
+        actions.submit_round(round=round, by=nurse, at=kwargs["submitted_at"])
+        encounter.refresh_from_db()
+        return encounter
+
+
+def reassess(encounter: Encounter, *, by, answers: dict | None = None, at=None) -> None:
+    """Submit a further round of `encounter`."""
+    round = actions.start_reassessment(encounter=encounter, by=by)
+    fill_round(round, answers or {}, by)
+    actions.submit_round(round=round, by=by, at=at)
+    encounter.refresh_from_db()

@@ -1,0 +1,172 @@
+"""Deny by default: every URL of the project, for every role, against an explicit table.
+
+The walk reads the URL patterns themselves, so a new URL without a line in the table fails
+this test until someone decides who may open it. (A line whose URL is not registered is simply
+not walked: the table may run ahead of the code.)
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter, UUIDConverter
+
+from tests.factories import UserFactory
+from triage.roles import Role
+
+LOGIN = "302 to sign-in"  # /accounts/login/?next=<the page>
+ADMIN_LOGIN = "302 to the admin sign-in"  # the admin's own sign-in (nobody here is staff)
+ROLES = ("anonymous", "nurse", "physician", "guidance_admin", "other_nurse", "other_physician")
+
+# Who gets what from each URL. The seeded encounter is on the nurse's and physician's ward,
+# submitted (one round, with a red flag) and not signed. POSTs carry no data: a form that is
+# reached answers 400, so nothing is written; every request is rolled back anyway.
+# fmt: off
+EXPECTED: dict[str, tuple[str, tuple]] = {
+    #                                  anonymous    nurse physician g-admin other-n other-p
+    "home":                    ("GET",  (LOGIN,       200,  200,      200,    200,    200)),
+    "healthz":                 ("GET",  (200,         200,  200,      200,    200,    200)),
+    "login":                   ("GET",  (200,         302,  302,      302,    302,    302)),
+    "logout":                  ("GET",  (405,         405,  405,      405,    405,    405)),
+    # JSON API: POST only, so a GET is 405 for everyone before anything else.
+    "api-assess":              ("GET",  (405,         405,  405,      405,    405,    405)),
+    "api-encounter":           ("GET",  (401,         200,  200,      403,    404,    404)),
+    # The wizard (a submitted encounter: its steps redirect to the record).
+    "encounters:list":         ("GET",  (LOGIN,       200,  200,      403,    200,    200)),
+    "encounters:new":          ("GET",  (LOGIN,       200,  200,      403,    200,    200)),
+    "encounters:detail":       ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
+    "encounters:patient":      ("GET",  (LOGIN,       302,  302,      403,    404,    404)),
+    "encounters:symptoms":     ("GET",  (LOGIN,       302,  302,      403,    404,    404)),
+    "encounters:neuro":        ("GET",  (LOGIN,       302,  302,      403,    404,    404)),
+    "encounters:vitals":       ("GET",  (LOGIN,       302,  302,      403,    404,    404)),
+    "encounters:imaging":      ("GET",  (LOGIN,       302,  302,      403,    404,    404)),
+    "encounters:check":        ("GET",  (LOGIN,       302,  302,      403,    404,    404)),
+    "encounters:round":        ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
+    "encounters:reassess":     ("POST", (LOGIN,       302,  302,      403,    404,    404)),
+    # Review: physicians of the ward sign, override and add addenda; nurses may read.
+    "review:queue":            ("GET",  (LOGIN,       403,  200,      403,    403,    200)),
+    "encounter_review:sign":   ("POST", (LOGIN,       403,  400,      403,    403,    404)),
+    "encounter_review:addenda": ("POST", (LOGIN,      403,  400,      403,    403,    404)),
+    "encounter_review:overrides": ("POST", (LOGIN,    403,  400,      403,    403,    404)),
+    "encounter_review:audit":  ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
+    "encounter_review:audit_csv": ("GET", (LOGIN,     200,  200,      403,    404,    404)),
+    # Guidance editing: guidance admins only. The seeded version is the published one, so its
+    # edit pages send the admin back to it; POST-only pages answer a GET with 405.
+    "guidance:list":           ("GET",  (LOGIN,       403,  403,      200,    403,    403)),
+    "guidance:new":            ("GET",  (LOGIN,       403,  403,      405,    403,    403)),
+    "guidance:detail":         ("GET",  (LOGIN,       403,  403,      200,    403,    403)),
+    "guidance:diff":           ("GET",  (LOGIN,       403,  403,      200,    403,    403)),
+    "guidance:edit":           ("GET",  (LOGIN,       403,  403,      302,    403,    403)),
+    "guidance:entry":          ("GET",  (LOGIN,       403,  403,      302,    403,    403)),
+    "guidance:publish":        ("GET",  (LOGIN,       403,  403,      302,    403,    403)),
+    "guidance:discard":        ("GET",  (LOGIN,       403,  403,      405,    403,    403)),
+    "guidance:side_by_side":   ("GET",  (LOGIN,       403,  403,      200,    403,    403)),
+    # Django's admin: staff only, and nobody here is staff.
+    "admin:login":             ("GET",  (200,         200,  200,      200,    200,    200)),
+    "admin:logout":            ("GET",  (302,         302,  302,      302,    302,    302)),
+    "admin:*":                 ("GET",  (ADMIN_LOGIN,) * 6),
+}
+# fmt: on
+
+
+def walk(patterns, prefix: str = "", namespace: str | None = None):
+    """(qualified name or None, route, pattern) of every URL pattern, depth first."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, (namespace, pattern.namespace))) or None
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            assert isinstance(pattern, URLPattern)
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name, prefix + str(pattern.pattern), pattern
+
+
+def expectation(name: str) -> tuple[str, tuple] | None:
+    if name in EXPECTED:
+        return EXPECTED[name]
+    return next((v for key, v in EXPECTED.items() if fnmatchcase(name, key)), None)
+
+
+@pytest.fixture
+def users(nurse, physician, guidance_admin, stranger, other_ward):
+    outsider = UserFactory(
+        username="physician-elsewhere", roles=(Role.PHYSICIAN,), wards=(other_ward,)
+    )
+    return dict(
+        zip(ROLES, (None, nurse, physician, guidance_admin, stranger, outsider), strict=True)
+    )
+
+
+def kwargs_for(name: str, route: str, pattern: URLPattern, seed: dict) -> dict:
+    """Real values for the pattern's parameters, by name and converter."""
+    converters = pattern.pattern.converters
+    names = list(converters) or list(pattern.pattern.regex.groupindex)
+    values = {}
+    for param in names:
+        converter = converters.get(param)
+        if isinstance(converter, UUIDConverter):
+            values[param] = seed["encounter"].pk
+        elif param == "number" and isinstance(converter, IntConverter):
+            values[param] = 1  # the encounter's round; also the published guidance's number
+        elif param in seed:
+            values[param] = seed[param]
+        else:
+            pytest.fail(f"{name} ({route}): give the walk a real value for <{param}>")
+    return values
+
+
+def test_every_url_answers_every_role_as_the_table_says(
+    client, users, red_flag_encounter, published_guidance
+):
+    seed = {
+        "encounter": red_flag_encounter,
+        # Parameters of the admin's and the guidance editor's URLs.
+        "object_id": str(users["nurse"].pk),
+        "content_type_id": "1",
+        "id": str(users["nurse"].pk),
+        "app_label": "triage",
+        "pk": published_guidance.pk,
+        "version": published_guidance.pk,
+        "key": "general",
+    }
+    urls = []
+    for name, route, pattern in walk(get_resolver().url_patterns):
+        if name is None:
+            # Only the admin has unnamed URLs (its redirects and catch-all); ours are named.
+            assert route.startswith("admin/"), f"name the URL {route}"
+            continue
+        rule = expectation(name)
+        assert rule is not None, f"{name} ({route}) is missing from EXPECTED"
+        urls.append((name, reverse(name, kwargs=kwargs_for(name, route, pattern, seed)), rule))
+    assert {"review:queue", "encounter_review:sign", "api-encounter"} <= {u[0] for u in urls}
+
+    wrong = []
+    for index, role in enumerate(ROLES):
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        for name, url, (method, statuses) in urls:
+            expected = statuses[index]
+            with transaction.atomic():
+                response = client.generic(method, url)
+                transaction.set_rollback(True)
+            got = response.status_code
+            location = response.get("Location", "")
+            if expected == LOGIN:
+                ok = got == 302 and location.startswith(f"/accounts/login/?next={url}")
+            elif expected == ADMIN_LOGIN:
+                ok = got == 302 and location.startswith("/admin/login/")
+            else:
+                ok = got == expected
+            if not ok:
+                wrong.append(f"{role} {method} {url} ({name}): {got} {location}, not {expected}")
+    assert wrong == []
+
+
+def test_a_url_missing_from_the_table_has_no_expectation():
+    assert expectation("encounters:some_new_page") is None
+    assert expectation("guidance:some_new_page") is None
+    assert expectation("admin:triage_ward_change") == EXPECTED["admin:*"]

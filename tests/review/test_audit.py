@@ -1,0 +1,165 @@
+"""The audit trail: who changed what when, as a page and a CSV; its tables are append-only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from tests.factories import PASSWORD
+from triage.models import EncounterView
+
+
+@pytest.fixture
+def reviewed(physician_client, red_flag_encounter):
+    """An encounter overridden, signed and given an addendum by physician1, through the app."""
+    encounter = red_flag_encounter
+    pk = encounter.pk
+
+    def version() -> int:
+        encounter.refresh_from_db()
+        return encounter.lock_version
+
+    responses = [
+        physician_client.post(
+            f"/encounters/{pk}/rounds/1/overrides/",
+            {
+                "item": "pathway:cord_compression",
+                "decision": "confirmed",
+                "reason": "MRI shows cement in the canal",
+                "lock_version": version(),
+            },
+        ),
+        physician_client.post(
+            f"/encounters/{pk}/sign/",
+            {"comment": "Seen", "password": PASSWORD, "lock_version": version()},
+        ),
+        physician_client.post(
+            f"/encounters/{pk}/addenda/",
+            {"text": "Surgery booked", "password": PASSWORD, "lock_version": version()},
+        ),
+    ]
+    assert [r.status_code for r in responses] == [302, 302, 302]
+    assert physician_client.get(f"/encounters/{pk}/").status_code == 200
+    return encounter
+
+
+def rows_of(response) -> list[dict[str, str]]:
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_the_audit_page_says_who_did_what_when(physician_client, reviewed):
+    content = physician_client.get(f"/encounters/{reviewed.pk}/audit/").content.decode()
+    assert "<caption>Audit trail of patient RED001" in content
+    for what in (
+        "Encounter: insert",
+        "Assessment 1: insert",
+        "Assessment 1: update",
+        "Override: insert",
+        "Sign-off: insert",
+        "Addendum: insert",
+        "Record viewed",
+    ):
+        assert what in content, what
+    assert "encounter.sign_off" in content  # the action behind the change
+    assert "MRI shows cement in the canal" in content
+    assert re.search(r"<strong>lock_version</strong>: \d+ → \d+", content)
+
+
+def test_the_csv_lists_each_change_with_user_and_url(physician_client, reviewed):
+    rows = rows_of(physician_client.get(f"/encounters/{reviewed.pk}/audit.csv"))
+    assert list(rows[0]) == ["when", "who", "what", "action", "field", "before", "after", "url"]
+    sign_off = [row for row in rows if row["what"] == "Sign-off: insert"]
+    assert {row["who"] for row in sign_off} == {"physician1"}
+    assert {row["url"] for row in sign_off} == {f"/encounters/{reviewed.pk}/sign/"}
+    assert {"field": "comment", "after": "Seen"}.items() <= next(
+        row for row in sign_off if row["field"] == "comment"
+    ).items()
+    # An update shows the field's value before and after (pghistory's diff).
+    rank = next(
+        row
+        for row in rows
+        if row["what"] == "Encounter: update"
+        and row["field"] == "queue_rank"
+        and row["after"] == "0"
+    )
+    assert (rank["before"], rank["who"], rank["action"]) == (
+        "2",
+        "physician1",
+        "encounter.sign_off",
+    )
+    assert any(row["what"] == "Record viewed" and row["who"] == "physician1" for row in rows)
+    whens = [row["when"] for row in rows]
+    assert whens == sorted(whens)
+
+
+def test_the_csv_cannot_smuggle_a_formula(physician_client, red_flag_encounter):
+    red_flag_encounter.refresh_from_db()
+    physician_client.post(
+        f"/encounters/{red_flag_encounter.pk}/addenda/",
+        {
+            "text": '=HYPERLINK("x")',
+            "password": PASSWORD,
+            "lock_version": red_flag_encounter.lock_version,
+        },
+    )
+    rows = rows_of(physician_client.get(f"/encounters/{red_flag_encounter.pk}/audit.csv"))
+    texts = [
+        row["after"] for row in rows if row["what"] == "Addendum: insert" and row["field"] == "text"
+    ]
+    assert texts == ['\'=HYPERLINK("x")']
+
+
+@pytest.mark.parametrize("suffix", ["audit/", "audit.csv"])
+def test_the_audit_has_the_encounters_access_rules(
+    client, red_flag_encounter, nurse, stranger, guidance_admin, suffix
+):
+    url = f"/encounters/{red_flag_encounter.pk}/{suffix}"
+    assert client.get(url).status_code == 302
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+    client.force_login(guidance_admin)
+    assert client.get(url).status_code == 403
+    client.force_login(nurse)
+    assert client.get(url).status_code == 200
+
+
+def test_reading_the_audit_is_itself_logged_for_physicians(physician_client, red_flag_encounter):
+    physician_client.get(f"/encounters/{red_flag_encounter.pk}/audit.csv")
+    assert EncounterView.objects.get().path == f"/encounters/{red_flag_encounter.pk}/audit.csv"
+
+
+APPEND_ONLY_TABLES = [
+    "triage_encounterevent",
+    "triage_roundevent",
+    "triage_signoffevent",
+    "triage_addendumevent",
+    "triage_overrideevent",
+    "triage_signoff",
+    "triage_addendum",
+    "triage_override",
+    "triage_encounterview",
+]
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+def test_audit_records_cannot_be_changed_or_deleted_even_by_raw_sql(reviewed, table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (constant table names)
+        (count,) = cursor.fetchone()
+    assert count > 0
+    column = "pgh_label" if table.endswith("event") else "id"
+    value = "'tampered'" if column == "pgh_label" else "id + 1000"
+    for statement in (
+        f"UPDATE {table} SET {column} = {value}",  # noqa: S608
+        f"DELETE FROM {table}",  # noqa: S608
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        assert cursor.fetchone() == (count,)

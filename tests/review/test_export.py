@@ -1,0 +1,126 @@
+"""The JSON export of one encounter: its shape, and the encounter's access rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import UserFactory
+from tests.review.factories import BREATHLESS, reassess
+from triage.actions import review as actions
+from triage.models import EncounterView
+from triage.roles import Role
+
+
+def url(encounter) -> str:
+    return f"/api/v1/encounters/{encounter.pk}"
+
+
+@pytest.fixture
+def exported(red_flag_encounter, nurse, physician):
+    encounter = red_flag_encounter
+    reassess(encounter, by=nurse, answers=BREATHLESS)
+    actions.add_override(
+        round=encounter.rounds.get(number=1),
+        by=physician,
+        kind="pathway",
+        code="cord_compression",
+        decision="confirmed",
+        reason="MRI: cement in the canal",
+        expected_version=None,
+    )
+    actions.sign_off(encounter=encounter, by=physician, comment="Seen", expected_version=None)
+    actions.add_addendum(encounter=encounter, by=physician, text="Surgery", expected_version=None)
+    return encounter
+
+
+def test_the_export_has_every_round_and_the_review(physician_client, exported, ward):
+    response = physician_client.get(url(exported))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    data = response.json()
+    assert set(data) == {
+        "export",
+        "id",
+        "ward",
+        "patient_identifier",
+        "procedure_at",
+        "levels",
+        "created_by",
+        "created_at",
+        "submitted_at",
+        "sign_off",
+        "addenda",
+        "rounds",
+    }
+    assert data["id"] == str(exported.pk)
+    assert data["ward"] == {"id": ward.pk, "name": "Spinal ward"}
+    assert data["patient_identifier"] == "RED001"
+    assert data["created_by"] == "nurse1"
+    assert data["sign_off"]["signed_by"] == "physician1"
+    assert data["sign_off"]["comment"] == "Seen"
+    assert [a["text"] for a in data["addenda"]] == ["Surgery"]
+    assert [r["number"] for r in data["rounds"]] == [1, 2]
+    for exported_round, round in zip(
+        data["rounds"], exported.rounds.order_by("number"), strict=True
+    ):
+        # Exactly what was stored (and shown) at submission.
+        assert exported_round["findings"] == round.findings
+        assert exported_round["assessment"] == round.assessment
+        assert exported_round["status"] == "submitted"
+        assert exported_round["submitted_by"] == "nurse1"
+        assert exported_round["guidance_version"] == round.guidance_version.number
+    first, second = data["rounds"]
+    assert first["assessment"]["contract"] == "v1"
+    assert [f["code"] for f in first["assessment"]["red_flags"]] == ["progressive_neuro_deficit"]
+    assert first["overrides"] == [
+        {
+            "id": first["overrides"][0]["id"],
+            "kind": "pathway",
+            "code": "cord_compression",
+            "original": "suspected",
+            "decision": "confirmed",
+            "reason": "MRI: cement in the canal",
+            "by": "physician1",
+            "at": first["overrides"][0]["at"],
+        }
+    ]
+    assert second["overrides"] == []
+
+
+def test_nurses_of_the_ward_may_export_and_physicians_reads_are_logged(
+    client, nurse, physician, red_flag_encounter
+):
+    client.force_login(nurse)
+    assert client.get(url(red_flag_encounter)).status_code == 200
+    assert not EncounterView.objects.exists()
+    client.force_login(physician)
+    assert client.get(url(red_flag_encounter)).status_code == 200
+    assert EncounterView.objects.get().path == url(red_flag_encounter)
+
+
+def test_the_export_refuses_in_json(client, red_flag_encounter, stranger, guidance_admin, ward):
+    def error(status: int):
+        response = client.get(url(red_flag_encounter))
+        assert response.status_code == status
+        assert response["Content-Type"] == "application/json"
+        return response.json()["errors"]["(request)"]
+
+    assert error(401) == ["sign in first"]
+    client.force_login(guidance_admin)
+    assert error(403)
+    client.force_login(stranger)
+    assert error(404) == ["no such encounter on your wards"]
+    outsider = UserFactory(username="far", roles=(Role.PHYSICIAN,), wards=())
+    client.force_login(outsider)
+    assert error(404)
+
+
+def test_the_export_is_read_only(physician_client, red_flag_encounter):
+    response = physician_client.post(url(red_flag_encounter))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+
+
+def test_an_unknown_encounter_is_404(physician_client, published_guidance):
+    response = physician_client.get("/api/v1/encounters/00000000-0000-0000-0000-000000000000")
+    assert response.status_code == 404

@@ -1,0 +1,361 @@
+"""The physician's queue: order, filters, search, keyset pages, constant query count."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import UserFactory, WardFactory
+from tests.review.factories import BREATHLESS, UNCONTROLLED_PAIN, WEAK_LEG, reassess
+from triage.actions import review as actions
+from triage.models import Encounter
+from triage.roles import Role
+from triage.views import review as views
+
+ROW = re.compile(r'data-encounter="([0-9a-f-]+)"')
+NOW = timezone.now().replace(microsecond=0)
+
+
+def hours_ago(hours: float):
+    return NOW - timedelta(hours=hours)
+
+
+def listed(response) -> list[str]:
+    assert response.status_code == 200, response.content.decode()[:2000]
+    return ROW.findall(response.content.decode())
+
+
+def sign(encounter: Encounter, by) -> None:
+    encounter.refresh_from_db()
+    actions.sign_off(
+        encounter=encounter, by=by, comment="", expected_version=encounter.lock_version
+    )
+
+
+@pytest.fixture
+def mixed(make_encounter, physician):
+    """Two unsigned with a red flag, two unsigned without, two signed; by name."""
+    made = {
+        "plain_old": make_encounter(patient_identifier="PLAIN1", submitted_at=hours_ago(3)),
+        "red_new": make_encounter(
+            patient_identifier="RED1", submitted_at=hours_ago(2), answers=WEAK_LEG
+        ),
+        "red_old": make_encounter(
+            patient_identifier="RED2", submitted_at=hours_ago(5), answers=UNCONTROLLED_PAIN
+        ),
+        "plain_new": make_encounter(patient_identifier="PLAIN2", submitted_at=hours_ago(1)),
+        "signed_new": make_encounter(patient_identifier="DONE1", submitted_at=hours_ago(0.5)),
+        "signed_red": make_encounter(
+            patient_identifier="DONE2", submitted_at=hours_ago(4), answers=WEAK_LEG
+        ),
+    }
+    sign(made["signed_new"], physician)
+    sign(made["signed_red"], physician)
+    return made
+
+
+def ids(made: dict, *names: str) -> list[str]:
+    return [str(made[name].pk) for name in names]
+
+
+def test_it_requires_a_physician(client, nurse, guidance_admin):
+    assert client.get("/review/").status_code == 302
+    client.force_login(nurse)
+    assert client.get("/review/").status_code == 403
+    client.force_login(guidance_admin)
+    assert client.get("/review/").status_code == 403
+
+
+def test_red_flags_first_then_unsigned_then_signed_newest_first(physician_client, mixed):
+    assert listed(physician_client.get("/review/")) == ids(
+        mixed, "red_new", "red_old", "plain_new", "plain_old", "signed_new", "signed_red"
+    )
+
+
+def test_a_row_shows_what_the_physician_needs(physician_client, mixed, nurse):
+    content = physician_client.get("/review/").content.decode()
+    assert "<caption>" in content
+    row = content[content.index(f'data-encounter="{mixed["red_new"].pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "RED1" in row
+    assert "14 h" in row  # since the procedure: 12 h before a submission 2 h ago
+    assert "Red flag: Progressive neurological deficit" in row
+    assert "Spinal cord compression" in row  # the pathway
+    assert nurse.username in row
+    assert "Unsigned" in row
+    signed = content[content.index(f'data-encounter="{mixed["signed_new"].pk}"') :]
+    assert "Signed" in signed[: signed.index("</tr>")]
+
+
+def test_drafts_and_other_wards_are_not_listed(physician_client, mixed, other_ward, ward):
+    other_nurse = UserFactory(username="other-nurse", roles=(Role.NURSE,), wards=(other_ward,))
+    from tests.review.factories import SubmittedEncounterFactory
+
+    elsewhere = SubmittedEncounterFactory(ward=other_ward, created_by=other_nurse)
+    draft = Encounter.objects.create(ward=ward, patient_identifier="DRAFT1", created_by=other_nurse)
+    shown = listed(physician_client.get("/review/"))
+    assert str(elsewhere.pk) not in shown
+    assert str(draft.pk) not in shown
+    assert len(shown) == 6
+
+
+def test_filter_by_ward(client, mixed, other_ward, published_guidance):
+    from tests.review.factories import SubmittedEncounterFactory
+
+    both = UserFactory(
+        username="both", roles=(Role.PHYSICIAN,), wards=(mixed["red_new"].ward, other_ward)
+    )
+    elsewhere = SubmittedEncounterFactory(ward=other_ward, created_by=both)
+    client.force_login(both)
+    assert str(elsewhere.pk) in listed(client.get("/review/"))
+    assert listed(client.get(f"/review/?ward={other_ward.pk}")) == [str(elsewhere.pk)]
+    assert str(elsewhere.pk) not in listed(client.get(f"/review/?ward={mixed['red_new'].ward_id}"))
+
+
+def test_a_ward_that_is_not_yours_is_not_a_choice(physician_client, mixed, other_ward):
+    response = physician_client.get(f"/review/?ward={other_ward.pk}")
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert ROW.findall(response.content.decode()) == []
+
+
+def test_filter_by_red_flag(physician_client, mixed):
+    url = "/review/?red_flag=progressive_neuro_deficit"
+    assert listed(physician_client.get(url)) == ids(mixed, "red_new", "signed_red")
+    assert listed(physician_client.get("/review/?red_flag=uncontrolled_pain")) == ids(
+        mixed, "red_old"
+    )
+
+
+def test_filter_by_pathway(physician_client, mixed):
+    assert listed(physician_client.get("/review/?pathway=cord_compression")) == ids(
+        mixed, "red_new", "signed_red"
+    )
+    assert listed(physician_client.get("/review/?pathway=transient_pain")) == ids(
+        mixed, "plain_new", "plain_old", "signed_new"
+    )
+
+
+def test_filter_by_sign_off(physician_client, mixed):
+    assert listed(physician_client.get("/review/?status=signed")) == ids(
+        mixed, "signed_new", "signed_red"
+    )
+    assert listed(physician_client.get("/review/?status=unsigned")) == ids(
+        mixed, "red_new", "red_old", "plain_new", "plain_old"
+    )
+
+
+def test_filter_by_submission_dates(physician_client, make_encounter):
+    today = timezone.localdate()
+    old = make_encounter(submitted_at=NOW - timedelta(days=10))
+    recent = make_encounter(submitted_at=NOW - timedelta(days=2))
+    day = (today - timedelta(days=10)).isoformat()
+    assert listed(physician_client.get(f"/review/?submitted_from={day}&submitted_to={day}")) == [
+        str(old.pk)
+    ]
+    since = (today - timedelta(days=3)).isoformat()
+    assert listed(physician_client.get(f"/review/?submitted_from={since}")) == [str(recent.pk)]
+    until = (today - timedelta(days=3)).isoformat()
+    assert listed(physician_client.get(f"/review/?submitted_to={until}")) == [str(old.pk)]
+
+
+def test_a_backwards_date_range_is_an_error_naming_the_field(physician_client, mixed):
+    response = physician_client.get("/review/?submitted_from=2026-05-02&submitted_to=2026-05-01")
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Submitted to must be on or after submitted from." in content
+    assert 'href="#id_submitted_to"' in content
+
+
+def test_htmx_gets_the_error_in_the_fragment_it_swaps(physician_client, mixed):
+    response = physician_client.get(
+        "/review/?submitted_from=2026-05-02&submitted_to=2026-05-01",
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200  # htmx does not swap an error status
+    content = response.content.decode()
+    assert content.lstrip().startswith('<div id="queue-results"')
+    assert "Submitted to must be on or after submitted from." in content
+
+
+def test_search_by_patient_identifier_prefix_any_case(physician_client, mixed):
+    assert listed(physician_client.get("/review/?q=red")) == ids(mixed, "red_new", "red_old")
+    assert listed(physician_client.get("/review/?q=PLAIN2")) == ids(mixed, "plain_new")
+    assert listed(physician_client.get("/review/?q=%25")) == []  # LIKE wildcards are literal
+
+
+def test_filters_combine(physician_client, mixed):
+    response = physician_client.get("/review/?q=DONE&red_flag=progressive_neuro_deficit")
+    assert listed(response) == ids(mixed, "signed_red")
+
+
+def test_empty_states(physician_client, mixed, published_guidance):
+    content = physician_client.get("/review/?q=NOBODY").content.decode()
+    assert "No submitted encounters match these filters." in content
+    lonely = UserFactory(username="lonely", roles=(Role.PHYSICIAN,), wards=(WardFactory(),))
+    physician_client.force_login(lonely)
+    content = physician_client.get("/review/").content.decode()
+    assert "There are no submitted encounters on your wards yet." in content
+    assert "<table" not in content
+
+
+def test_htmx_filtering_returns_only_the_results(physician_client, mixed):
+    response = physician_client.get("/review/?q=RED", headers={"HX-Request": "true"})
+    content = response.content.decode()
+    assert content.lstrip().startswith('<div id="queue-results"')
+    assert "<html" not in content
+    assert ROW.findall(content) == ids(mixed, "red_new", "red_old")
+
+
+def test_overrides_are_marked_in_the_queue(physician_client, mixed, physician):
+    encounter = mixed["red_new"]
+    actions.add_override(
+        round=encounter.rounds.get(),
+        by=physician,
+        kind="red_flag",
+        code="progressive_neuro_deficit",
+        decision="ruled_out",
+        reason="Known old weakness",
+        expected_version=None,
+    )
+    content = physician_client.get("/review/").content.decode()
+    rows = content.split("<tr ")
+    marked = [row for row in rows if "data-override-marker" in row]
+    assert len(marked) == 1 and str(encounter.pk) in marked[0]
+
+
+def test_a_new_red_flag_in_a_reassessment_moves_the_encounter_up(physician_client, mixed, nurse):
+    encounter = mixed["plain_old"]
+    reassess(encounter, by=nurse, answers=BREATHLESS, at=hours_ago(0.25))
+    assert encounter.queue_rank == Encounter.QueueRank.RED_FLAG
+    assert listed(physician_client.get("/review/"))[0] == str(encounter.pk)
+
+
+# --- Keyset pages ---------------------------------------------------------------------------------
+
+
+def follow(client, url: str = "/review/") -> tuple[list[str], str | None]:
+    response = client.get(url)
+    match = re.search(r'rel="next" href="\?([^"]+)"', response.content.decode())
+    return listed(response), ("/review/?" + match.group(1).replace("&amp;", "&")) if match else None
+
+
+def test_pages_neither_skip_nor_repeat_when_encounters_arrive(
+    physician_client, make_encounter, physician, monkeypatch
+):
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    reds = [make_encounter(submitted_at=hours_ago(h), answers=WEAK_LEG) for h in (1, 2, 3)]
+    plain = [make_encounter(submitted_at=hours_ago(h)) for h in (1, 2)]
+    signed = [make_encounter(submitted_at=hours_ago(h)) for h in (1, 2)]
+    for encounter in signed:
+        sign(encounter, physician)
+
+    page1, next_url = follow(physician_client)
+    assert page1 == [str(e.pk) for e in reds]
+    # One arrives that sorts before the cursor (a new red flag), one after it.
+    before = make_encounter(submitted_at=NOW, answers=WEAK_LEG)
+    after = make_encounter(submitted_at=hours_ago(1.5))
+
+    page2, next_url = follow(physician_client, next_url)
+    assert page2 == [str(plain[0].pk), str(after.pk), str(plain[1].pk)]
+    page3, next_url = follow(physician_client, next_url)
+    assert page3 == [str(e.pk) for e in signed]
+    assert next_url is None
+    seen = page1 + page2 + page3
+    assert len(seen) == len(set(seen))
+    assert str(before.pk) not in seen  # it is on page 1 for whoever starts again
+    assert listed(physician_client.get("/review/"))[0] == str(before.pk)
+
+
+def test_the_last_page_has_no_next_link_and_a_first_page_link(
+    physician_client, make_encounter, monkeypatch
+):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for hours in (1, 2, 3):
+        make_encounter(submitted_at=hours_ago(hours))
+    _, next_url = follow(physician_client, "/review/?status=unsigned")
+    assert "status=unsigned" in next_url
+    response = physician_client.get(next_url)
+    content = response.content.decode()
+    assert len(ROW.findall(content)) == 1
+    assert 'rel="next"' not in content
+    assert 'href="?status=unsigned"' in content  # back to the first page, filters kept
+
+
+def test_a_broken_cursor_shows_the_first_page(physician_client, mixed):
+    response = physician_client.get("/review/?after=not-a-cursor")
+    assert listed(response)[0] == str(mixed["red_new"].pk)
+    assert "That page link is not valid" in response.content.decode()
+
+
+def test_pages_use_a_row_comparison_never_offset(physician_client, mixed, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    _, next_url = follow(physician_client)
+    with CaptureQueriesContext(connection) as queries:
+        physician_client.get(next_url)
+    queue_sql = [
+        q["sql"] for q in queries if "triage_encounter" in q["sql"] and "LIMIT" in q["sql"]
+    ]
+    assert len(queue_sql) == 1
+    sql = queue_sql[0]
+    table = r'(\w+|"triage_encounter")'
+    assert re.search(rf'\({table}\."queue_rank", \1\."last_submitted_at", \1\."id"\) < \(', sql), (
+        sql
+    )
+    assert "OFFSET" not in sql
+
+
+def test_the_query_plan_reads_the_queue_index(physician_client, mixed):
+    queryset = views.review_queue(Encounter.objects.values("ward"))
+    cursor = views.Cursor.after(mixed["red_old"])
+    with connection.cursor() as c:
+        c.execute("SET LOCAL enable_seqscan = off")
+    page = views.queue_page(queryset, cursor, 2)[0]
+    assert [e.pk for e in page] == [mixed["plain_new"].pk, mixed["plain_old"].pk]
+    keys = views.Tuple(views.F("queue_rank"), views.F("last_submitted_at"), views.F("id"))
+    plan = queryset.filter(views.TupleLessThan(keys, (cursor.rank, cursor.at, cursor.pk)))[
+        :3
+    ].explain()
+    assert "encounter_review_queue" in plan
+
+
+def test_the_query_count_does_not_grow_with_the_rows_on_a_page(
+    client, make_encounter, physician, nurse, monkeypatch, published_guidance
+):
+    monkeypatch.setattr(views, "PAGE_SIZE", 50)
+    client.force_login(physician)
+
+    def count_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            rows = listed(client.get("/review/"))
+        return len(rows), len(queries)
+
+    def add(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            encounter = make_encounter(
+                submitted_at=hours_ago(i), answers=WEAK_LEG if i % 3 == 0 else {}
+            )
+            if i % 4 == 0:
+                sign(encounter, physician)
+            elif i % 5 == 0:
+                actions.add_override(
+                    round=encounter.rounds.get(),
+                    by=physician,
+                    kind="pathway",
+                    code=encounter.pathway_codes[0],
+                    decision="confirmed",
+                    reason="Agree",
+                    expected_version=None,
+                )
+
+    add(5, 1)
+    rows_5, queries_5 = count_queries()
+    add(45, 6)
+    rows_50, queries_50 = count_queries()
+    assert (rows_5, rows_50) == (5, 50)
+    assert queries_50 == queries_5

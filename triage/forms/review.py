@@ -1,0 +1,168 @@
+"""Forms of the physician's review: queue filters, sign-off, addendum, override."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils import timezone
+
+from triage.actions.review import DECISIONS, override_items
+from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
+from triage.models import Round, Ward
+
+MAX_NOTE = 4000
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters (a GET form: every field optional)."""
+
+    STATUS_CHOICES = [("", "All"), ("unsigned", "Unsigned only"), ("signed", "Signed only")]
+
+    q = forms.CharField(
+        label="Patient identifier",
+        required=False,
+        max_length=32,
+        help_text="The start of the identifier is enough.",
+    )
+    ward = forms.ModelChoiceField(
+        queryset=Ward.objects.none(), required=False, empty_label="All my wards"
+    )
+    red_flag = forms.ChoiceField(
+        label="Red flag",
+        required=False,
+        choices=[("", "Any or none"), *RED_FLAG_TITLES.items()],
+    )
+    pathway = forms.ChoiceField(
+        required=False, choices=[("", "Any or none"), *PATHWAY_TITLES.items()]
+    )
+    status = forms.ChoiceField(label="Sign-off", required=False, choices=STATUS_CHOICES)
+    submitted_from = forms.DateField(
+        label="Submitted from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    submitted_to = forms.DateField(
+        label="Submitted to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, wards, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = wards
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("submitted_from"), data.get("submitted_to")
+        if start and end and start > end:
+            self.add_error("submitted_to", "Submitted to must be on or after submitted from.")
+        return data
+
+    @staticmethod
+    def day_start(day: date) -> datetime:
+        """Local midnight at the start of `day`, as an aware datetime."""
+        return timezone.make_aware(datetime.combine(day, time.min))
+
+    def submitted_range(self) -> tuple[datetime | None, datetime | None]:
+        """[start, end) of the submission dates asked for, whole local days inclusive."""
+        start, end = self.cleaned_data.get("submitted_from"), self.cleaned_data.get("submitted_to")
+        return (
+            self.day_start(start) if start else None,
+            self.day_start(end + timedelta(days=1)) if end else None,
+        )
+
+
+class SignatureForm(forms.Form):
+    """A form signed by re-entering one's password (an electronic signature).
+
+    `lock_version` is the encounter version the page showed; the template renders it from the
+    encounter, so after a conflict the page carries the version it now shows.
+    """
+
+    password = forms.CharField(
+        label="Your password",
+        help_text="Re-enter the password you sign in with: it is your electronic signature.",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to sign."},
+    )
+    lock_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    id_prefix = ""  # several forms share the encounter page: their ids must not clash
+
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, auto_id=f"id_{self.id_prefix}_%s", **kwargs)
+        self.request = request
+
+    def clean_password(self) -> str:
+        user = self.request.user
+        # The request goes to axes too: repeated wrong signatures lock the account out.
+        signer = authenticate(
+            self.request, username=user.get_username(), password=self.cleaned_data["password"]
+        )
+        if signer is None or signer.pk != user.pk:
+            raise forms.ValidationError(
+                "That password is not right, so nothing was signed. Enter the password you "
+                "sign in with."
+            )
+        return ""  # never kept
+
+
+class SignOffForm(SignatureForm):
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    field_order = ["comment", "password"]
+    id_prefix = "sign"
+
+
+class AddendumForm(SignatureForm):
+    text = forms.CharField(
+        label="Addendum",
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write the addendum."},
+    )
+    field_order = ["text", "password"]
+    id_prefix = "addendum"
+
+
+class OverrideForm(forms.Form):
+    """A physician's decision on one red flag or pathway of a submitted round."""
+
+    item = forms.ChoiceField(
+        label="Which item", error_messages={"required": "Choose the red flag or pathway."}
+    )
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=list(DECISIONS.items()),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose your decision."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Required: why you decided this. It is shown beside the original.",
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for your decision."},
+    )
+    lock_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
+        super().__init__(*args, auto_id="id_override_%s", **kwargs)
+        self.items = override_items(round)
+        kind_labels = {"red_flag": "Red flag", "pathway": "Pathway"}
+        self.fields["item"].choices = [
+            ("", "Choose…"),
+            *(
+                (f"{kind}:{code}", f"{kind_labels[kind]}: {item['title']} ({item['original']})")
+                for (kind, code), item in self.items.items()
+            ),
+        ]
+
+    def clean_item(self) -> tuple[str, str]:
+        kind, _, code = self.cleaned_data["item"].partition(":")
+        return kind, code
