@@ -59,19 +59,18 @@ def stranger(other_ward):
 
 @pytest.fixture
 def published_guidance(db):
-    """The published guidance version (shipped by a migration; created here if absent)."""
+    """The published guidance version: v1 as shipped by its migration (reloaded the same way
+    when a transactional test has emptied the database)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
     from triage.models import GuidanceVersion
 
     version = GuidanceVersion.objects.filter(status=GuidanceVersion.Status.PUBLISHED).first()
     if version is None:
-        from django.utils import timezone
-
-        version = GuidanceVersion.objects.create(
-            number=1,
-            status=GuidanceVersion.Status.PUBLISHED,
-            published_at=timezone.now(),
-            change_summary="Test guidance",
-        )
+        import_module("triage.migrations.0007_guidance_v1").load_v1(apps, None)
+        version = GuidanceVersion.objects.get(status=GuidanceVersion.Status.PUBLISHED)
     return version
 
 

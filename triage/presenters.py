@@ -33,8 +33,19 @@ NEWS2_PARAMETER_LABELS = {
 }
 
 
-def assessment_view(assessment: dict[str, Any]) -> dict[str, Any]:
-    """The engine's assessment dict with section names spelled out for people."""
+def assessment_view(
+    assessment: dict[str, Any], guidance: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The engine's assessment dict with section names spelled out for people, and each item's
+    guidance entry (from the version the round was submitted with) attached as `guidance`."""
+    if guidance:
+        assessment = {
+            **assessment,
+            "red_flags": [_with_guidance(item, guidance) for item in assessment["red_flags"]],
+            "pathways": [_with_guidance(item, guidance) for item in assessment["pathways"]],
+            "imaging_detail": _with_guidance(assessment.get("imaging_detail"), guidance),
+            "advice": _with_guidance(assessment.get("advice"), guidance),
+        }
     return {
         **assessment,
         "not_assessed_titles": [SECTION_TITLES[s] for s in assessment.get("not_assessed", [])],
@@ -45,6 +56,12 @@ def assessment_view(assessment: dict[str, Any]) -> dict[str, Any]:
             ).items()
         ],
     }
+
+
+def _with_guidance(item: dict[str, Any] | None, guidance: dict[str, Any]) -> dict[str, Any] | None:
+    if item is None:
+        return None
+    return {**item, "guidance": guidance.get(item.get("guidance_key"))}
 
 
 @dataclass

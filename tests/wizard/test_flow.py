@@ -147,3 +147,14 @@ def test_drafts_list_resumes_at_the_next_unanswered_step(nurse_client, encounter
     page = nurse_client.get("/encounters/").content.decode()
     assert f'href="{step_url(encounter, "neuro")}"' in page
     assert "Resume at neuro exam" in page
+
+
+def test_the_result_shows_the_guidance_text_of_its_version(nurse_client, encounter):
+    complete(nurse_client, encounter, neuro=neuro_post(weak={("L4", "left"): ("5", "3")}))
+    page = nurse_client.get(f"/encounters/{encounter.pk}/rounds/1/").content.decode()
+    entry = Round.objects.get().guidance_version.entries.get(
+        key="red_flag.progressive_neuro_deficit"
+    )
+    assert 'data-guidance-entry="red_flag.progressive_neuro_deficit"' in page
+    assert entry.title in page
+    assert 'data-guidance-entry="pathway.cord_compression"' in page

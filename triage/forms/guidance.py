@@ -1,0 +1,80 @@
+"""Forms of guidance administration: one entry of a draft, and the publish step."""
+
+from __future__ import annotations
+
+from django import forms
+
+from triage.guidance import SOURCE_NUMBERS
+from triage.models import GuidanceEntry
+
+
+def _one_newline_style(text: str) -> str:
+    """Browsers post textareas with CRLF line ends; stored text uses LF, so an untouched
+    field compares equal to what was published and shows no change in the diff."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class EntryForm(forms.Form):
+    title = forms.CharField(max_length=120, error_messages={"required": "Enter a title"})
+    body = forms.CharField(
+        label="Guidance text",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Markdown: **bold**, *italic*, a line starting “- ” for a list, "
+        "[link text](https://…). Other HTML is removed.",
+        error_messages={"required": "Enter the guidance text"},
+    )
+    actions = forms.CharField(
+        label="Recommended actions",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One action per line.",
+    )
+    citations = forms.TypedMultipleChoiceField(
+        label="Sources",
+        required=False,
+        coerce=int,
+        choices=[(n, f"[{n}]") for n in SOURCE_NUMBERS],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The numbered sources of the clinical source document that support this text.",
+    )
+
+    def clean_body(self) -> str:
+        return _one_newline_style(self.cleaned_data["body"])
+
+    def clean_actions(self) -> str:
+        return _one_newline_style(self.cleaned_data["actions"])
+
+    @classmethod
+    def for_entry(cls, entry: GuidanceEntry, data=None) -> EntryForm:
+        initial = {
+            "title": entry.title,
+            "body": entry.body,
+            "actions": entry.actions,
+            "citations": list(entry.citations),
+        }
+        return cls(data, initial=initial)
+
+    def unsaved_entry(self, entry: GuidanceEntry) -> GuidanceEntry:
+        """The entry as typed so far (valid or not), for the live preview; never saved."""
+        data = self.cleaned_data if self.is_valid() else {}
+        citations = data.get("citations")
+        if citations is None:
+            citations = [int(n) for n in self.data.getlist("citations") if n.isdigit()]
+        return GuidanceEntry(
+            version=entry.version,
+            key=entry.key,
+            title=data.get("title", self.data.get("title", "")).strip(),
+            body=data.get("body", _one_newline_style(self.data.get("body", ""))),
+            actions=data.get("actions", _one_newline_style(self.data.get("actions", ""))),
+            citations=sorted(set(citations)),
+        )
+
+
+class PublishForm(forms.Form):
+    summary = forms.CharField(
+        label="Summary of the changes",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Why the guidance changed and what changed, for the version history.",
+        error_messages={"required": "Enter a summary of the changes"},
+    )

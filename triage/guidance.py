@@ -1,0 +1,244 @@
+"""Guidance text: the published version, its entries by key, safe Markdown, diffs and impact.
+
+Admins write guidance in Markdown; it is rendered and then sanitised with nh3 against an
+explicit allow-list, so no script, event handler or `javascript:` link can reach a clinician.
+Reads only: every write is in `triage.actions.guidance`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import markdown as markdown_lib
+import nh3
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from triage.clinical import GUIDANCE_KEYS
+from triage.models import GuidanceEntry, GuidanceVersion, Round
+
+# Citation numbers are the clinical source's numbered references.
+SOURCE_NUMBERS = range(1, 8)
+IMPACT_DAYS = 90
+GENERAL_KEY = "general"
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "h5", "h6",
+    "blockquote", "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
+# No javascript:, vbscript: or data: — anything not listed loses its href.
+ALLOWED_URL_SCHEMES = {"https", "http", "mailto", "tel"}
+# Dropped with their content, not just unwrapped: their text is never meant to be read.
+DROP_WITH_CONTENT = {
+    "script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
+    "textarea", "select", "title", "xmp", "noembed", "noframes",
+}  # fmt: skip
+
+
+def published_version() -> GuidanceVersion:
+    """The one published version (raises `GuidanceVersion.DoesNotExist` before the first)."""
+    return GuidanceVersion.objects.get(status=GuidanceVersion.Status.PUBLISHED)
+
+
+def entries_by_key(version: GuidanceVersion | None) -> dict[str, GuidanceEntry]:
+    if version is None:
+        return {}
+    return {entry.key: entry for entry in version.entries.all()}
+
+
+def ordered_entries(version: GuidanceVersion) -> list[GuidanceEntry]:
+    """The version's entries in the engine's order (red flags, pathways, imaging, general)."""
+    rank = {key: index for index, key in enumerate(GUIDANCE_KEYS)}
+    return sorted(version.entries.all(), key=lambda e: (rank.get(e.key, len(rank)), e.key))
+
+
+def render_markdown(text: str) -> SafeString:
+    """Markdown to HTML that is safe to show: sanitised by nh3 with an allow-list.
+
+    >>> str(render_markdown("**Call** [team](javascript:alert(1)) <script>x</script>"))
+    '<p><strong>Call</strong> <a rel="noopener noreferrer">team</a> </p>'
+    """
+    html = markdown_lib.markdown(text or "", extensions=["tables"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROP_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def action_lines(text: str) -> list[str]:
+    """One recommended action per non-empty line.
+
+    >>> action_lines("Call the team\\n\\n  Repeat the exam ")
+    ['Call the team', 'Repeat the exam']
+    """
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+_TOKENS = re.compile(r"\w+|[^\w\s]|\s+")
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level differences as (op, text) pairs, op one of "equal", "delete", "insert".
+
+    Whitespace is kept, so joining the "equal" and "insert" parts gives `new` back. Each
+    change is one deletion then one insertion, however many words it spans.
+
+    >>> word_diff("Bed rest for 24 hours", "Bed rest for 48 hours")
+    [('equal', 'Bed rest for '), ('delete', '24'), ('insert', '48'), ('equal', ' hours')]
+    """
+    a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
+    raw: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            raw.append(("equal", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            raw.append(("delete", "".join(a[i1:i2])))
+        if j2 > j1:
+            raw.append(("insert", "".join(b[j1:j2])))
+    parts: list[tuple[str, str]] = []
+    deleted: list[str] = []
+    inserted: list[str] = []
+    for index, (op, text) in enumerate(raw):
+        following = raw[index + 1][0] if index + 1 < len(raw) else "equal"
+        # A lone space between two changes belongs to the change: "team now" -> "spinal team",
+        # not five fragments.
+        if op == "equal" and not (
+            text.isspace() and (deleted or inserted) and following != "equal"
+        ):
+            parts += [("delete", "".join(deleted))] if deleted else []
+            parts += [("insert", "".join(inserted))] if inserted else []
+            deleted, inserted = [], []
+            parts.append((op, text))
+        else:
+            if op != "insert":
+                deleted.append(text)
+            if op != "delete":
+                inserted.append(text)
+    parts += [("delete", "".join(deleted))] if deleted else []
+    parts += [("insert", "".join(inserted))] if inserted else []
+    return parts
+
+
+def citations_text(citations: list[int]) -> str:
+    """The citation numbers as an admin types them.
+
+    >>> citations_text([1, 3])
+    '1, 3'
+    """
+    return ", ".join(str(n) for n in citations)
+
+
+# --- Comparing a draft with what is published -------------------------------------------------
+
+COMPARED_FIELDS = ("title", "body", "actions", "citations")
+
+
+def differs(old: GuidanceEntry | None, new: GuidanceEntry | None) -> bool:
+    if old is None or new is None:
+        return old is not new
+    return any(getattr(old, name) != getattr(new, name) for name in COMPARED_FIELDS)
+
+
+def changed_keys(version: GuidanceVersion, base: GuidanceVersion | None) -> list[str]:
+    """Keys whose entry in `version` is new, gone or different from `base`, in engine order."""
+    mine, theirs = entries_by_key(version), entries_by_key(base)
+    keys = [*GUIDANCE_KEYS, *sorted((mine.keys() | theirs.keys()) - set(GUIDANCE_KEYS))]
+    return [key for key in keys if differs(theirs.get(key), mine.get(key))]
+
+
+def shown_filter(key: str) -> Q:
+    """Rounds whose stored assessment displayed `key`, as JSONB containment (`@>`).
+
+    `general` (the advice after every vertebroplasty) is displayed on every round.
+
+    >>> shown_filter("imaging.urgent")
+    <Q: (AND: ('assessment__contains', {'imaging_detail': {'guidance_key': 'imaging.urgent'}}))>
+    """
+    kind = key.partition(".")[0]
+    if kind == "red_flag":
+        return Q(assessment__contains={"red_flags": [{"guidance_key": key}]})
+    if kind == "pathway":
+        return Q(assessment__contains={"pathways": [{"guidance_key": key}]})
+    if kind == "imaging":
+        return Q(assessment__contains={"imaging_detail": {"guidance_key": key}})
+    if key == GENERAL_KEY:
+        return Q()
+    return Q(pk__isnull=True)  # no round shows an unknown key (and it compiles inside Count)
+
+
+def shown_keys(assessment: dict) -> set[str]:
+    """The guidance keys a stored assessment displayed (the Python twin of `shown_filter`).
+
+    >>> sorted(shown_keys({"red_flags": [{"guidance_key": "red_flag.news2_high"}],
+    ...     "pathways": [], "imaging_detail": {"guidance_key": "imaging.emergency"}}))
+    ['general', 'imaging.emergency', 'red_flag.news2_high']
+    """
+    items = [*assessment.get("red_flags", []), *assessment.get("pathways", [])]
+    items.append(assessment.get("imaging_detail") or {})
+    return {item["guidance_key"] for item in items if item.get("guidance_key")} | {GENERAL_KEY}
+
+
+def _recent_rounds(days: int):
+    return Round.objects.filter(
+        status=Round.Status.SUBMITTED, submitted_at__gte=timezone.now() - timedelta(days=days)
+    )
+
+
+@dataclass(frozen=True)
+class Impact:
+    key: str
+    title: str
+    rounds: int  # assessments submitted in the window that showed this key
+    encounters: int  # the encounters those assessments belong to
+
+
+def impact(draft: GuidanceVersion, *, days: int = IMPACT_DAYS) -> list[Impact]:
+    """For each entry the draft changes, how many rounds submitted in the last `days` showed it.
+
+    One query: filtered counts per changed key over the window's rounds (JSONB containment).
+    """
+    keys = changed_keys(draft, draft.based_on or _published_or_none())
+    if not keys:
+        return []
+    counts: dict[str, Count] = {}
+    for index, key in enumerate(keys):
+        shown = shown_filter(key)
+        counts[f"r{index}"] = Count("pk", filter=shown)
+        counts[f"e{index}"] = Count("encounter", filter=shown, distinct=True)
+    totals = _recent_rounds(days).aggregate(**counts)
+    titles = {entry.key: entry.title for entry in draft.entries.all()}
+    return [
+        Impact(
+            key=key,
+            title=titles.get(key, key),
+            rounds=totals[f"r{index}"],
+            encounters=totals[f"e{index}"],
+        )
+        for index, key in enumerate(keys)
+    ]
+
+
+def rounds_showing(key: str, limit: int = 3, *, days: int = IMPACT_DAYS) -> list[Round]:
+    """The latest submitted rounds that showed `key`: examples for the side-by-side view."""
+    return list(
+        _recent_rounds(days)
+        .filter(shown_filter(key))
+        .select_related("encounter", "guidance_version")
+        .order_by("-submitted_at")[:limit]
+    )
+
+
+def _published_or_none() -> GuidanceVersion | None:
+    return GuidanceVersion.objects.filter(status=GuidanceVersion.Status.PUBLISHED).first()
