@@ -77,3 +77,12 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client, nu
     assert "unsafe-inline" not in policy
     assert b"<script>" not in response.content
     assert b"style=" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "link"),
+    [("nurse", "/encounters/new/"), ("physician", "/review/"), ("guidance_admin", "/guidance/")],
+)
+def test_each_dashboard_links_to_its_roles_work(client, db, request, user_fixture, link):
+    client.force_login(request.getfixturevalue(user_fixture))
+    assert f'href="{link}"' in client.get("/").content.decode()
