@@ -18,11 +18,10 @@ from django.utils import timezone
 
 from triage.clinical import FindingsError, parse_findings
 from triage.clinical.findings import LEVELS
-from triage.findings_builder import MYOTOMES, SIDES, section_from_answers
+from triage.findings_builder import MAX_HOURS_SINCE, MYOTOMES, SIDES, section_from_answers
 from triage.models import Encounter, Ward
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-MAX_HOURS_SINCE = 8760  # the contract's range: one year
 
 
 def yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
