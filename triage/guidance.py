@@ -8,9 +8,11 @@ Reads only: every write is in `triage.actions.guidance`.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import markdown as markdown_lib
 import nh3
@@ -19,7 +21,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from triage.clinical import GUIDANCE_KEYS
-from triage.models import GuidanceEntry, GuidanceVersion, Round
+from triage.models import GuidanceEntry, GuidanceVersion, Round, User
 
 # Citation numbers are the clinical source's numbered references.
 SOURCE_NUMBERS = range(1, 8)
@@ -55,6 +57,43 @@ def ordered_entries(version: GuidanceVersion) -> list[GuidanceEntry]:
     """The version's entries in the engine's order (red flags, pathways, imaging, general)."""
     rank = {key: index for index, key in enumerate(GUIDANCE_KEYS)}
     return sorted(version.entries.all(), key=lambda e: (rank.get(e.key, len(rank)), e.key))
+
+
+def entry_token(entry: GuidanceEntry) -> str:
+    """A fingerprint of an entry's text, sent back by the editor as the text it started from.
+
+    A save whose fingerprint no longer matches the stored entry would overwrite a change the
+    editor has not seen (another admin's), so `actions.guidance.update_entry` refuses it.
+
+    >>> a = GuidanceEntry(title="T", body="B", actions="", citations=[2, 1])
+    >>> b = GuidanceEntry(title="T", body="B", actions="", citations=[1, 2])
+    >>> entry_token(a) == entry_token(b), entry_token(a) == entry_token(GuidanceEntry(title="T"))
+    (True, False)
+    """
+    text = [entry.title, entry.body, entry.actions, sorted(entry.citations)]
+    return hashlib.sha256(json.dumps(text).encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class Change:
+    by: str
+    at: datetime
+
+
+def last_change(entry: GuidanceEntry) -> Change | None:
+    """Who last saved `entry`, and when, from its audit trail (None if it has no trail)."""
+    event = (
+        GuidanceEntry.pgh_event_model.objects.filter(pgh_obj_id=entry.pk)
+        .select_related("pgh_context")
+        .order_by("-pgh_id")
+        .first()
+    )
+    if event is None:
+        return None
+    user_id = (event.pgh_context.metadata if event.pgh_context else {}).get("user")
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    name = (user.get_full_name() or user.get_username()) if user else "the system"
+    return Change(by=name, at=event.pgh_created_at)
 
 
 def render_markdown(text: str) -> SafeString:

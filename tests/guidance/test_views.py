@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tests.guidance.factories import WEAK_LEG, RoundFactory
 from triage.actions import guidance as actions
+from triage.guidance import entry_token
 from triage.models import GuidanceVersion
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,8 @@ def entry_url(draft, key=KEY) -> str:
 def entry_post(draft, key=KEY, **changes) -> dict:
     entry = draft.entries.get(key=key)
     data = {"title": entry.title, "body": entry.body, "actions": entry.actions}
-    return {**data, "citations": [str(n) for n in entry.citations], **changes}
+    data |= {"citations": [str(n) for n in entry.citations], "base": entry_token(entry)}
+    return {**data, **changes}
 
 
 def test_the_list_shows_every_version_and_offers_a_draft(admin_client, v1):

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from triage.guidance import GUIDANCE_KEYS, SOURCE_NUMBERS
+from triage.guidance import GUIDANCE_KEYS, SOURCE_NUMBERS, entry_token
 from triage.models import GuidanceEntry, GuidanceVersion, User
 
 Status = GuidanceVersion.Status
@@ -24,6 +24,15 @@ Status = GuidanceVersion.Status
 
 class NotADraft(Exception):
     """The version was published or discarded meanwhile; drafts are the only thing editable."""
+
+
+class EditConflict(Exception):
+    """Someone else saved a change to the entry after the editor loaded it."""
+
+    def __init__(self, current: GuidanceEntry) -> None:
+        self.current = current
+        self.token = entry_token(current)
+        super().__init__(f"{current.key} was changed by someone else meanwhile")
 
 
 @dataclass(frozen=True)
@@ -110,15 +119,29 @@ def _locked_draft(pk: int) -> GuidanceVersion:
 
 @transaction.atomic
 def update_entry(
-    *, entry: GuidanceEntry, title: str, body: str, actions: str, citations: list[int], by: User
+    *,
+    entry: GuidanceEntry,
+    title: str,
+    body: str,
+    actions: str,
+    citations: list[int],
+    by: User,
+    base: str | None = None,
 ) -> GuidanceEntry:
-    """Change one entry of a draft. Returns the entry as saved."""
+    """Change one entry of a draft. Returns the entry as saved.
+
+    `base` is the `entry_token` of the text the editor started from: if the stored entry has
+    changed since, `EditConflict` is raised instead of overwriting that change unseen. (None
+    skips the check, for callers that hold no editor's view.)
+    """
     # The version lock orders this edit before or after a publish, never in the middle of it.
     _locked_draft(entry.version_id)
     entry = GuidanceEntry.objects.select_for_update().get(pk=entry.pk)
     new = {"title": title, "body": body, "actions": actions, "citations": sorted(set(citations))}
     if all(getattr(entry, name) == value for name, value in new.items()):
         return entry  # an autosave of unchanged text writes no audit event
+    if base is not None and base != entry_token(entry):
+        raise EditConflict(entry)
     with pghistory.context(user=by.pk, action="guidance.update_entry"):
         for name, value in new.items():
             setattr(entry, name, value)

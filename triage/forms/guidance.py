@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from triage.guidance import SOURCE_NUMBERS
+from triage.guidance import SOURCE_NUMBERS, entry_token
 from triage.models import GuidanceEntry
 
 
@@ -37,6 +37,20 @@ class EntryForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="The numbered sources of the clinical source document that support this text.",
     )
+    # The entry's text as this editor last loaded or saved it (`entry_token`): a save over a
+    # change made since by someone else is refused rather than silently overwriting it.
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # "Save my text over theirs" after a conflict names the text it replaces.
+        if self.data.get("overwrite"):
+            cleaned["base"] = self.data["overwrite"]
+        if not cleaned.get("base"):
+            # A page from before this field existed; an error on a hidden field has no place
+            # to be shown, so it is the form's.
+            raise forms.ValidationError("This page is out of date: reload it to edit the entry")
+        return cleaned
 
     def clean_body(self) -> str:
         return _one_newline_style(self.cleaned_data["body"])
@@ -51,6 +65,7 @@ class EntryForm(forms.Form):
             "body": entry.body,
             "actions": entry.actions,
             "citations": list(entry.citations),
+            "base": entry_token(entry),
         }
         return cls(data, initial=initial)
 

@@ -28,6 +28,10 @@ from triage.roles import Role, has_role
 
 KIND_LABELS = {"red_flag": "Red flag", "pathway": "Pathway", "imaging": "Imaging"}
 EXAMPLE_ROUNDS = 3
+CONFLICT = (
+    "Someone else saved a change to this entry after you opened it, so your text was not "
+    "saved. Compare the two below, then keep yours or load theirs"
+)
 
 
 def guidance_admin_required(view):
@@ -121,22 +125,25 @@ def entry_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     )
     form = EntryForm.for_entry(entry, request.POST if request.method == "POST" else None)
     context = {"version": draft, "entry": entry, "form": form, "kind": kind_label(key)}
-    if request.method == "POST":
-        saved = False
-        if form.is_valid():
-            try:
-                entry = actions.update_entry(entry=entry, by=request.user, **form.cleaned_data)
-            except actions.NotADraft:
-                return _leave_non_draft(request, draft)
-            saved = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = actions.update_entry(entry=entry, by=request.user, **form.cleaned_data)
+        except actions.NotADraft:
+            return _leave_non_draft(request, draft)
+        except actions.EditConflict as clash:
+            form.add_error(None, CONFLICT)
+            context |= {"conflict": clash.current, "conflict_token": clash.token}
+            context["changed"] = guidance.last_change(clash.current)
+        else:
             if not request.htmx:
                 messages.success(request, f"Saved “{entry.title}”.")
                 return redirect("guidance:edit", pk=draft.pk)
-        if request.htmx:
-            # Autosave and live preview: the same component the result page uses, rendered
-            # by the server from what has been typed so far.
-            context |= {"preview": form.unsaved_entry(entry), "saved": saved, "autosave": True}
-            return render(request, "guidance/entry.html#live", context)
+            context |= {"saved": True, "token": guidance.entry_token(entry)}
+    if request.htmx:
+        # Autosave and live preview: the same component the result page uses, rendered by the
+        # server from what has been typed so far.
+        context |= {"preview": form.unsaved_entry(entry), "autosave": True}
+        return render(request, "guidance/entry.html#live", context)
     published = guidance.entries_by_key(draft.based_on).get(key)
     preview = form.unsaved_entry(entry) if form.is_bound else entry
     context |= {"preview": preview, "published": published}
