@@ -25,16 +25,26 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "viewport": TABLET}
 
 
+def sign_in_as(page, live_server, username: str) -> None:
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/")
+
+
 @pytest.fixture
 def sign_in(page, live_server):
-    def _sign_in(username: str) -> None:
-        page.goto(live_server.url + "/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(live_server.url + "/")
+    return lambda username: sign_in_as(page, live_server, username)
 
-    return _sign_in
+
+@pytest.fixture
+def console_errors(page) -> list[str]:
+    """Errors the page logs, such as a Content-Security-Policy violation by an inline script or
+    style. (Not used with axe, which tries inline styles of its own while it checks.)"""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return errors
 
 
 @pytest.fixture(scope="session")

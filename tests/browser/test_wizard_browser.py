@@ -8,6 +8,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, TABLET, screenshot, serious_violations
+from tests.browser.steps import (
+    answer_neuro,
+    answer_symptoms,
+    answer_vitals,
+    save_and_continue,
+    start,
+)
 from triage.models import Round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,66 +24,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def nurse_page(page: Page, sign_in, nurse, published_guidance) -> Page:
     sign_in("nurse1")
     return page
-
-
-@pytest.fixture
-def console_errors(page: Page) -> list[str]:
-    """Errors the page logs, such as a Content-Security-Policy violation by an inline script or
-    style. (Not used with axe, which tries inline styles of its own while it checks.)"""
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    return errors
-
-
-def start(page: Page, live_server, identifier: str = "RX4321") -> None:
-    page.goto(live_server.url + "/encounters/new/")
-    page.get_by_label("Patient identifier").fill(identifier)
-    page.get_by_label("Date and time of the vertebroplasty").fill("2026-11-24T20:00")
-    page.get_by_label("L1", exact=True).check()
-    page.get_by_role("button", name="Start assessment").click()
-    expect(page.get_by_role("heading", name="Symptoms", level=1)).to_be_visible()
-
-
-def answer_symptoms(page: Page, pain: str = "4", course: str = "Improving") -> None:
-    page.locator(f"label.app-scale-{pain}").click()
-    page.get_by_label(course).check()
-    for question in (
-        "div_id_radicular_pain",
-        "div_id_chest_pain",
-        "div_id_dyspnoea",
-        "div_id_uncontrolled_despite_analgesia",
-    ):
-        page.locator(f"#{question}").get_by_label("No").check()
-
-
-def answer_neuro(page: Page, weak_left_l4: str | None = None) -> None:
-    for select in page.locator("select").all():
-        name = select.get_attribute("name")
-        select.select_option("normal" if name.startswith("sensation") else "5")
-    if weak_left_l4:
-        page.locator("#id_power_L4_left").select_option(weak_left_l4)
-    page.locator("#div_id_saddle_anaesthesia").get_by_label("No", exact=True).check()
-    page.locator("#div_id_bowel_bladder").get_by_label("Normal").check()
-
-
-def answer_vitals(page: Page, **values: str) -> None:
-    fields = {
-        "respiratory_rate": "15",
-        "spo2": "97",
-        "systolic_bp": "126",
-        "heart_rate": "70",
-        "temperature": "36.6",
-        **values,
-    }
-    for name, value in fields.items():
-        page.locator(f"#id_{name}").fill(value)
-    page.locator("#div_id_on_oxygen").get_by_label("No").check()
-    page.get_by_label("A – Alert").check()
-
-
-def save_and_continue(page: Page, next_heading: str) -> None:
-    page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_role("heading", name=next_heading, level=1)).to_be_visible()
 
 
 def test_transient_pain_from_start_to_result_with_no_banner(nurse_page, live_server, axe):
