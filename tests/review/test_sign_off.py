@@ -222,6 +222,18 @@ def test_every_physician_view_of_the_record_is_logged(client, physician, nurse, 
     ]
 
 
+def test_a_physician_opening_the_nurses_result_page_is_logged_too(
+    client, physician, nurse, red_flag_encounter
+):
+    url = f"/encounters/{red_flag_encounter.pk}/rounds/1/"
+    client.force_login(nurse)
+    assert client.get(url).status_code == 200
+    assert not EncounterView.objects.exists()
+    client.force_login(physician)
+    assert client.get(url).status_code == 200
+    assert list(EncounterView.objects.values_list("user", "path")) == [(physician.pk, url)]
+
+
 def test_the_record_shows_each_round_exactly_as_the_nurse_saw_it(
     client, nurse, physician, red_flag_encounter
 ):

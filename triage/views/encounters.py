@@ -321,6 +321,7 @@ def check_answers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def round_result(request: HttpRequest, pk: uuid.UUID, number: int) -> HttpResponse:
     encounter = encounter_for(request, pk)
     round = get_object_or_404(encounter.rounds, number=number, status=Round.Status.SUBMITTED)
+    review.record_physician_view(request, encounter)
     return render(
         request,
         "encounters/result.html",

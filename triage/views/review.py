@@ -547,7 +547,8 @@ def audit_trail(encounter: Encounter) -> list[AuditEntry]:
     return sorted(entries, key=lambda entry: entry.at)
 
 
-def _record_audit_view(request: HttpRequest, encounter: Encounter) -> None:
+def record_physician_view(request: HttpRequest, encounter: Encounter) -> None:
+    """Physicians' reads of a record are logged (in its audit trail); nurses' reads are not."""
     if has_role(request.user, Role.PHYSICIAN):
         actions.record_view(encounter=encounter, by=request.user, path=request.get_full_path())
 
@@ -556,7 +557,7 @@ def _record_audit_view(request: HttpRequest, encounter: Encounter) -> None:
 @require_GET
 def audit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
-    _record_audit_view(request, encounter)
+    record_physician_view(request, encounter)
     return render(
         request, "review/audit.html", {"encounter": encounter, "entries": audit_trail(encounter)}
     )
@@ -571,7 +572,7 @@ def _csv_safe(value: str) -> str:
 @require_GET
 def audit_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
-    _record_audit_view(request, encounter)
+    record_physician_view(request, encounter)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{encounter.pk}.csv"'
     writer = csv.writer(response)
