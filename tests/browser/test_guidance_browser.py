@@ -17,6 +17,7 @@ from triage.roles import Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 KEY = "pathway.transient_pain"
+TITLE = "Transient post-procedural pain"
 NEW_TEXT = "Pain like this usually settles within **two days**."
 
 
@@ -89,6 +90,13 @@ def test_an_admin_publishes_a_change_that_new_encounters_show_and_old_ones_do_no
     expect(page.locator("[data-changed]")).to_have_count(1)
     expect(page.locator("dt", has_text="Recommended actions")).to_have_count(0)
     screenshot(page, "guidance-diff")
+    page.get_by_role("link", name="History").click()
+    history = page.locator("[data-history]")
+    expect(history).to_have_count(3)
+    expect(history.nth(1)).to_contain_text(f"Changed the guidance text of {TITLE} ({KEY})")
+    expect(history.nth(2)).to_contain_text("Published version 2")
+    screenshot(page, "guidance-history")
+    assert serious_violations(axe, page) == []
 
     published = published_version()
     assert published.number == 2
