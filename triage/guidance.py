@@ -11,7 +11,7 @@ import difflib
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import markdown as markdown_lib
@@ -74,14 +74,47 @@ def entry_token(entry: GuidanceEntry) -> str:
     return hashlib.sha256(json.dumps(text).encode()).hexdigest()[:24]
 
 
+# --- Who changed what: read from the audit trail (pghistory event tables) ---------------------
+
+
 @dataclass(frozen=True)
 class Change:
     by: str
     at: datetime
 
 
+@dataclass(frozen=True)
+class HistoryItem:
+    at: datetime
+    by: str
+    step: int  # 0 started, 1 an entry changed, 2 published or retired: orders equal times
+    text: str = ""  # what happened to the version; or, for a change to an entry:
+    key: str = ""
+    title: str = ""
+    fields: tuple[str, ...] = ()
+    saves: int = 1
+
+    @property
+    def what(self) -> str:
+        if not self.key:
+            return self.text
+        saves = f" ({self.saves} saves)" if self.saves > 1 else ""
+        return f"Changed the {' and '.join(self.fields)} of {self.title} ({self.key}){saves}"
+
+
+def _names(events) -> dict[int, str]:
+    ids = {(e.pgh_context.metadata if e.pgh_context else {}).get("user") for e in events}
+    users = User.objects.filter(pk__in=ids - {None})
+    return {user.pk: user.get_full_name() or user.get_username() for user in users}
+
+
+def _by(event, names: dict[int, str]) -> str:
+    user_id = (event.pgh_context.metadata if event.pgh_context else {}).get("user")
+    return names.get(user_id, "the system")
+
+
 def last_change(entry: GuidanceEntry) -> Change | None:
-    """Who last saved `entry`, and when, from its audit trail (None if it has no trail)."""
+    """Who last saved `entry`, and when (None if it has no trail)."""
     event = (
         GuidanceEntry.pgh_event_model.objects.filter(pgh_obj_id=entry.pk)
         .select_related("pgh_context")
@@ -90,10 +123,85 @@ def last_change(entry: GuidanceEntry) -> Change | None:
     )
     if event is None:
         return None
-    user_id = (event.pgh_context.metadata if event.pgh_context else {}).get("user")
-    user = User.objects.filter(pk=user_id).first() if user_id else None
-    name = (user.get_full_name() or user.get_username()) if user else "the system"
-    return Change(by=name, at=event.pgh_created_at)
+    return Change(by=_by(event, _names([event])), at=event.pgh_created_at)
+
+
+ENTRY_FIELDS = {
+    "title": "title",
+    "body": "guidance text",
+    "actions": "actions",
+    "citations": "sources",
+}
+
+
+def history(version: GuidanceVersion) -> list[HistoryItem]:
+    """Who drafted, changed, published and retired `version`, oldest first.
+
+    An entry's first event is the copy made when the draft started; each later one names the
+    fields it changed.
+    """
+    version_events = list(
+        GuidanceVersion.pgh_event_model.objects.filter(pgh_obj_id=version.pk)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    entry_events = list(
+        GuidanceEntry.pgh_event_model.objects.filter(version_id=version.pk)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    names = _names([*version_events, *entry_events])
+    items = []
+    previous_status = None
+    for event in version_events:
+        if event.status != previous_status:
+            what = {
+                "draft": "Started the draft",
+                "published": f"Published version {event.number}",
+                "retired": "Retired it (a newer version was published)",
+            }.get(event.status, event.status)
+            step = 0 if event.status == "draft" else 2
+            items.append(HistoryItem(event.pgh_created_at, _by(event, names), step, text=what))
+        previous_status = event.status
+    items += _entry_changes(entry_events, names)
+    # Events of one transaction share its time (as in a test, which runs in one).
+    return _one_row_per_editing_run(sorted(items, key=lambda item: (item.at, item.step)))
+
+
+def _entry_changes(events: list, names: dict[int, str]) -> list[HistoryItem]:
+    items, before = [], {}
+    for event in events:
+        earlier = before.get(event.pgh_obj_id)
+        before[event.pgh_obj_id] = event
+        if earlier is None or event.pgh_label != "update":
+            continue
+        fields = tuple(
+            label
+            for name, label in ENTRY_FIELDS.items()
+            if getattr(earlier, name) != getattr(event, name)
+        )
+        by = _by(event, names)
+        items.append(
+            HistoryItem(
+                event.pgh_created_at, by, 1, key=event.key, title=event.title, fields=fields
+            )
+        )
+    return items
+
+
+def _one_row_per_editing_run(items: list[HistoryItem]) -> list[HistoryItem]:
+    """Autosave writes an event every few seconds while someone types; the changes one person
+    made to one entry in a row, with nothing else in between, read as one row (the latest time
+    and title, and every field they touched)."""
+    rows: list[HistoryItem] = []
+    for item in items:
+        last = rows[-1] if rows else None
+        if last and item.key and (last.key, last.by) == (item.key, item.by):
+            fields = tuple(f for f in ENTRY_FIELDS.values() if f in last.fields + item.fields)
+            rows[-1] = replace(item, fields=fields, saves=last.saves + item.saves)
+        else:
+            rows.append(item)
+    return rows
 
 
 def render_markdown(text: str) -> SafeString:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.draft_new, name="new"),
     path("<int:pk>/", views.version_detail, name="detail"),
     path("<int:pk>/changes/", views.version_diff, name="diff"),
+    path("<int:pk>/history/", views.version_history, name="history"),
     path("<int:pk>/edit/", views.draft_edit, name="edit"),
     path("<int:pk>/edit/<str:key>/", views.entry_edit, name="entry"),
     path("<int:pk>/publish/", views.publish, name="publish"),

@@ -101,6 +101,15 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @guidance_admin_required
 @require_GET
+def version_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who drafted, changed and published this version, from the audit trail."""
+    version = _version(pk)
+    context = {"version": version, "items": guidance.history(version)}
+    return render(request, "guidance/history.html", context)
+
+
+@guidance_admin_required
+@require_GET
 def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _version(pk)
     if draft.status != GuidanceVersion.Status.DRAFT:
