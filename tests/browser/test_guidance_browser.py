@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import TABLET, screenshot, serious_violations, sign_in_as
+from tests.browser.conftest import PHONE, TABLET, screenshot, serious_violations, sign_in_as
 from tests.browser.steps import complete_transient_pain
 from tests.factories import UserFactory
 from tests.guidance.factories import WEAK_LEG, RoundFactory
@@ -159,6 +159,13 @@ def test_two_admins_editing_one_entry_never_overwrite_each_other_unseen(
     expect(mine.get_by_label("Guidance text")).to_have_value("My different words.")
     screenshot(mine, "guidance-edit-conflict")
     assert serious_violations(axe, mine) == []
+    mine.set_viewport_size(PHONE)
+    # Nothing wider than a phone: the choice is reachable without scrolling sideways.
+    assert mine.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    box = conflict.get_by_role("button", name="Save my text over theirs").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert box["height"] >= 44  # a touch target
+    screenshot(mine, "guidance-edit-conflict")
 
     mine.get_by_role("button", name="Save my text over theirs").click()
     expect(mine.get_by_role("heading", name="Draft of version 2")).to_be_visible()

@@ -59,6 +59,7 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     "guidance:new":            ("GET",  (LOGIN,       403,  403,      405,    403,    403)),
     "guidance:detail":         ("GET",  (LOGIN,       403,  403,      200,    403,    403)),
     "guidance:diff":           ("GET",  (LOGIN,       403,  403,      200,    403,    403)),
+    "guidance:history":        ("GET",  (LOGIN,       403,  403,      200,    403,    403)),
     "guidance:edit":           ("GET",  (LOGIN,       403,  403,      302,    403,    403)),
     "guidance:entry":          ("GET",  (LOGIN,       403,  403,      302,    403,    403)),
     "guidance:publish":        ("GET",  (LOGIN,       403,  403,      302,    403,    403)),
