@@ -39,6 +39,18 @@ def other_admin(db):
     )
 
 
+@pytest.fixture
+def url(draft) -> str:
+    return reverse("guidance:entry", kwargs={"pk": draft.pk, "key": KEY})
+
+
+@pytest.fixture
+def editor(client, guidance_admin) -> Client:
+    """The admin who opened the editor first."""
+    client.force_login(guidance_admin)
+    return client
+
+
 def save(entry: GuidanceEntry, by, body: str, base: str | None) -> GuidanceEntry:
     return actions.update_entry(
         entry=entry,
@@ -95,16 +107,12 @@ def test_a_save_from_the_current_text_goes_through(entry, guidance_admin, other_
     assert second.body == "Mine, having read theirs."
 
 
-def test_the_editor_keeps_the_typed_text_and_shows_theirs(
-    client, entry, draft, guidance_admin, other_admin
-):
-    url = reverse("guidance:entry", kwargs={"pk": draft.pk, "key": KEY})
-    client.force_login(guidance_admin)
+def test_the_editor_keeps_the_typed_text_and_shows_theirs(editor, url, entry, other_admin):
     opened = entry_token(entry)
-    assert f'name="base" id="id_base" value="{opened}"' in client.get(url).content.decode()
+    assert f'name="base" id="id_base" value="{opened}"' in editor.get(url).content.decode()
     save(entry, other_admin, "Their **newer** text.", base=opened)
 
-    response = client.post(url, post_data(entry, "My own text.", base=opened))
+    response = editor.post(url, post_data(entry, "My own text.", base=opened))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -121,45 +129,35 @@ def test_the_editor_keeps_the_typed_text_and_shows_theirs(
     assert GuidanceEntry.objects.get(pk=entry.pk).body == "Their **newer** text."
 
 
-def test_save_my_text_over_theirs_saves_it(client, entry, draft, guidance_admin, other_admin):
-    url = reverse("guidance:entry", kwargs={"pk": draft.pk, "key": KEY})
-    client.force_login(guidance_admin)
+def test_save_my_text_over_theirs_saves_it(editor, url, entry, other_admin):
     opened = entry_token(entry)
     theirs = save(entry, other_admin, "Theirs.", base=opened)
 
     data = post_data(entry, "Mine.", base=opened, overwrite=entry_token(theirs))
-    response = client.post(url, data)
+    response = editor.post(url, data)
 
     assert response.status_code == 302
     assert GuidanceEntry.objects.get(pk=entry.pk).body == "Mine."
 
 
-def test_save_over_theirs_is_refused_again_if_they_saved_once_more(
-    client, entry, draft, guidance_admin, other_admin
-):
-    url = reverse("guidance:entry", kwargs={"pk": draft.pk, "key": KEY})
-    client.force_login(guidance_admin)
+def test_save_over_theirs_is_refused_again_if_they_saved_once_more(editor, url, entry, other_admin):
     opened = entry_token(entry)
     theirs = save(entry, other_admin, "Theirs.", base=opened)
     save(entry, other_admin, "Theirs, again.", base=entry_token(theirs))
 
     data = post_data(entry, "Mine.", base=opened, overwrite=entry_token(theirs))
-    response = client.post(url, data)
+    response = editor.post(url, data)
 
     assert response.status_code == 200
     assert "Theirs, again." in response.content.decode()
     assert GuidanceEntry.objects.get(pk=entry.pk).body == "Theirs, again."
 
 
-def test_a_refused_autosave_says_not_saved_and_shows_theirs(
-    client, entry, draft, guidance_admin, other_admin
-):
-    url = reverse("guidance:entry", kwargs={"pk": draft.pk, "key": KEY})
-    client.force_login(guidance_admin)
+def test_a_refused_autosave_says_not_saved_and_shows_theirs(editor, url, entry, other_admin):
     opened = entry_token(entry)
     save(entry, other_admin, "Theirs.", base=opened)
 
-    page = client.post(url, post_data(entry, "Mine.", base=opened), headers=HTMX).content.decode()
+    page = editor.post(url, post_data(entry, "Mine.", base=opened), headers=HTMX).content.decode()
 
     assert "Not saved: someone else changed this entry meanwhile" in page
     assert '<div id="conflict" hx-swap-oob="true">' in page
@@ -170,12 +168,10 @@ def test_a_refused_autosave_says_not_saved_and_shows_theirs(
     assert GuidanceEntry.objects.get(pk=entry.pk).body == "Theirs."
 
 
-def test_autosaves_follow_each_other_without_a_false_conflict(client, entry, draft, guidance_admin):
-    url = reverse("guidance:entry", kwargs={"pk": draft.pk, "key": KEY})
-    client.force_login(guidance_admin)
+def test_autosaves_follow_each_other_without_a_false_conflict(editor, url, entry):
     base = entry_token(entry)
     for body in ("One.", "One, two.", "One, two, three."):
-        page = client.post(url, post_data(entry, body, base=base), headers=HTMX).content.decode()
+        page = editor.post(url, post_data(entry, body, base=base), headers=HTMX).content.decode()
         assert "Saved at" in page
         # Each saved autosave hands the editor the new fingerprint, cleared of any conflict.
         base = entry_token(GuidanceEntry.objects.get(pk=entry.pk))
@@ -185,12 +181,10 @@ def test_autosaves_follow_each_other_without_a_false_conflict(client, entry, dra
     assert GuidanceEntry.objects.get(pk=entry.pk).body == "One, two, three."
 
 
-def test_a_post_without_a_fingerprint_asks_for_a_reload(client, entry, draft, guidance_admin):
-    url = reverse("guidance:entry", kwargs={"pk": draft.pk, "key": KEY})
-    client.force_login(guidance_admin)
+def test_a_post_without_a_fingerprint_asks_for_a_reload(editor, url, entry):
     data = post_data(entry, "Mine.", base="")
 
-    page = client.post(url, data).content.decode()
+    page = editor.post(url, data).content.decode()
 
     assert "This page is out of date: reload it to edit the entry" in page
     assert GuidanceEntry.objects.get(pk=entry.pk).body != "Mine."
