@@ -372,3 +372,52 @@ class EncounterView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} viewed {self.encounter_id} at {self.viewed_at:%Y-%m-%d %H:%M}"
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), exclude=["last_used_at"], append_only=True
+)
+class ApiToken(models.Model):
+    """A personal key for the JSON API, sent as `Authorization: Bearer <token>`.
+
+    Only a SHA-256 digest is stored: the token is shown once, when it is made. A token is never
+    deleted, only revoked (or left to expire), so the audit trail can always say whose it was.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=80, help_text="What the token is for")
+    prefix = models.CharField(max_length=12, help_text="The token's first characters, to tell it")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        triggers = [
+            # Revoking is the only change: no token is revived, re-keyed or given to another.
+            pgtrigger.Protect(
+                name="only_revoke",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    " OR ".join(
+                        f"OLD.{column} IS DISTINCT FROM NEW.{column}"
+                        for column in (
+                            "user_id",
+                            "name",
+                            "prefix",
+                            "digest",
+                            "created_at",
+                            "expires_at",
+                        )
+                    )
+                    + " OR (OLD.revoked_at IS NOT NULL"
+                    + " AND OLD.revoked_at IS DISTINCT FROM NEW.revoked_at)"
+                ),
+            ),
+            pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"API token {self.prefix}… of {self.user}"

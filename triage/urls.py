@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from triage.views import api, core, export
+from triage.views import api, api_tokens, core, export
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -14,6 +14,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("account/api-tokens/", api_tokens.token_list, name="api-tokens"),
+    path("account/api-tokens/<int:pk>/revoke/", api_tokens.token_revoke, name="api-token-revoke"),
 ]
 
 urlpatterns += [

@@ -34,6 +34,9 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     # JSON API: POST only, so a GET is 405 for everyone before anything else.
     "api-assess":              ("GET",  (405,         405,  405,      405,    405,    405)),
     "api-encounter":           ("GET",  (401,         200,  200,      403,    404,    404)),
+    # Personal API tokens: each clinician their own (the seeded pk is nobody's token).
+    "api-tokens":              ("GET",  (LOGIN,       200,  200,      403,    200,    200)),
+    "api-token-revoke":        ("POST", (LOGIN,       404,  404,      403,    404,    404)),
     # The wizard (a submitted encounter: its steps redirect to the record).
     "encounters:list":         ("GET",  (LOGIN,       200,  200,      403,    200,    200)),
     "encounters:new":          ("GET",  (LOGIN,       200,  200,      403,    200,    200)),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from tests.factories import UserFactory
 from tests.review.factories import BREATHLESS, reassess
 from triage.actions import review as actions
+from triage.actions.api_tokens import create_token
 from triage.models import EncounterView
 from triage.roles import Role
 
@@ -105,7 +107,7 @@ def test_the_export_refuses_in_json(client, red_flag_encounter, stranger, guidan
         assert response["Content-Type"] == "application/json"
         return response.json()["errors"]["(request)"]
 
-    assert error(401) == ["sign in first"]
+    assert error(401) == ["sign in first, or send an API token"]
     client.force_login(guidance_admin)
     assert error(403)
     client.force_login(stranger)
@@ -124,3 +126,12 @@ def test_the_export_is_read_only(physician_client, red_flag_encounter):
 def test_an_unknown_encounter_is_404(physician_client, published_guidance):
     response = physician_client.get("/api/v1/encounters/00000000-0000-0000-0000-000000000000")
     assert response.status_code == 404
+
+
+def test_the_export_answers_a_physicians_api_token(physician, red_flag_encounter):
+    raw = create_token(user=physician, name="audit export").raw
+    response = Client().get(url(red_flag_encounter), HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    assert response.json()["id"] == str(red_flag_encounter.pk)
+    # The read is logged under the token's owner, as a read in the browser is.
+    assert EncounterView.objects.get().user == physician

@@ -29,7 +29,7 @@ def assess_view(request: HttpRequest) -> JsonResponse:
         response["Allow"] = "POST"
         return response
     if not request.user.is_authenticated:
-        return _error(401, "sign in first")
+        return _error(401, "sign in first, or send an API token")
     if not roles_of(request.user) & CLINICAL_ROLES:
         return _error(403, "only nurses and physicians may request assessments")
     if request.content_type != "application/json":

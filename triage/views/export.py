@@ -93,7 +93,7 @@ def encounter_export(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
         response["Allow"] = "GET"
         return response
     if not request.user.is_authenticated:
-        return _error(401, "sign in first")
+        return _error(401, "sign in first, or send an API token")
     if not roles_of(request.user) & CLINICAL_ROLES:
         return _error(403, "only nurses and physicians may read patient records")
     try:
