@@ -177,3 +177,35 @@ def test_two_admins_editing_one_entry_never_overwrite_each_other_unseen(
     expect(theirs.locator("[data-conflict]")).to_contain_text("My different words.")
     entry.refresh_from_db()
     assert entry.body == "My different words."
+
+
+def test_saving_while_an_autosave_is_on_its_way_is_no_conflict(
+    page: Page, live_server, sign_in, guidance_admin, published_guidance
+):
+    sign_in(guidance_admin.username)
+    page.goto(live_server.url + "/guidance/")
+    page.get_by_role("button", name="Start a new draft").click()
+    draft_pk = int(page.url.rstrip("/").split("/")[-2])
+    editor_of(page, live_server, draft_pk)
+    held, full_saves = [], []
+
+    def hold_first_autosave(route):
+        if route.request.headers.get("hx-request") and not held:
+            held.append(route)
+            return
+        if not route.request.headers.get("hx-request"):
+            full_saves.append(route.request.url)
+        route.continue_()
+
+    page.route(f"**/edit/{KEY}/", hold_first_autosave)
+    page.get_by_label("Guidance text").fill("Typed, then saved at once.")
+    expect(page.locator("form[data-autosave].htmx-request")).to_have_count(1)
+    page.get_by_role("button", name="Save and return to the draft").click()
+    page.wait_for_timeout(500)
+    assert full_saves == []  # the save waits for the autosave
+
+    held[0].continue_()
+    expect(page.get_by_role("heading", name="Draft of version 2")).to_be_visible()
+    assert GuidanceEntry.objects.get(version_id=draft_pk, key=KEY).body == (
+        "Typed, then saved at once."
+    )

@@ -77,6 +77,42 @@ def test_new_leg_weakness_raises_the_banner_live_on_the_neuro_step(nurse_page, l
     assert Round.objects.get().status == Round.Status.DRAFT
 
 
+def test_save_and_continue_waits_for_an_autosave_on_its_way(nurse_page, live_server):
+    """Tapping the save button while the last answer's autosave is still travelling must not
+    race it: the save waits, so it carries the version the autosave moved the record to."""
+    page = nurse_page
+    start(page, live_server)
+    answer_symptoms(page)
+    save_and_continue(page, "Neuro exam")
+    answer_neuro(page)
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
+
+    held, full_saves = [], []
+
+    def hold_first_autosave(route):
+        if route.request.headers.get("hx-request") and not held:
+            held.append(route)
+            return
+        if not route.request.headers.get("hx-request"):
+            full_saves.append(route.request.url)
+        route.continue_()
+
+    page.route("**/neuro/", hold_first_autosave)
+    page.locator("#div_id_bowel_bladder").get_by_label(
+        "Problem present before and unchanged"
+    ).check()
+    expect(page.locator("form[data-autosave].htmx-request")).to_have_count(1)
+    assert len(held) == 1
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_timeout(500)
+    assert full_saves == []  # held back while the autosave is out
+
+    held[0].continue_()
+    expect(page.get_by_role("heading", name="Vital signs", level=1)).to_be_visible()
+    assert len(full_saves) == 1
+    assert Round.objects.get().neuro["bowel_bladder"] == "pre_existing_unchanged"
+
+
 def test_respiratory_distress_with_news2_of_seven_or_more(nurse_page, live_server, console_errors):
     page = nurse_page
     start(page, live_server)
