@@ -67,3 +67,21 @@ def screenshot(page, name: str) -> None:
     page.screenshot(
         path=SCREENSHOTS / f"{size['width']}x{size['height']}-{name}.png", full_page=True
     )
+
+
+def hold_first_autosave(page, url_glob: str) -> tuple[list, list[str]]:
+    """Keep the page's next htmx autosave to `url_glob` on its way until the test lets it go
+    (`held[0].continue_()`); every other request passes, and full saves are listed."""
+    held, full_saves = [], []
+
+    def route(route) -> None:
+        is_autosave = bool(route.request.headers.get("hx-request"))
+        if is_autosave and not held:
+            held.append(route)
+            return
+        if not is_autosave:
+            full_saves.append(route.request.url)
+        route.continue_()
+
+    page.route(url_glob, route)
+    return held, full_saves

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, TABLET, screenshot, serious_violations, sign_in_as
+from tests.browser.conftest import (
+    PHONE,
+    TABLET,
+    hold_first_autosave,
+    screenshot,
+    serious_violations,
+    sign_in_as,
+)
 from tests.browser.steps import complete_transient_pain
 from tests.factories import UserFactory
 from tests.guidance.factories import WEAK_LEG, RoundFactory
@@ -187,17 +194,7 @@ def test_saving_while_an_autosave_is_on_its_way_is_no_conflict(
     page.get_by_role("button", name="Start a new draft").click()
     draft_pk = int(page.url.rstrip("/").split("/")[-2])
     editor_of(page, live_server, draft_pk)
-    held, full_saves = [], []
-
-    def hold_first_autosave(route):
-        if route.request.headers.get("hx-request") and not held:
-            held.append(route)
-            return
-        if not route.request.headers.get("hx-request"):
-            full_saves.append(route.request.url)
-        route.continue_()
-
-    page.route(f"**/edit/{KEY}/", hold_first_autosave)
+    held, full_saves = hold_first_autosave(page, f"**/edit/{KEY}/")
     page.get_by_label("Guidance text").fill("Typed, then saved at once.")
     expect(page.locator("form[data-autosave].htmx-request")).to_have_count(1)
     page.get_by_role("button", name="Save and return to the draft").click()

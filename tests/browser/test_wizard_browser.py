@@ -7,7 +7,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, TABLET, screenshot, serious_violations
+from tests.browser.conftest import (
+    PHONE,
+    TABLET,
+    hold_first_autosave,
+    screenshot,
+    serious_violations,
+)
 from tests.browser.steps import (
     answer_neuro,
     answer_symptoms,
@@ -87,17 +93,7 @@ def test_save_and_continue_waits_for_an_autosave_on_its_way(nurse_page, live_ser
     answer_neuro(page)
     expect(page.locator("#save-status")).to_contain_text("Saved at")
 
-    held, full_saves = [], []
-
-    def hold_first_autosave(route):
-        if route.request.headers.get("hx-request") and not held:
-            held.append(route)
-            return
-        if not route.request.headers.get("hx-request"):
-            full_saves.append(route.request.url)
-        route.continue_()
-
-    page.route("**/neuro/", hold_first_autosave)
+    held, full_saves = hold_first_autosave(page, "**/neuro/")
     page.locator("#div_id_bowel_bladder").get_by_label(
         "Problem present before and unchanged"
     ).check()
