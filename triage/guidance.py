@@ -102,15 +102,18 @@ class HistoryItem:
         return f"Changed the {' and '.join(self.fields)} of {self.title} ({self.key}){saves}"
 
 
+def _user_id(event) -> int | None:
+    """Who made an audit event (None for the system: a migration, a script)."""
+    return (event.pgh_context.metadata if event.pgh_context else {}).get("user")
+
+
 def _names(events) -> dict[int, str]:
-    ids = {(e.pgh_context.metadata if e.pgh_context else {}).get("user") for e in events}
-    users = User.objects.filter(pk__in=ids - {None})
+    users = User.objects.filter(pk__in={_user_id(e) for e in events} - {None})
     return {user.pk: user.get_full_name() or user.get_username() for user in users}
 
 
 def _by(event, names: dict[int, str]) -> str:
-    user_id = (event.pgh_context.metadata if event.pgh_context else {}).get("user")
-    return names.get(user_id, "the system")
+    return names.get(_user_id(event), "the system")
 
 
 def last_change(entry: GuidanceEntry) -> Change | None:
