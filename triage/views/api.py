@@ -22,16 +22,29 @@ def _error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"errors": {"(request)": [message]}}, status=status)
 
 
-@csrf_exempt
-def assess_view(request: HttpRequest) -> JsonResponse:
-    if request.method != "POST":
-        response = _error(405, "use POST with findings JSON")
-        response["Allow"] = "POST"
+def refusal(request: HttpRequest, *, method: str, use: str, forbidden: str) -> JsonResponse | None:
+    """The JSON API's answer to a request it will not serve (405, 401, 403), or None."""
+    if request.method != method:
+        response = _error(405, use)
+        response["Allow"] = method
         return response
     if not request.user.is_authenticated:
         return _error(401, "sign in first, or send an API token")
     if not roles_of(request.user) & CLINICAL_ROLES:
-        return _error(403, "only nurses and physicians may request assessments")
+        return _error(403, forbidden)
+    return None
+
+
+@csrf_exempt
+def assess_view(request: HttpRequest) -> JsonResponse:
+    refused = refusal(
+        request,
+        method="POST",
+        use="use POST with findings JSON",
+        forbidden="only nurses and physicians may request assessments",
+    )
+    if refused is not None:
+        return refused
     if request.content_type != "application/json":
         return _error(415, "the body must be application/json")
     try:

@@ -14,11 +14,11 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, JsonResponse
 
-from triage.access import CLINICAL_ROLES, encounter_for
+from triage.access import encounter_for
 from triage.actions.review import record_view
 from triage.models import Encounter, Override, Round, SignOff, User
 from triage.roles import Role, roles_of
-from triage.views.api import _error
+from triage.views.api import _error, refusal
 
 EXPORT_VERSION = "v1"
 
@@ -88,14 +88,14 @@ def encounter_export_data(encounter: Encounter) -> dict[str, Any]:
 
 
 def encounter_export(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
-    if request.method != "GET":
-        response = _error(405, "use GET")
-        response["Allow"] = "GET"
-        return response
-    if not request.user.is_authenticated:
-        return _error(401, "sign in first, or send an API token")
-    if not roles_of(request.user) & CLINICAL_ROLES:
-        return _error(403, "only nurses and physicians may read patient records")
+    refused = refusal(
+        request,
+        method="GET",
+        use="use GET",
+        forbidden="only nurses and physicians may read patient records",
+    )
+    if refused is not None:
+        return refused
     try:
         encounter = encounter_for(request, pk)
     except Http404:
