@@ -28,6 +28,14 @@ TITLE = "Transient post-procedural pain"
 NEW_TEXT = "Pain like this usually settles within **two days**."
 
 
+def start_a_draft(page: Page, live_server) -> int:
+    """Start a new draft from the version list (signed in as an admin); its id."""
+    page.goto(live_server.url + "/guidance/")
+    page.get_by_role("button", name="Start a new draft").click()
+    expect(page.get_by_role("heading", name="Draft of version 2")).to_be_visible()
+    return int(page.url.rstrip("/").split("/")[-2])
+
+
 def editor_of(page: Page, live_server, draft_pk: int) -> None:
     page.goto(live_server.url + f"/guidance/{draft_pk}/edit/{KEY}/")
     expect(
@@ -144,9 +152,7 @@ def test_two_admins_editing_one_entry_never_overwrite_each_other_unseen(
     theirs = browser.new_context(viewport=TABLET).new_page()
     sign_in_as(mine, live_server, guidance_admin.username)
     sign_in_as(theirs, live_server, "guidance2")
-    mine.goto(live_server.url + "/guidance/")
-    mine.get_by_role("button", name="Start a new draft").click()
-    draft_pk = int(mine.url.rstrip("/").split("/")[-2])
+    draft_pk = start_a_draft(mine, live_server)
     editor_of(mine, live_server, draft_pk)
     editor_of(theirs, live_server, draft_pk)
 
@@ -190,9 +196,7 @@ def test_saving_while_an_autosave_is_on_its_way_is_no_conflict(
     page: Page, live_server, sign_in, guidance_admin, published_guidance
 ):
     sign_in(guidance_admin.username)
-    page.goto(live_server.url + "/guidance/")
-    page.get_by_role("button", name="Start a new draft").click()
-    draft_pk = int(page.url.rstrip("/").split("/")[-2])
+    draft_pk = start_a_draft(page, live_server)
     editor_of(page, live_server, draft_pk)
     held, full_saves = hold_first_autosave(page, f"**/edit/{KEY}/")
     page.get_by_label("Guidance text").fill("Typed, then saved at once.")
@@ -206,3 +210,17 @@ def test_saving_while_an_autosave_is_on_its_way_is_no_conflict(
     assert GuidanceEntry.objects.get(version_id=draft_pk, key=KEY).body == (
         "Typed, then saved at once."
     )
+
+
+def test_an_autosave_the_server_refuses_says_so(
+    page: Page, live_server, sign_in, guidance_admin, published_guidance
+):
+    sign_in(guidance_admin.username)
+    editor_of(page, live_server, start_a_draft(page, live_server))
+    page.route(f"**/edit/{KEY}/", lambda route: route.fulfill(status=500, body="down"))
+    page.get_by_label("Guidance text").fill("Typed while the server is down.")
+    expect(page.locator("#save-status")).to_have_text(
+        "Not saved: the server could not save just now. Your text is still on this page; "
+        "press the save button to try again."
+    )
+    expect(page.get_by_label("Guidance text")).to_have_value("Typed while the server is down.")

@@ -109,6 +109,18 @@ def test_save_and_continue_waits_for_an_autosave_on_its_way(nurse_page, live_ser
     assert Round.objects.get().neuro["bowel_bladder"] == "pre_existing_unchanged"
 
 
+def test_an_autosave_that_cannot_reach_the_server_says_so(nurse_page, live_server):
+    page = nurse_page
+    start(page, live_server)
+    page.route("**/symptoms/", lambda route: route.abort("internetdisconnected"))
+    page.get_by_label("Improving").check()
+    expect(page.locator("#save-status")).to_have_text(
+        "Not saved: the connection was lost. Your answers are still on this page; "
+        "press the save button when the connection is back."
+    )
+    expect(page.get_by_label("Improving")).to_be_checked()
+
+
 def test_respiratory_distress_with_news2_of_seven_or_more(nurse_page, live_server, console_errors):
     page = nurse_page
     start(page, live_server)

@@ -1,4 +1,6 @@
-// Bedside wizard behaviour that must not live inline (CSP): focus, double-tap guard, offline note.
+// Form behaviour of the wizard, the review page and the guidance editor that must not live
+// inline (CSP): focus the error summary, guard against double taps, and say so when an autosave
+// could not reach the server (the status element's data-kept says what is still on the page).
 (function () {
   "use strict";
 
@@ -18,17 +20,18 @@
     button.setAttribute("aria-disabled", "true");
   }
 
-  function saveStatus(text) {
+  function saveStatus(problem, advice) {
     var status = document.getElementById("save-status");
-    if (status) status.textContent = text;
+    if (!status) return;
+    status.textContent = "Not saved: " + problem + ". " + status.dataset.kept + "; " + advice + ".";
   }
 
   document.addEventListener("DOMContentLoaded", focusErrorSummary);
   document.addEventListener("submit", guardDoubleSubmit, true);
   document.addEventListener("htmx:sendError", function () {
-    saveStatus("Not saved: the connection was lost. Your answers are still on this page; press the save button when the connection is back.");
+    saveStatus("the connection was lost", "press the save button when the connection is back");
   });
   document.addEventListener("htmx:responseError", function () {
-    saveStatus("Not saved: the server could not save just now. Your answers are still on this page; press the save button to try again.");
+    saveStatus("the server could not save just now", "press the save button to try again");
   });
 })();
