@@ -47,6 +47,9 @@ def _vary(base: Findings, rng: random.Random) -> Findings:
     vitals["respiratory_rate"] = rng.randint(6, 32)
     vitals["spo2"] = rng.randint(82, 100)
     vitals["on_oxygen"] = rng.random() < 0.2
+    vitals.pop("oxygen_reason", None)
+    if vitals["on_oxygen"] and rng.random() < 0.7:
+        vitals["oxygen_reason"] = rng.choice(("routine", "long_term", "low_saturation"))
     if rng.random() < 0.1:
         vitals["spo2_scale"] = 2
     vitals["systolic_bp"] = rng.randint(80, 230)
@@ -58,12 +61,23 @@ def _vary(base: Findings, rng: random.Random) -> Findings:
     for key in ("radicular_pain", "chest_pain", "dyspnoea", "uncontrolled_despite_analgesia"):
         symptoms[key] = rng.random() < 0.15
     symptoms["pain_course"] = rng.choice(
-        ("improving", "unchanged", "worse_since_procedure", "sudden_increase_after_improvement")
+        (
+            "improving",
+            "unchanged",
+            "worse_since_procedure",
+            "sudden_increase_after_improvement",
+            "new_back_pain",
+        )
     )
     neuro = findings.setdefault("neuro", {})
     neuro["motor"] = rng.choice(("normal",) * 6 + ("stable_deficit", "new_deficit"))
     neuro["sensory"] = rng.choice(("normal",) * 6 + ("stable_deficit", "worsening_deficit"))
-    neuro["bowel_bladder"] = rng.choice(("normal",) * 9 + ("new_dysfunction",))
+    neuro["bowel_bladder"] = rng.choice(
+        ("normal",) * 8 + ("stable_dysfunction", "new_dysfunction", "worsening_dysfunction")
+    )
+    neuro["focal_signs"] = rng.random() < 0.05
+    if rng.random() < 0.2:
+        neuro["upper_limb"] = rng.choice(("normal",) * 6 + ("stable_deficit", "new_deficit"))
     status = rng.choice(("not_done", "requested", "done"))
     if status == "done":
         abnormal = rng.sample(
@@ -73,13 +87,16 @@ def _vary(base: Findings, rng: random.Random) -> Findings:
                 "paravertebral_venous_leak",
                 "intradiscal_leak",
                 "new_adjacent_fracture",
+                "pulmonary_cement_embolism",
+                "infection",
             ),
             rng.choice((0, 0, 1, 1, 2)),
         )
         findings["imaging"] = {
             "status": "done",
             "modality": rng.choice(("ct", "mri", "ct_and_mri")),
-            "findings": abnormal or rng.choice(([], ["no_leak"])),
+            "findings": abnormal or ["no_leak"],
+            "after_current_symptoms": rng.random() < 0.8,
         }
     else:
         findings["imaging"] = {"status": status}

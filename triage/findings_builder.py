@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from triage.clinical.findings import ASSESSED_SECTIONS, FIELD_NAMES
+from triage.clinical.findings import FIELD_NAMES, QUESTION_SECTIONS
 
 MYOTOMES: tuple[tuple[str, str], ...] = (
     ("L2", "hip flexion"),
@@ -21,7 +21,7 @@ MYOTOMES: tuple[tuple[str, str], ...] = (
     ("S1", "ankle plantar flexion"),
 )
 SIDES: tuple[str, ...] = ("left", "right")
-STEP_SECTIONS: tuple[str, ...] = ASSESSED_SECTIONS  # one wizard step per assessed section
+STEP_SECTIONS: tuple[str, ...] = QUESTION_SECTIONS  # one wizard step per question section
 
 
 def hours_between(start: datetime, end: datetime) -> float:

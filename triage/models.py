@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.fields.json import KT
 from django.db.models.functions import Upper
 
 from triage.roles import Role, has_role
@@ -163,14 +164,27 @@ class Encounter(models.Model):
     # The physician's review queue, kept by the actions that submit and sign (never edited by
     # hand) so that a queue page is one indexed keyset scan (triage/views/review.py).
     class QueueRank(models.IntegerChoices):
-        """Higher ranks come first in the queue."""
+        """Higher ranks come first in the queue: unsigned emergencies, then urgent, then
+        routine, then signed (equal to ``triage.clinical.snapshots.ESCALATION_RANK``)."""
 
         SIGNED_OR_DRAFT = 0, "Signed (or not submitted)"
-        UNSIGNED = 1, "Unsigned"
-        RED_FLAG = 2, "Unsigned with a red flag"
+        ROUTINE = 1, "Unsigned, routine"
+        URGENT = 2, "Unsigned, urgent"
+        EMERGENCY = 3, "Unsigned emergency"
+
+    class Escalation(models.TextChoices):
+        EMERGENCY = "emergency", "Emergency"
+        URGENT = "urgent", "Urgent"
+        ROUTINE = "routine", "Routine"
 
     queue_rank = models.PositiveSmallIntegerField(
         choices=QueueRank, default=QueueRank.SIGNED_OR_DRAFT
+    )
+    escalation = models.CharField(
+        max_length=10,
+        choices=Escalation,
+        blank=True,
+        help_text="The most urgent escalation of any round (blank before the first submission)",
     )
     last_submitted_at = models.DateTimeField(null=True, blank=True)
     red_flag_codes = ArrayField(
@@ -209,7 +223,11 @@ class Encounter(models.Model):
 
 
 @pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["rules_version"],  # generated from the snapshot, which the event already holds
+    append_only=True,
 )
 class Round(models.Model):
     """One assessment of the patient: what the nurse answered and, once submitted, what was shown.
@@ -244,6 +262,13 @@ class Round(models.Model):
     assessment = models.JSONField(null=True, blank=True)
     guidance_version = models.ForeignKey(
         GuidanceVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The rules (assessment contract) version the snapshot was made under, read by the
+    # database from the snapshot itself, so the two can never disagree; null for a draft.
+    rules_version = models.GeneratedField(
+        expression=KT("assessment__contract"),
+        output_field=models.CharField(max_length=8),
+        db_persist=True,
     )
 
     class Meta:

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from triage.assessing import assess_round
+from triage.clinical.snapshots import ESCALATION_RANK, stored_escalation
 from triage.models import Encounter, GuidanceVersion, Round, SignOff, User, Ward
 
 
@@ -185,13 +186,15 @@ REVIEW_QUEUE_FIELDS = (
     "pathway_codes",
     "latest_news2",
     "last_submitted_at",
+    "escalation",
     "queue_rank",
 )
 
 
 def _enter_review_queue(encounter: Encounter, round: Round) -> None:
-    """Put the encounter (back) in the physicians' queue with what its rounds raised; a red
-    flag of any round keeps it at the top until it is signed."""
+    """Put the encounter (back) in the physicians' queue with what its rounds raised. The most
+    urgent escalation of any round ranks it until it is signed: an emergency stays at the top
+    even if a later round is calmer, because a physician has not yet seen it."""
     assessment = round.assessment
     for field, items in (("red_flag_codes", "red_flags"), ("pathway_codes", "pathways")):
         known = getattr(encounter, field)
@@ -199,9 +202,11 @@ def _enter_review_queue(encounter: Encounter, round: Round) -> None:
         setattr(encounter, field, [*known, *new])
     encounter.latest_news2 = (assessment.get("news2") or {}).get("score")
     encounter.last_submitted_at = round.submitted_at
-    encounter.queue_rank = (
-        Encounter.QueueRank.RED_FLAG if encounter.red_flag_codes else Encounter.QueueRank.UNSIGNED
-    )
+    escalations = [stored_escalation(assessment)]
+    if encounter.escalation:
+        escalations.append(encounter.escalation)
+    encounter.escalation = max(escalations, key=ESCALATION_RANK.__getitem__)
+    encounter.queue_rank = ESCALATION_RANK[encounter.escalation]
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """The clinical engine: post-vertebroplasty pain triage as one pure function.
 
-Findings in, assessment out, as fixed by ``shared/clinical/assessment-contract.md`` (v1). The
+Findings in, assessment out, as fixed by ``shared/clinical/assessment-contract.md`` (v2). The
 wizard, the JSON API and ``manage.py assess`` all call this package, so they cannot disagree.
 It imports nothing outside the standard library (no Django): it is tested without a database
 and the command line answers without starting Django.
@@ -8,23 +8,25 @@ and the command line answers without starting Django.
 >>> result = assess_json({
 ...     "symptoms": {"pain_score": 8, "uncontrolled_despite_analgesia": True},
 ...     "neuro": {"motor": "new_deficit"},
-... })
->>> [flag["code"] for flag in result.to_dict()["red_flags"]]
-['progressive_neuro_deficit', 'uncontrolled_pain']
->>> result.to_dict()["imaging"], result.to_dict()["not_assessed"]
-('emergency', ['vitals', 'imaging'])
+... }).to_dict()
+>>> [flag["code"] for flag in result["red_flags"]], result["escalation"]
+(['progressive_neuro_deficit', 'uncontrolled_pain'], 'emergency')
+>>> result["not_assessed"], result["incomplete"]
+(['procedure', 'vitals', 'imaging'], ['symptoms', 'neuro'])
 """
 
 from triage.clinical.assessment import (
     CONTRACT_VERSION,
     Assessment,
     DerivedSigns,
+    Escalation,
     ImagingAdvice,
     Pathway,
     RedFlag,
 )
 from triage.clinical.early_warning import News2, missing_parameters, news2
 from triage.clinical.explain import (
+    ESCALATION_CODES,
     GUIDANCE_KEYS,
     IMAGING_CODES,
     PATHWAY_CODES,
@@ -48,6 +50,7 @@ from triage.clinical.rules import assess
 
 __all__ = [
     "CONTRACT_VERSION",
+    "ESCALATION_CODES",
     "GUIDANCE_KEYS",
     "IMAGING_CODES",
     "PATHWAY_CODES",
@@ -56,6 +59,7 @@ __all__ = [
     "SOURCES",
     "Assessment",
     "DerivedSigns",
+    "Escalation",
     "Findings",
     "FindingsError",
     "Imaging",

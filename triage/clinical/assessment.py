@@ -1,9 +1,11 @@
 """The assessment (the engine's output) and its JSON form.
 
-The contract fixes six keys (``contract``, ``red_flags``, ``pathways``, ``news2``, ``imaging``,
-``not_assessed``); everything else :meth:`Assessment.to_dict` adds is explanation: why each
-red flag and pathway was raised (``reason``, ``because``), what to do (``actions``), where the
-advice comes from (``sources``) and a stable ``guidance_key`` for locally written guidance.
+The contract fixes eight keys (``contract``, ``red_flags``, ``pathways``, ``news2``,
+``imaging``, ``escalation``, ``not_assessed``, ``incomplete``); everything else
+:meth:`Assessment.to_dict` adds is explanation: why each red flag and pathway was raised
+(``reason`` in words, ``because`` as machine-readable traces), what to do (``actions``), where
+the advice comes from (``sources``, and a ``reference`` where the clinical source is silent)
+and a stable ``guidance_key`` for locally written guidance.
 
 Titles, actions and sources are looked up from ``explain.py`` by code, so an assessment object
 holds only what was decided and the evidence for it.
@@ -11,8 +13,7 @@ holds only what was decided and the evidence for it.
 Like the findings, these classes are slotted dataclasses but not ``frozen``: each is built
 fresh by one ``assess`` call and never shared, and a frozen dataclass's ``__init__`` (one
 ``object.__setattr__`` per field) took a quarter of the engine's time in
-``bench/bench_assess.py`` (about 18,000 instead of 24,000 assessments per second, below the
-20,000 target). Their contents are tuples and strings; treat them as read-only.
+``bench/bench_assess.py``. Their contents are tuples and strings; treat them as read-only.
 """
 
 from __future__ import annotations
@@ -24,38 +25,63 @@ from triage.clinical import explain
 from triage.clinical.early_warning import REFERENCE as NEWS2_REFERENCE
 from triage.clinical.early_warning import News2
 
-CONTRACT_VERSION = "v1"
+CONTRACT_VERSION = "v2"
 PathwayStatus: TypeAlias = Literal["suspected", "confirmed"]
 ImagingCode: TypeAlias = Literal["emergency", "urgent", "done"]
-
+EscalationCode: TypeAlias = Literal["emergency", "urgent", "routine"]
 
 # The fixed words of each code, gathered once: to_dict runs on every API call and wizard step.
-_RED_FLAG_TEXT: dict[str, tuple[str, tuple[str, ...], tuple[int, ...], str]] = {
+_Text: TypeAlias = tuple[str, tuple[str, ...], tuple[int, ...], str, str | None]
+_RED_FLAG_TEXT: dict[str, _Text] = {
     code: (
         explain.RED_FLAG_TITLES[code],
         explain.RED_FLAG_ACTIONS[code],
         explain.RED_FLAG_SOURCES[code],
         explain.guidance_key("red_flag", code),
+        explain.RED_FLAG_REFERENCES.get(code),
     )
     for code in explain.RED_FLAG_CODES
 }
-_PATHWAY_TEXT: dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[int, ...], str]] = {
-    (code, status): (
+_PATHWAY_TEXT: dict[tuple[str, str, str], _Text] = {
+    (code, status, variant): (
         explain.PATHWAY_TITLES[code],
         actions,
         explain.PATHWAY_SOURCES[code],
         explain.guidance_key("pathway", code),
+        explain.PATHWAY_REFERENCES.get(code),
     )
-    for (code, status), actions in explain.PATHWAY_ACTIONS.items()
+    for (code, status, variant), actions in explain.PATHWAY_ACTIONS.items()
 }
-_IMAGING_TEXT: dict[str, tuple[tuple[str, ...], tuple[int, ...], str]] = {
+_IMAGING_TEXT: dict[str, _Text] = {
     code: (
+        explain.IMAGING_TITLES[code],
         explain.IMAGING_ACTIONS[code],
         explain.IMAGING_SOURCES[code],
         explain.guidance_key("imaging", code),
+        None,
     )
     for code in explain.IMAGING_CODES
 }
+
+
+def _explained(
+    code: str, reason: str, because: tuple[str, ...], text: _Text, status: str | None = None
+) -> dict[str, object]:
+    title, actions, sources, key, reference = text
+    data: dict[str, object] = {"code": code}
+    if status is not None:
+        data["status"] = status
+    data |= {
+        "reason": reason,
+        "title": title,
+        "because": list(because),
+        "actions": list(actions),
+        "sources": list(sources),
+        "guidance_key": key,
+    }
+    if reference is not None:
+        data["reference"] = reference
+    return data
 
 
 @dataclass(slots=True)
@@ -83,29 +109,21 @@ class RedFlag:
         return "red_flag." + self.code
 
     def to_dict(self) -> dict[str, object]:
-        title, actions, sources, key = _RED_FLAG_TEXT[self.code]
-        data: dict[str, object] = {
-            "code": self.code,
-            "reason": self.reason,
-            "title": title,
-            "because": list(self.because),
-            "actions": list(actions),
-            "sources": list(sources),
-            "guidance_key": key,
-        }
-        if self.code == "news2_high":
-            data["reference"] = NEWS2_REFERENCE
-        return data
+        return _explained(self.code, self.reason, self.because, _RED_FLAG_TEXT[self.code])
 
 
 @dataclass(slots=True)
 class Pathway:
-    """A likely cause of the pain, ``suspected`` on clinical grounds or ``confirmed`` by imaging."""
+    """A likely cause of the pain, ``suspected`` on clinical grounds or ``confirmed`` by imaging.
+
+    ``variant`` picks the actions that fit what else was found (``explain.PATHWAY_ACTIONS``).
+    """
 
     code: str
     status: PathwayStatus
     reason: str
     because: tuple[str, ...]
+    variant: str = ""
 
     @property
     def title(self) -> str:
@@ -113,7 +131,7 @@ class Pathway:
 
     @property
     def actions(self) -> tuple[str, ...]:
-        return explain.PATHWAY_ACTIONS[(self.code, self.status)]
+        return _PATHWAY_TEXT[self.code, self.status, self.variant][1]
 
     @property
     def sources(self) -> tuple[int, ...]:
@@ -124,17 +142,8 @@ class Pathway:
         return "pathway." + self.code
 
     def to_dict(self) -> dict[str, object]:
-        title, actions, sources, key = _PATHWAY_TEXT[self.code, self.status]
-        return {
-            "code": self.code,
-            "status": self.status,
-            "title": title,
-            "reason": self.reason,
-            "because": list(self.because),
-            "actions": list(actions),
-            "sources": list(sources),
-            "guidance_key": key,
-        }
+        text = _PATHWAY_TEXT[self.code, self.status, self.variant]
+        return _explained(self.code, self.reason, self.because, text, self.status)
 
 
 @dataclass(slots=True)
@@ -158,30 +167,68 @@ class ImagingAdvice:
         return "imaging." + self.code
 
     def to_dict(self) -> dict[str, object]:
-        actions, sources, key = _IMAGING_TEXT[self.code]
+        return _explained(self.code, self.reason, self.because, _IMAGING_TEXT[self.code])
+
+
+@dataclass(slots=True)
+class Escalation:
+    """How fast a clinician must see the patient, said first on every screen.
+
+    ``headline`` is the one line ("Emergency: call the spinal team now"); ``actions`` the few
+    that matter first (for an emergency, the first action of each red flag).
+    """
+
+    code: EscalationCode
+    headline: str
+    reason: str
+    actions: tuple[str, ...]
+    because: tuple[str, ...]
+
+    @property
+    def guidance_key(self) -> str:
+        return "escalation." + self.code
+
+    def to_dict(self) -> dict[str, object]:
         return {
             "code": self.code,
+            "title": explain.ESCALATION_TITLES[self.code],
+            "headline": self.headline,
             "reason": self.reason,
             "because": list(self.because),
-            "actions": list(actions),
-            "sources": list(sources),
-            "guidance_key": key,
+            "actions": list(self.actions),
+            "sources": list(explain.ESCALATION_SOURCES[self.code]),
+            "guidance_key": self.guidance_key,
         }
 
 
 @dataclass(slots=True)
 class DerivedSigns:
-    """Signs derived from the vitals; ``None`` when the observation was not recorded."""
+    """Signs derived from the findings (contract: *Derived signs*); ``None`` when the
+    observation they need was not recorded, which the rules read as false."""
 
     tachypnoea: bool | None
+    bradypnoea: bool | None
     hypoxia: bool | None
+    new_oxygen_requirement: bool | None
     tachycardia: bool | None
+    shock: bool | None
+    fever: bool | None
+    altered_consciousness: bool | None
+    scan_done: bool
+    mri_done: bool
 
     def to_dict(self) -> dict[str, bool | None]:
         return {
             "tachypnoea": self.tachypnoea,
+            "bradypnoea": self.bradypnoea,
             "hypoxia": self.hypoxia,
+            "new_oxygen_requirement": self.new_oxygen_requirement,
             "tachycardia": self.tachycardia,
+            "shock": self.shock,
+            "fever": self.fever,
+            "altered_consciousness": self.altered_consciousness,
+            "scan_done": self.scan_done,
+            "mri_done": self.mri_done,
         }
 
 
@@ -194,7 +241,10 @@ class Assessment:
     news2: News2 | None
     news2_missing: tuple[str, ...]
     imaging: ImagingAdvice
+    escalation: Escalation
     not_assessed: tuple[str, ...]
+    incomplete: tuple[str, ...]
+    missing: dict[str, tuple[str, ...]]
     signs: DerivedSigns
     warnings: tuple[str, ...]
 
@@ -213,7 +263,9 @@ class Assessment:
             "score": None,
             "band": None,
             "missing": list(self.news2_missing),
-            "reason": "NEWS2 not scored: missing " + ", ".join(self.news2_missing),
+            "reason": "NEWS2 not scored: "
+            + explain.field_labels("vitals", self.news2_missing)
+            + " not recorded",
             "reference": NEWS2_REFERENCE,
         }
 
@@ -229,9 +281,13 @@ class Assessment:
             "pathways": [pathway.to_dict() for pathway in self.pathways],
             "news2": None if self.news2 is None else self.news2.to_dict(),
             "imaging": self.imaging.code,
+            "escalation": self.escalation.code,
             "not_assessed": list(self.not_assessed),
+            "incomplete": list(self.incomplete),
+            "escalation_detail": self.escalation.to_dict(),
             "imaging_detail": self.imaging.to_dict(),
             "news2_detail": self.news2_detail(),
+            "missing": {section: list(keys) for section, keys in self.missing.items()},
             "derived_signs": self.signs.to_dict(),
             "warnings": list(self.warnings),
             "advice": {

@@ -28,7 +28,7 @@ from triage.clinical.rules import assess
 
 USAGE = (
     "usage: manage.py assess FILE\n"
-    "  FILE: findings JSON (assessment contract v1), or - to read standard input\n"
+    "  FILE: findings JSON (assessment contract v2), or - to read standard input\n"
 )
 EXIT_OK = 0
 EXIT_INTERNAL_ERROR = 1

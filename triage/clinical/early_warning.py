@@ -39,7 +39,7 @@ SUB_SCORES = (
 )
 
 # The clinical response and monitoring frequency each band calls for (RCP NEWS2 2017, in our
-# own words). "low" is split by score because a score of 0 needs less frequent observations.
+# own words). "low" is split by score: a score of 0 calls for routine monitoring only.
 RESPONSES: dict[Band, str] = {
     "low": (
         "Ward-based response: a registered nurse assesses the patient and decides whether "
@@ -58,6 +58,7 @@ RESPONSES: dict[Band, str] = {
         "at once; transfer to a higher level of care is usually needed."
     ),
 }
+RESPONSE_SCORE_0 = "Routine monitoring: continue the usual observations."
 MONITORING_SCORE_0 = "Observations at least every 12 hours."
 MONITORING: dict[Band, str] = {
     "low": "Observations at least every 4-6 hours.",
@@ -79,6 +80,28 @@ def round_temperature(value: float) -> Decimal:
     (Decimal('38.0'), Decimal('38.1'), Decimal('36.0'))
     """
     return Decimal(str(value)).quantize(_TENTH, rounding=ROUND_HALF_UP)
+
+
+def temperature_tenths(value: float) -> int:
+    """:func:`round_temperature` as whole tenths of a degree, without ``Decimal``: the rules
+    and the score compare tenths as integers, on every assessment.
+
+    The digits of ``repr(value)`` (the shortest text that reads back as the same float) are
+    the number as written; rounding half up at the first decimal looks only at the second.
+    Temperatures are 30.0-45.0, so the text never has an exponent; anything else takes the
+    ``Decimal`` road.
+
+    >>> [temperature_tenths(t) for t in (38.04, 38.05, 36, 35.05, 38.0500001, 38.049999)]
+    [380, 381, 360, 351, 381, 380]
+    """
+    if type(value) is int:
+        return value * 10
+    whole, _, fraction = repr(value).partition(".")
+    if not (whole.isdigit() and fraction.isdigit()):
+        return int(round_temperature(value).scaleb(1))
+    fraction += "00"
+    tenths = int(whole) * 10 + ord(fraction[0]) - 48
+    return tenths + 1 if fraction[1] >= "5" else tenths
 
 
 def score_respiratory_rate(rate: int) -> int:
@@ -177,7 +200,7 @@ def score_temperature(temperature: float) -> int:
     >>> [score_temperature(t) for t in (35.0, 35.05, 36.0, 36.05, 38.0, 38.04, 38.05, 39.1)]
     [3, 1, 1, 0, 0, 0, 1, 2]
     """
-    return _score_tenths(int(round_temperature(temperature).scaleb(1)))
+    return _score_tenths(temperature_tenths(temperature))
 
 
 def _score_tenths(tenths: int) -> int:
@@ -207,7 +230,11 @@ class News2:
     consciousness: int
     temperature: int
     spo2_scale: Literal[1, 2]
-    temperature_scored: Decimal
+    temperature_tenths: int  # the temperature as scored, in whole tenths of a degree
+
+    @property
+    def temperature_scored(self) -> Decimal:
+        return Decimal(self.temperature_tenths).scaleb(-1)
 
     @property
     def sub_scores(self) -> dict[str, int]:
@@ -234,6 +261,8 @@ class News2:
 
     @property
     def response(self) -> str:
+        if self.score == 0:
+            return RESPONSE_SCORE_0
         return RESPONSES[self.band]
 
     @property
@@ -254,7 +283,7 @@ class News2:
             "sub_scores": self.sub_scores,
             "single_parameter_3": self.single_parameter_3,
             "spo2_scale": self.spo2_scale,
-            "temperature_scored": float(self.temperature_scored),
+            "temperature_scored": self.temperature_tenths / 10,
             "response": self.response,
             "monitoring": self.monitoring,
             "reference": REFERENCE,
@@ -304,7 +333,7 @@ def news2(vitals: Vitals | None) -> News2 | None:
     ):
         return None
     scale = vitals.effective_spo2_scale
-    rounded = round_temperature(temperature)
+    tenths = temperature_tenths(temperature)
     parts = (
         score_respiratory_rate(rr),
         score_spo2(spo2, scale, on_oxygen),
@@ -312,7 +341,7 @@ def news2(vitals: Vitals | None) -> News2 | None:
         score_systolic_bp(systolic),
         score_heart_rate(heart_rate),
         score_consciousness(consciousness),
-        _score_tenths(int(rounded.scaleb(1))),
+        _score_tenths(tenths),
     )
     total = sum(parts)
-    return News2(total, band_for(total, 3 in parts), *parts, scale, rounded)
+    return News2(total, band_for(total, 3 in parts), *parts, scale, tenths)

@@ -42,15 +42,25 @@ LEVELS: tuple[str, ...] = (
     + tuple(f"L{n}" for n in range(1, 6))
     + ("S1",)
 )
+# A treated level at or above T1 can injure the nerves of the arms (the brachial plexus, C5-T1),
+# so the arms must be examined too.
+UPPER_LIMB_LEVELS: frozenset[str] = frozenset((*(f"C{n}" for n in range(1, 8)), "T1"))
 PAIN_COURSES = (
     "improving",
     "unchanged",
     "worse_since_procedure",
     "sudden_increase_after_improvement",
+    "new_back_pain",
 )
 NEURO_STATUSES = ("normal", "stable_deficit", "new_deficit", "worsening_deficit")
-BOWEL_BLADDER_STATUSES = ("normal", "new_dysfunction")
+BOWEL_BLADDER_STATUSES = (
+    "normal",
+    "stable_dysfunction",
+    "new_dysfunction",
+    "worsening_dysfunction",
+)
 CONSCIOUSNESS_LEVELS = ("A", "C", "V", "P", "U")
+OXYGEN_REASONS = ("routine", "long_term", "low_saturation")
 IMAGING_STATUSES = ("not_done", "requested", "done")
 MODALITIES = ("ct", "mri", "ct_and_mri")
 IMAGING_FINDINGS = (
@@ -60,19 +70,33 @@ IMAGING_FINDINGS = (
     "paravertebral_venous_leak",
     "intradiscal_leak",
     "pulmonary_cement_embolism",
+    "cardiac_cement_embolism",
+    "cerebral_cement_embolism",
     "new_adjacent_fracture",
     "cord_compression",
+    "infection",
 )
 SECTIONS = ("procedure", "symptoms", "neuro", "vitals", "imaging")
 # The sections whose absence is reported in ``not_assessed``, in contract order.
-ASSESSED_SECTIONS = ("symptoms", "neuro", "vitals", "imaging")
+ASSESSED_SECTIONS = SECTIONS
+# The sections a patient's questions are asked in (one wizard step each), in contract order.
+QUESTION_SECTIONS = ("symptoms", "neuro", "vitals", "imaging")
+# The sections reported in ``incomplete`` when a key reassurance needs is missing.
+COMPLETABLE_SECTIONS = ("symptoms", "neuro", "vitals")
 
 PainCourse: TypeAlias = Literal[
-    "improving", "unchanged", "worse_since_procedure", "sudden_increase_after_improvement"
+    "improving",
+    "unchanged",
+    "worse_since_procedure",
+    "sudden_increase_after_improvement",
+    "new_back_pain",
 ]
 NeuroStatus: TypeAlias = Literal["normal", "stable_deficit", "new_deficit", "worsening_deficit"]
-BowelBladder: TypeAlias = Literal["normal", "new_dysfunction"]
+BowelBladder: TypeAlias = Literal[
+    "normal", "stable_dysfunction", "new_dysfunction", "worsening_dysfunction"
+]
 Consciousness: TypeAlias = Literal["A", "C", "V", "P", "U"]
+OxygenReason: TypeAlias = Literal["routine", "long_term", "low_saturation"]
 ImagingStatus: TypeAlias = Literal["not_done", "requested", "done"]
 Modality: TypeAlias = Literal["ct", "mri", "ct_and_mri"]
 ImagingFinding: TypeAlias = Literal[
@@ -82,8 +106,11 @@ ImagingFinding: TypeAlias = Literal[
     "paravertebral_venous_leak",
     "intradiscal_leak",
     "pulmonary_cement_embolism",
+    "cardiac_cement_embolism",
+    "cerebral_cement_embolism",
     "new_adjacent_fracture",
     "cord_compression",
+    "infection",
 ]
 Number: TypeAlias = int | float
 
@@ -144,14 +171,23 @@ class Symptoms:
 
 @dataclass(slots=True)
 class Neuro:
-    """Lower-limb neurological examination, in the contract's words (see ``neuro_exam``)."""
+    """Neurological examination, in the contract's words (see ``neuro_exam``): lower-limb
+    power and sensation, upper limbs, bowel and bladder, and new focal (stroke) signs."""
 
     motor: NeuroStatus | None = None
     sensory: NeuroStatus | None = None
+    upper_limb: NeuroStatus | None = None
     bowel_bladder: BowelBladder | None = None
+    focal_signs: bool | None = None
 
     def is_empty(self) -> bool:
-        return self.motor is None and self.sensory is None and self.bowel_bladder is None
+        return (
+            self.motor is None
+            and self.sensory is None
+            and self.upper_limb is None
+            and self.bowel_bladder is None
+            and self.focal_signs is None
+        )
 
 
 @dataclass(slots=True)
@@ -166,6 +202,7 @@ class Vitals:
     heart_rate: int | None = None
     consciousness: Consciousness | None = None
     temperature: Number | None = None
+    oxygen_reason: OxygenReason | None = None
 
     @property
     def effective_spo2_scale(self) -> Literal[1, 2]:
@@ -174,7 +211,8 @@ class Vitals:
 
     def is_empty(self) -> bool:
         # spo2_scale alone is a scoring setting, not an observation: a section holding only
-        # it records no vital sign, so it must not count as "vitals assessed".
+        # it records no vital sign, so it must not count as "vitals assessed". (oxygen_reason
+        # is only allowed beside on_oxygen, so it is never alone.)
         return (
             self.respiratory_rate is None
             and self.spo2 is None
@@ -193,16 +231,35 @@ class Imaging:
     status: ImagingStatus | None = None
     modality: Modality | None = None
     findings: tuple[ImagingFinding, ...] | None = None
+    after_current_symptoms: bool | None = None
 
     @property
     def done(self) -> bool:
         return self.status == "done"
 
+    @property
+    def excludes(self) -> bool:
+        """Whether the scan can rule anything out: done after the current symptoms began.
+
+        An older scan (or one not known to be newer) keeps its findings but excludes nothing.
+        """
+        return self.status == "done" and self.after_current_symptoms is True
+
+    @property
+    def mri_excludes(self) -> bool:
+        """A scan that excludes (see ``excludes``) and included an MRI."""
+        return self.excludes and self.modality in ("mri", "ct_and_mri")
+
     def has(self, code: ImagingFinding) -> bool:
         return self.findings is not None and code in self.findings
 
     def is_empty(self) -> bool:
-        return self.status is None and self.modality is None and self.findings is None
+        return (
+            self.status is None
+            and self.modality is None
+            and self.findings is None
+            and self.after_current_symptoms is None
+        )
 
 
 Section: TypeAlias = Procedure | Symptoms | Neuro | Vitals | Imaging
@@ -246,7 +303,10 @@ SYMPTOM_FIELDS = (
     "dyspnoea",
     "uncontrolled_despite_analgesia",
 )
-NEURO_FIELDS = ("motor", "sensory", "bowel_bladder")
+NEURO_FIELDS = ("motor", "sensory", "upper_limb", "bowel_bladder", "focal_signs")
+# What a complete neuro section holds; upper_limb too when the arms are at risk
+# (``needs_upper_limb``).
+NEURO_REQUIRED = ("motor", "sensory", "bowel_bladder", "focal_signs")
 NEWS2_PARAMETERS = (
     "respiratory_rate",
     "spo2",
@@ -270,9 +330,24 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "heart_rate",
         "consciousness",
         "temperature",
+        "oxygen_reason",
     ),
-    "imaging": ("status", "modality", "findings"),
+    "imaging": ("status", "modality", "findings", "after_current_symptoms"),
 }
+
+
+def needs_upper_limb(levels: tuple[str, ...] | None) -> bool:
+    """Whether a complete neuro exam must include the arms: a treated level C1-T1, or levels
+    not recorded (the arms cannot then be left out safely).
+
+    >>> needs_upper_limb(("C6",)), needs_upper_limb(("T1", "T2")), needs_upper_limb(("T2",))
+    (True, True, False)
+    >>> needs_upper_limb(None)
+    True
+    """
+    if levels is None:
+        return True
+    return any(level in UPPER_LIMB_LEVELS for level in levels)
 
 
 # --- JSON decoding -------------------------------------------------------------------------
@@ -402,10 +477,15 @@ def _spo2_scale(value: object, path: str, errors: _Errors) -> object:
     return value
 
 
-def _unique_list(item_check: _Check) -> _Check:
+def _unique_list(item_check: _Check, empty: str) -> _Check:
+    """A list of distinct items; ``empty`` is the message for ``[]``."""
+
     def check(value: object, path: str, errors: _Errors) -> object:
         if type(value) is not list:
             _add(errors, path, "must be a list")
+            return _INVALID
+        if not value:
+            _add(errors, path, empty)
             return _INVALID
         seen: set[object] = set()
         ok = True
@@ -422,6 +502,8 @@ def _unique_list(item_check: _Check) -> _Check:
 
     return check
 
+
+_NORMAL_SCAN_HINT = '(use ["no_leak"] for a normal scan)'
 
 # Listing 25 levels in every message would drown the form; the pattern is clearer.
 _LEVEL_MESSAGE = "must be a vertebral level: C1-C7, T1-T12, L1-L5 or S1"
@@ -457,7 +539,7 @@ _BOOL_FIELD: _Spec = (_BOOL, None, None, _boolean)
 _FIELDS: dict[str, dict[str, _Spec]] = {
     "procedure": {
         "hours_since": (_NUMBER, 0, 8760, _number(0, 8760, "0", "8760")),
-        "levels": (_LIST, None, None, _unique_list(_level_check)),
+        "levels": (_LIST, None, None, _unique_list(_level_check, "must name at least one level")),
     },
     "symptoms": {
         "pain_score": _int_field(0, 10),
@@ -470,7 +552,9 @@ _FIELDS: dict[str, dict[str, _Spec]] = {
     "neuro": {
         "motor": _choice_field(NEURO_STATUSES),
         "sensory": _choice_field(NEURO_STATUSES),
+        "upper_limb": _choice_field(NEURO_STATUSES),
         "bowel_bladder": _choice_field(BOWEL_BLADDER_STATUSES),
+        "focal_signs": _BOOL_FIELD,
     },
     "vitals": {
         "respiratory_rate": _int_field(0, 80),
@@ -481,11 +565,18 @@ _FIELDS: dict[str, dict[str, _Spec]] = {
         "heart_rate": _int_field(20, 250),
         "consciousness": _choice_field(CONSCIOUSNESS_LEVELS),
         "temperature": (_NUMBER, 30.0, 45.0, _number(30.0, 45.0, "30.0", "45.0")),
+        "oxygen_reason": _choice_field(OXYGEN_REASONS),
     },
     "imaging": {
         "status": _choice_field(IMAGING_STATUSES),
         "modality": _choice_field(MODALITIES),
-        "findings": (_LIST, None, None, _unique_list(_choice(IMAGING_FINDINGS))),
+        "findings": (
+            _LIST,
+            None,
+            None,
+            _unique_list(_choice(IMAGING_FINDINGS), f"must not be empty {_NORMAL_SCAN_HINT}"),
+        ),
+        "after_current_symptoms": _BOOL_FIELD,
     },
 }
 _SECTION_TYPES: dict[str, type[Section]] = {
@@ -540,10 +631,9 @@ def _parse_section(name: str, data: object, errors: _Errors) -> Section | None:
             values[key] = checked
     if name == "imaging":
         _check_imaging_consistency(values, data, errors)
+    elif name == "vitals" and "oxygen_reason" in data:
+        _check_oxygen_reason(values, data, errors)
     return _SECTION_TYPES[name](**values)
-
-
-_NORMAL_SCAN_HINT = '(use [] or ["no_leak"] for a normal scan)'
 
 
 def _check_imaging_consistency(
@@ -551,9 +641,9 @@ def _check_imaging_consistency(
 ) -> None:
     """Refuse imaging sections that contradict themselves.
 
-    A scan marked done but with no result would otherwise switch off the "suspected" cord
-    compression and neural-leak pathways (they apply only while imaging is not done) without
-    any finding to replace them, so a done scan must say what it showed.
+    A scan marked done but with no result would otherwise read as a scan that found nothing,
+    so a done scan must say what it showed and what it was. A modality is allowed with any
+    status (a scan can be requested as an MRI); the rules read it only for a done scan.
     """
     if "status" in given and "status" not in values:
         return  # the status itself is invalid; judging the rest against it would mislead
@@ -567,10 +657,24 @@ def _check_imaging_consistency(
     else:
         if "findings" in given:
             _add(errors, "imaging.findings", 'not allowed unless status is "done"')
-        if "modality" in given and status != "requested":
-            _add(errors, "imaging.modality", 'not allowed unless status is "requested" or "done"')
+        if "after_current_symptoms" in given:
+            _add(errors, "imaging.after_current_symptoms", 'not allowed unless status is "done"')
     if isinstance(findings, tuple) and "no_leak" in findings and len(findings) > 1:
         _add(errors, "imaging.findings", '"no_leak" cannot be combined with other findings')
+
+
+def _check_oxygen_reason(
+    values: dict[str, object], given: dict[str, object], errors: _Errors
+) -> None:
+    """The reason for oxygen belongs only beside ``on_oxygen: true``.
+
+    A reason with the patient on air (or with no oxygen answer) contradicts itself or hides a
+    missing answer; the form that sent it is wrong, so it is refused rather than guessed.
+    """
+    if "on_oxygen" in given and "on_oxygen" not in values:
+        return  # on_oxygen itself is invalid and already reported
+    if values.get("on_oxygen") is not True:
+        _add(errors, "vitals.oxygen_reason", "allowed only when on_oxygen is true")
 
 
 def parse_findings(data: object) -> Findings:

@@ -1,9 +1,11 @@
 """Derive the contract's neuro findings from the bedside examination.
 
-The wizard records MRC power (0-5) per myotome and side, sensation per side, saddle
-anaesthesia and bowel/bladder function, each against the patient's baseline where known. The
-contract wants three words (``motor``, ``sensory``, ``bowel_bladder``); this module turns the
-detail into those words and says why, so the clinician can check the derivation.
+The wizard records MRC power (0-5) per myotome and side (the legs, L2-S1, always; the arms,
+C5-T1, after a treated level at or above T1), sensation per leg and per arm, saddle
+anaesthesia, bowel/bladder function and new focal (stroke) signs, each against the patient's
+baseline where known. The contract wants a few words (``motor``, ``sensory``, ``upper_limb``,
+``bowel_bladder``, ``focal_signs``); this module turns the detail into those words and says
+why, so the clinician can check the derivation.
 
 Rules (worse wins: worsening_deficit > new_deficit > stable_deficit > normal):
 
@@ -13,25 +15,28 @@ Rules (worse wins: worsening_deficit > new_deficit > stable_deficit > normal):
 * abnormal but not below its baseline: ``stable_deficit``;
 * otherwise ``normal``.
 
-New saddle anaesthesia is a cauda equina sign and makes ``sensory`` at least ``new_deficit``.
-Only new bowel/bladder dysfunction is ``new_dysfunction``: the contract has no word for an
-old, unchanged one, so it maps to ``normal`` (the ``because`` list still records it).
+``motor`` and ``sensory`` are the legs' (new saddle anaesthesia, a cauda equina sign, makes
+``sensory`` at least ``new_deficit``); ``upper_limb`` is the worst of arm power and arm
+sensation. Bowel and bladder are the examiner's own answer in the contract's four words; a
+catheter put in since the procedure means they cannot be assessed, so the key is left out
+(and the neuro exam reads as incomplete).
 
 >>> exam = NeuroExam(
 ...     power={("L4", "left"): (5, 3), ("L5", "left"): (4, 4), ("S1", "right"): (None, 5)},
 ...     sensation={"left": ("normal", "normal"), "right": ("reduced", "reduced")},
-...     bowel_bladder="pre_existing_unchanged",
+...     bowel_bladder="stable_dysfunction",
+...     focal_signs=False,
 ... )
 >>> derived = derive_neuro(exam)
 >>> derived.neuro
-{'motor': 'new_deficit', 'sensory': 'stable_deficit', 'bowel_bladder': 'normal'}
+{'motor': 'new_deficit', 'sensory': 'stable_deficit', 'bowel_bladder': 'stable_dysfunction', \
+'focal_signs': False}
 >>> for line in derived.because:
 ...     print(line)
 left L4 power 3/5, baseline 5/5: new deficit
 left L5 power 4/5, baseline 4/5: unchanged deficit
-right sensation reduced, baseline reduced: unchanged deficit
-bowel/bladder dysfunction pre-existing and unchanged: recorded as normal (only new dysfunction \
-is a red flag)
+right leg sensation reduced, baseline reduced: unchanged deficit
+bowel/bladder problem present before and unchanged
 """
 
 from __future__ import annotations
@@ -42,22 +47,52 @@ from typing import Literal, TypeAlias
 
 from triage.clinical.findings import FindingsError
 
-Myotome: TypeAlias = Literal["L2", "L3", "L4", "L5", "S1"]
+LegMyotome: TypeAlias = Literal["L2", "L3", "L4", "L5", "S1"]
+ArmMyotome: TypeAlias = Literal["C5", "C6", "C7", "C8", "T1"]
+Myotome: TypeAlias = LegMyotome | ArmMyotome
 Side: TypeAlias = Literal["left", "right"]
 SensationGrade: TypeAlias = Literal["normal", "reduced", "absent"]
 SaddleAnaesthesia: TypeAlias = Literal["no", "new", "pre_existing_unchanged"]
-BowelBladderDetail: TypeAlias = Literal["normal", "new_dysfunction", "pre_existing_unchanged"]
+BowelBladderDetail: TypeAlias = Literal[
+    "normal",
+    "stable_dysfunction",
+    "new_dysfunction",
+    "worsening_dysfunction",
+    "new_catheter",
+    "pre_existing_unchanged",  # the first wizard's word for stable_dysfunction (old drafts)
+]
 NeuroStatus: TypeAlias = Literal["normal", "stable_deficit", "new_deficit", "worsening_deficit"]
 
-MYOTOMES: tuple[Myotome, ...] = ("L2", "L3", "L4", "L5", "S1")
+MYOTOMES: tuple[LegMyotome, ...] = ("L2", "L3", "L4", "L5", "S1")
+ARM_MYOTOMES: tuple[ArmMyotome, ...] = ("C5", "C6", "C7", "C8", "T1")
+_ALL_MYOTOMES: tuple[Myotome, ...] = (*ARM_MYOTOMES, *MYOTOMES)
 SIDES: tuple[Side, ...] = ("left", "right")
 SENSATION_GRADES: tuple[SensationGrade, ...] = ("absent", "reduced", "normal")
 SADDLE_VALUES: tuple[SaddleAnaesthesia, ...] = ("no", "new", "pre_existing_unchanged")
 BOWEL_BLADDER_VALUES: tuple[BowelBladderDetail, ...] = (
     "normal",
+    "stable_dysfunction",
     "new_dysfunction",
+    "worsening_dysfunction",
+    "new_catheter",
     "pre_existing_unchanged",
 )
+_BOWEL_BLADDER_CONTRACT: dict[str, str | None] = {
+    "normal": "normal",
+    "stable_dysfunction": "stable_dysfunction",
+    "new_dysfunction": "new_dysfunction",
+    "worsening_dysfunction": "worsening_dysfunction",
+    "new_catheter": None,
+    "pre_existing_unchanged": "stable_dysfunction",
+}
+_BOWEL_BLADDER_WHY: dict[str, str] = {
+    "stable_dysfunction": "bowel/bladder problem present before and unchanged",
+    "new_dysfunction": "bowel/bladder dysfunction is new",
+    "worsening_dysfunction": "bowel/bladder dysfunction is worse than before",
+    "new_catheter": "catheter inserted since the procedure: bowel and bladder function cannot "
+    "be assessed, so it is left out (the neuro exam stays incomplete)",
+    "pre_existing_unchanged": "bowel/bladder problem present before and unchanged",
+}
 # Higher is worse; the derived value is the worst over all recorded items.
 _RANK: dict[NeuroStatus, int] = {
     "normal": 0,
@@ -80,14 +115,17 @@ Sensation: TypeAlias = Mapping[Side, tuple[SensationGrade | None, SensationGrade
 class NeuroExam:
     """Bedside neurological examination; every part optional. Validated on creation.
 
-    ``power`` maps (myotome, side) to (baseline MRC or None if unknown, current MRC);
-    ``sensation`` maps side to (baseline grade or None if unknown, current grade).
+    ``power`` maps (myotome, side) to (baseline MRC or None if unknown, current MRC), for
+    the legs' myotomes and the arms'; ``sensation`` (legs) and ``arm_sensation`` map side to
+    (baseline grade or None if unknown, current grade).
     """
 
     power: Power | None = None
     sensation: Sensation | None = None
+    arm_sensation: Sensation | None = None
     saddle_anaesthesia: SaddleAnaesthesia | None = None
     bowel_bladder: BowelBladderDetail | None = None
+    focal_signs: bool | None = None
 
     def __post_init__(self) -> None:
         errors = _validate(self)
@@ -107,8 +145,8 @@ def _validate(exam: NeuroExam) -> dict[str, list[str]]:
             continue
         myotome, side = key
         problems = []
-        if myotome not in MYOTOMES:
-            problems.append("myotome must be one of: " + ", ".join(MYOTOMES))
+        if myotome not in _ALL_MYOTOMES:
+            problems.append("myotome must be one of: " + ", ".join(_ALL_MYOTOMES))
         if side not in SIDES:
             problems.append("side must be left or right")
         if not (isinstance(pair, tuple) and len(pair) == 2):
@@ -121,26 +159,33 @@ def _validate(exam: NeuroExam) -> dict[str, list[str]]:
                 problems.append("current must be an MRC grade 0-5")
         if problems:
             errors[f"power.{myotome}.{side}"] = problems
-    for side, pair in (exam.sensation or {}).items():
-        path = f"sensation.{side}"
-        problems = []
-        if side not in SIDES:
-            problems.append("side must be left or right")
-        if not (isinstance(pair, tuple) and len(pair) == 2):
-            problems.append("must be (baseline, current)")
-        else:
-            baseline, current = pair
-            if baseline is not None and baseline not in _SENSATION_ORDER:
-                problems.append("baseline must be one of: normal, reduced, absent, or None")
-            if current not in _SENSATION_ORDER:
-                problems.append("current must be one of: normal, reduced, absent")
-        if problems:
-            errors[path] = problems
+    for name in ("sensation", "arm_sensation"):
+        for side, pair in (getattr(exam, name) or {}).items():
+            problems = _sensation_problems(side, pair)
+            if problems:
+                errors[f"{name}.{side}"] = problems
+    if exam.focal_signs is not None and type(exam.focal_signs) is not bool:
+        errors["focal_signs"] = ["must be true or false"]
     if exam.saddle_anaesthesia is not None and exam.saddle_anaesthesia not in SADDLE_VALUES:
         errors["saddle_anaesthesia"] = ["must be one of: " + ", ".join(SADDLE_VALUES)]
     if exam.bowel_bladder is not None and exam.bowel_bladder not in BOWEL_BLADDER_VALUES:
         errors["bowel_bladder"] = ["must be one of: " + ", ".join(BOWEL_BLADDER_VALUES)]
     return errors
+
+
+def _sensation_problems(side: object, pair: object) -> list[str]:
+    problems = []
+    if side not in SIDES:
+        problems.append("side must be left or right")
+    if not (isinstance(pair, tuple) and len(pair) == 2):
+        problems.append("must be (baseline, current)")
+    else:
+        baseline, current = pair
+        if baseline is not None and baseline not in _SENSATION_ORDER:
+            problems.append("baseline must be one of: normal, reduced, absent, or None")
+        if current not in _SENSATION_ORDER:
+            problems.append("current must be one of: normal, reduced, absent")
+    return problems
 
 
 def classify(baseline: int | None, current: int, normal: int) -> NeuroStatus:
@@ -169,7 +214,7 @@ def _worst(values: list[NeuroStatus]) -> NeuroStatus:
 class DerivedNeuro:
     """``neuro``: the contract's neuro section (only derivable keys); ``because``: why."""
 
-    neuro: dict[str, str]
+    neuro: dict[str, object]
     because: tuple[str, ...]
 
     def to_dict(self) -> dict[str, object]:
@@ -182,44 +227,52 @@ def _explain(status: NeuroStatus, text: str, baseline_text: str) -> str:
     return f"{text}, baseline {baseline_text}: {_WORDS[status]}"
 
 
+def _power(exam: NeuroExam, myotomes: tuple[Myotome, ...], because: list[str]) -> list[NeuroStatus]:
+    """Classify each recorded myotome of one region, explaining each abnormal one."""
+    recorded = [(key, pair) for key, pair in (exam.power or {}).items() if key[0] in myotomes]
+    recorded.sort(key=lambda item: (SIDES.index(item[0][1]), myotomes.index(item[0][0])))
+    statuses: list[NeuroStatus] = []
+    for (myotome, side), (baseline, current) in recorded:
+        status = classify(baseline, current, 5)
+        statuses.append(status)
+        if status != "normal":
+            baseline_text = "unknown" if baseline is None else f"{baseline}/5"
+            because.append(_explain(status, f"{side} {myotome} power {current}/5", baseline_text))
+    return statuses
+
+
+def _sensation(sensation: Sensation | None, limb: str, because: list[str]) -> list[NeuroStatus]:
+    """Classify each recorded side of one region's sensation, explaining each abnormal one."""
+    statuses: list[NeuroStatus] = []
+    for side in SIDES:
+        if not sensation or side not in sensation:
+            continue
+        baseline, current = sensation[side]
+        status = classify(
+            None if baseline is None else _SENSATION_ORDER[baseline],
+            _SENSATION_ORDER[current],
+            _SENSATION_ORDER["normal"],
+        )
+        statuses.append(status)
+        if status != "normal":
+            baseline_text = "unknown" if baseline is None else baseline
+            because.append(_explain(status, f"{side} {limb} sensation {current}", baseline_text))
+    return statuses
+
+
 def derive_neuro(exam: NeuroExam) -> DerivedNeuro:
-    """Derive ``motor``, ``sensory`` and ``bowel_bladder`` from a bedside examination."""
-    neuro: dict[str, str] = {}
+    """Derive the contract's neuro section from a bedside examination (only the keys the
+    examination recorded)."""
+    neuro: dict[str, object] = {}
     because: list[str] = []
 
-    if exam.power:
-        statuses: list[NeuroStatus] = []
-        ordered = sorted(
-            exam.power.items(),
-            key=lambda item: (SIDES.index(item[0][1]), MYOTOMES.index(item[0][0])),
-        )
-        for (myotome, side), (baseline, current) in ordered:
-            status = classify(baseline, current, 5)
-            statuses.append(status)
-            if status != "normal":
-                baseline_text = "unknown" if baseline is None else f"{baseline}/5"
-                because.append(
-                    _explain(status, f"{side} {myotome} power {current}/5", baseline_text)
-                )
-        neuro["motor"] = _worst(statuses)
+    motor = _power(exam, MYOTOMES, because)
+    if motor:
+        neuro["motor"] = _worst(motor)
         if neuro["motor"] == "normal":
-            because.append(f"power 5/5 in all {len(statuses)} recorded myotomes")
+            because.append(f"leg power 5/5 in all {len(motor)} recorded myotomes")
 
-    sensory: list[NeuroStatus] = []
-    if exam.sensation:
-        for side in SIDES:
-            if side not in exam.sensation:
-                continue
-            baseline, current = exam.sensation[side]
-            status = classify(
-                None if baseline is None else _SENSATION_ORDER[baseline],
-                _SENSATION_ORDER[current],
-                _SENSATION_ORDER["normal"],
-            )
-            sensory.append(status)
-            if status != "normal":
-                baseline_text = "unknown" if baseline is None else baseline
-                because.append(_explain(status, f"{side} sensation {current}", baseline_text))
+    sensory = _sensation(exam.sensation, "leg", because)
     if exam.saddle_anaesthesia == "new":
         sensory.append("new_deficit")
         because.append("saddle anaesthesia is new: a cauda equina sign (at least new deficit)")
@@ -229,18 +282,23 @@ def derive_neuro(exam: NeuroExam) -> DerivedNeuro:
     if sensory:
         neuro["sensory"] = _worst(sensory)
         if neuro["sensory"] == "normal":
-            because.append("sensation normal on both recorded sides")
+            because.append("leg sensation normal on both recorded sides")
     # Saddle anaesthesia "no" alone says nothing about limb sensation, so sensory stays absent.
 
-    if exam.bowel_bladder == "new_dysfunction":
-        neuro["bowel_bladder"] = "new_dysfunction"
-        because.append("bowel/bladder dysfunction is new")
-    elif exam.bowel_bladder == "pre_existing_unchanged":
-        neuro["bowel_bladder"] = "normal"
-        because.append(
-            "bowel/bladder dysfunction pre-existing and unchanged: recorded as normal "
-            "(only new dysfunction is a red flag)"
-        )
-    elif exam.bowel_bladder == "normal":
-        neuro["bowel_bladder"] = "normal"
+    arms = _power(exam, ARM_MYOTOMES, because) + _sensation(exam.arm_sensation, "arm", because)
+    if arms:
+        neuro["upper_limb"] = _worst(arms)
+        if neuro["upper_limb"] == "normal":
+            because.append("arm power and sensation normal wherever recorded")
+
+    if exam.bowel_bladder is not None:
+        value = _BOWEL_BLADDER_CONTRACT[exam.bowel_bladder]
+        if value is not None:
+            neuro["bowel_bladder"] = value
+        if exam.bowel_bladder in _BOWEL_BLADDER_WHY:
+            because.append(_BOWEL_BLADDER_WHY[exam.bowel_bladder])
+    if exam.focal_signs is not None:
+        neuro["focal_signs"] = exam.focal_signs
+        if exam.focal_signs:
+            because.append("new facial droop, speech disturbance or loss of vision")
     return DerivedNeuro(neuro, tuple(because))

@@ -1,13 +1,18 @@
-"""The decision rules of the assessment contract (v1): findings in, assessment out.
+"""The decision rules of the assessment contract (v2): findings in, assessment out.
 
 ``shared/clinical/assessment-contract.md`` is normative; each function below implements one of
 its paragraphs and says so. Where the contract is silent the code takes the more escalating
-choice, and each such choice is listed in ``docs/hazard-log-engine-notes.md``.
+choice, and each such choice is listed under *Decisions where the contract is silent* in
+``docs/hazard-log.md``.
 
-Two principles run through it. A missing finding is "not assessed", never "normal": rules
-that need a finding to be *true* simply do not fire, and the warnings say what was not
-checked. And reassurance (the ``transient_pain`` pathway) is only offered when symptoms,
-neurological examination and vital signs were all checked and nothing else was found.
+Three principles run through it. A missing finding is "not assessed", never "normal": rules
+that need a finding to be *true* simply do not fire, and the warnings say what was not checked.
+Reassurance (the ``transient_pain`` pathway) is offered only to a completely examined patient
+with nothing else found. And a scan excludes only what it could show: only a scan made after
+the current symptoms rules anything out, and only an MRI rules out cord compression.
+
+Each red flag and pathway carries ``reason`` (the findings in a nurse's words) and ``because``
+(machine-readable traces, for the stored snapshot and the API, never for the page).
 
 >>> from triage.clinical.findings import parse_findings
 >>> a = assess(parse_findings({
@@ -15,35 +20,79 @@ neurological examination and vital signs were all checked and nothing else was f
 ...     "vitals": {"respiratory_rate": 23},
 ... }))
 >>> [(flag.code, flag.reason) for flag in a.red_flags]
-[('respiratory_distress', 'Chest pain; Tachypnoea (respiratory rate 23/min)')]
->>> [(p.code, p.status) for p in a.pathways], a.imaging.code, a.not_assessed
-([('cement_embolism', 'suspected')], 'emergency', ('neuro', 'imaging'))
+[('respiratory_distress', 'New chest pain; Fast breathing (respiratory rate 23/min)')]
+>>> [(p.code, p.status) for p in a.pathways], a.imaging.code, a.escalation.code
+([('cement_embolism', 'suspected')], 'emergency', 'emergency')
+>>> a.not_assessed, a.incomplete
+(('procedure', 'neuro', 'imaging'), ('symptoms', 'vitals'))
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from operator import attrgetter
+
 from triage.clinical import explain
-from triage.clinical.assessment import Assessment, DerivedSigns, ImagingAdvice, Pathway, RedFlag
-from triage.clinical.early_warning import News2, missing_parameters, news2
+from triage.clinical.assessment import (
+    Assessment,
+    DerivedSigns,
+    Escalation,
+    ImagingAdvice,
+    Pathway,
+    RedFlag,
+)
+from triage.clinical.early_warning import News2, missing_parameters, news2, temperature_tenths
 from triage.clinical.findings import (
-    NEURO_FIELDS,
+    NEURO_REQUIRED,
+    NEWS2_PARAMETERS,
     SYMPTOM_FIELDS,
+    UPPER_LIMB_LEVELS,
     Findings,
     Imaging,
     Neuro,
     Symptoms,
     Vitals,
+    needs_upper_limb,
 )
 
 TACHYPNOEA_ABOVE = 20
+BRADYPNOEA_AT_MOST = 8
 TACHYCARDIA_ABOVE = 100
 HYPOXIA_BELOW = {1: 94, 2: 88}  # by SpO2 scale
+SHOCK_SYSTOLIC_AT_MOST = 90
+SHOCK_PULSE_AT_MOST = 40
+SHOCK_PULSE_FROM = 131
+FEVER_FROM_TENTHS = 381  # 38.1 °C, after rounding half up to one decimal
+ROUTINE_OXYGEN_MAX_HOURS = 6
 SEVERE_PAIN_FROM = 7
 NEWS2_HIGH_FROM = 7
 TRANSIENT_PAIN_MAX_HOURS = 72
+LATE_PAIN_AFTER_HOURS = 72
 
-_DEFICITS = ("new_deficit", "worsening_deficit")
+_DEFICITS = frozenset(("new_deficit", "worsening_deficit"))
+_DYSFUNCTIONS = frozenset(("new_dysfunction", "worsening_dysfunction"))
 _NEURAL_LEAKS = ("foraminal_leak", "epidural_leak")
+_EMBOLISMS = ("pulmonary_cement_embolism", "cardiac_cement_embolism", "cerebral_cement_embolism")
+_SYSTEMIC_EMBOLISMS = ("cardiac_cement_embolism", "cerebral_cement_embolism")
+# Red flags whose systemic signs suspect a cement embolism (contract: cement_embolism).
+_EMBOLISM_SIGNS = (
+    "stroke_signs",
+    "altered_consciousness",
+    "respiratory_distress",
+    "circulatory_compromise",
+)
+# Red flags beside which a neural leak may need decompression, not an injection.
+_DEFICIT_FLAGS = frozenset(("cord_compression", "progressive_neuro_deficit"))
+# Confirmed pathways that reassurance may stand beside: usually asymptomatic.
+_BENIGN_CONFIRMED = frozenset(("cement_leak_venous", "cement_leak_intradiscal"))
+# The further study each suspected pathway needs (imaging stays urgent until it is done).
+_NEXT_STUDY = {
+    "cord_compression": "MRI of the spine",
+    "cement_embolism": "CT pulmonary angiogram",
+    "cement_leak_neural": "CT or MRI of the treated level",
+    "infection": "MRI with contrast",
+    "adjacent_fracture": "MRI with STIR or T2 fat-saturated sequences",
+}
 _NO_FINDINGS: tuple[str, ...] = ()
 
 # A trigger is (human text, machine-readable "because" entry).
@@ -54,80 +103,207 @@ def _join(triggers: list[_Trigger]) -> tuple[str, tuple[str, ...]]:
     return "; ".join([text for text, _ in triggers]), tuple([why for _, why in triggers])
 
 
-def derive_signs(vitals: Vitals | None) -> DerivedSigns:
-    """Tachypnoea (RR > 20), hypoxia (SpO2 < 94 on scale 1, < 88 on scale 2), tachycardia
-    (HR > 100); each ``None`` when its observation is missing.
+def _hours_since(findings: Findings) -> float | None:
+    procedure = findings.procedure
+    return None if procedure is None else procedure.hours_since
 
-    >>> derive_signs(Vitals(respiratory_rate=21, spo2=90, spo2_scale=2))
-    DerivedSigns(tachypnoea=True, hypoxia=False, tachycardia=None)
+
+# --- Derived signs -------------------------------------------------------------------------
+
+
+def derive_signs(findings: Findings) -> DerivedSigns:
+    """The contract's derived signs; ``None`` when the observation they need is missing
+    (which the rules read as false).
+
+    >>> from triage.clinical.findings import Findings, Vitals
+    >>> s = derive_signs(Findings(vitals=Vitals(respiratory_rate=8, heart_rate=96,
+    ...     systolic_bp=95, on_oxygen=True, oxygen_reason="long_term", temperature=38.05)))
+    >>> s.bradypnoea, s.shock, s.new_oxygen_requirement, s.fever, s.hypoxia
+    (True, True, False, True, None)
     """
+    imaging = findings.imaging
+    scan_done = imaging is not None and imaging.excludes
+    mri_done = imaging is not None and imaging.mri_excludes
+    vitals = findings.vitals
     if vitals is None:
-        return DerivedSigns(None, None, None)
-    rr, spo2, hr = vitals.respiratory_rate, vitals.spo2, vitals.heart_rate
+        return DerivedSigns(None, None, None, None, None, None, None, None, scan_done, mri_done)
+    rr, spo2, hr, sbp = vitals.respiratory_rate, vitals.spo2, vitals.heart_rate, vitals.systolic_bp
+    temperature, consciousness = vitals.temperature, vitals.consciousness
+    if sbp is None and hr is None:
+        shock = None
+    else:
+        shock = (
+            (sbp is not None and sbp <= SHOCK_SYSTOLIC_AT_MOST)
+            or (hr is not None and (hr <= SHOCK_PULSE_AT_MOST or hr >= SHOCK_PULSE_FROM))
+            or (hr is not None and sbp is not None and hr >= sbp)
+        )
     return DerivedSigns(
         tachypnoea=None if rr is None else rr > TACHYPNOEA_ABOVE,
-        hypoxia=None if spo2 is None else spo2 < HYPOXIA_BELOW[2 if vitals.spo2_scale == 2 else 1],
+        bradypnoea=None if rr is None else rr <= BRADYPNOEA_AT_MOST,
+        hypoxia=None if spo2 is None else spo2 < HYPOXIA_BELOW[vitals.effective_spo2_scale],
+        new_oxygen_requirement=_new_oxygen_requirement(vitals, _hours_since(findings)),
         tachycardia=None if hr is None else hr > TACHYCARDIA_ABOVE,
+        shock=shock,
+        fever=None if temperature is None else temperature_tenths(temperature) >= FEVER_FROM_TENTHS,
+        altered_consciousness=None if consciousness is None else consciousness != "A",
+        scan_done=scan_done,
+        mri_done=mri_done,
     )
+
+
+def _new_oxygen_requirement(vitals: Vitals, hours: float | None) -> bool | None:
+    """On oxygen, unless it is home oxygen, or routine oxygen in the first 6 hours after the
+    procedure. A missing reason counts as oxygen started for a falling saturation."""
+    if vitals.on_oxygen is None:
+        return None
+    if not vitals.on_oxygen:
+        return False
+    reason = vitals.oxygen_reason
+    if reason == "long_term":
+        return False
+    return not (reason == "routine" and hours is not None and hours <= ROUTINE_OXYGEN_MAX_HOURS)
+
+
+# --- Red flags -------------------------------------------------------------------------------
 
 
 def _neuro_triggers(neuro: Neuro | None) -> list[_Trigger]:
     if neuro is None:
         return []
     triggers: list[_Trigger] = []
-    if neuro.motor in _DEFICITS:
-        triggers.append(
-            (explain.describe_finding("neuro.motor", neuro.motor), f"neuro.motor = {neuro.motor}")
-        )
-    if neuro.sensory in _DEFICITS:
+    for name in ("motor", "sensory", "upper_limb"):
+        value = getattr(neuro, name)
+        if value in _DEFICITS:
+            path = "neuro." + name
+            triggers.append((explain.describe_finding(path, value), f"{path} = {value}"))
+    if neuro.bowel_bladder in _DYSFUNCTIONS:
         triggers.append(
             (
-                explain.describe_finding("neuro.sensory", neuro.sensory),
-                f"neuro.sensory = {neuro.sensory}",
+                explain.describe_finding("neuro.bowel_bladder", neuro.bowel_bladder),
+                f"neuro.bowel_bladder = {neuro.bowel_bladder}",
             )
         )
-    if neuro.bowel_bladder == "new_dysfunction":
+    return triggers
+
+
+def _stroke_triggers(findings: Findings) -> list[_Trigger]:
+    neuro = findings.neuro
+    if neuro is None:
+        return []
+    triggers: list[_Trigger] = []
+    if neuro.focal_signs:
         triggers.append(
-            ("New bowel or bladder dysfunction", "neuro.bowel_bladder = new_dysfunction")
+            (explain.describe_finding("neuro.focal_signs", True), "neuro.focal_signs = true")
+        )
+    levels = findings.procedure.levels if findings.procedure is not None else None
+    if (
+        neuro.upper_limb in _DEFICITS
+        and levels is not None
+        and not any(level in UPPER_LIMB_LEVELS for level in levels)
+    ):
+        triggers.append(
+            (
+                explain.describe_finding("neuro.upper_limb", neuro.upper_limb)
+                + ", which the treated level ("
+                + ", ".join(levels)
+                + ") cannot explain",
+                f"neuro.upper_limb = {neuro.upper_limb} with procedure.levels "
+                f"{','.join(levels)} (none C1-T1)",
+            )
         )
     return triggers
+
+
+def _oxygen_text(vitals: Vitals, hours: float | None) -> str:
+    reason = vitals.oxygen_reason
+    if reason == "routine":
+        if hours is None:
+            return "routine oxygen, time since the procedure not recorded"
+        return (
+            f"routine oxygen still needed {explain.format_number(hours)} hours after the procedure"
+        )
+    if reason == "low_saturation":
+        return "oxygen started or increased for a low SpO2"
+    return "on oxygen, reason not recorded"
 
 
 def _respiratory_triggers(
-    symptoms: Symptoms | None, vitals: Vitals | None, signs: DerivedSigns
+    findings: Findings, signs: DerivedSigns, hours: float | None
 ) -> list[_Trigger]:
     triggers: list[_Trigger] = []
+    symptoms = findings.symptoms
     if symptoms is not None:
         if symptoms.chest_pain:
-            triggers.append(("Chest pain", "symptoms.chest_pain = true"))
+            triggers.append(("New chest pain", "symptoms.chest_pain = true"))
         if symptoms.dyspnoea:
-            triggers.append(("Breathlessness", "symptoms.dyspnoea = true"))
-    if vitals is not None:
-        if signs.tachypnoea:
-            rr = vitals.respiratory_rate
-            triggers.append(
-                (
-                    f"Tachypnoea (respiratory rate {rr}/min)",
-                    f"vitals.respiratory_rate = {rr} (> {TACHYPNOEA_ABOVE})",
-                )
+            triggers.append(("New or worse breathlessness", "symptoms.dyspnoea = true"))
+    vitals = findings.vitals
+    if vitals is None:
+        return triggers
+    if signs.tachypnoea:
+        rr = vitals.respiratory_rate
+        triggers.append(
+            (
+                f"Fast breathing (respiratory rate {rr}/min)",
+                f"vitals.respiratory_rate = {rr} (> {TACHYPNOEA_ABOVE})",
             )
-        if signs.hypoxia:
-            scale = vitals.effective_spo2_scale
-            triggers.append(
-                (
-                    f"Hypoxia (SpO2 {vitals.spo2}% on scale {scale})",
-                    f"vitals.spo2 = {vitals.spo2} (< {HYPOXIA_BELOW[scale]} on scale {scale})",
-                )
+        )
+    if signs.hypoxia:
+        scale = vitals.effective_spo2_scale
+        triggers.append(
+            (
+                f"Low oxygen saturation (SpO2 {vitals.spo2}% on scale {scale})",
+                f"vitals.spo2 = {vitals.spo2} (< {HYPOXIA_BELOW[scale]} on scale {scale})",
             )
+        )
+    if signs.new_oxygen_requirement:
+        reason = vitals.oxygen_reason or "not recorded"
+        triggers.append(
+            (
+                f"New oxygen requirement ({_oxygen_text(vitals, hours)})",
+                f"vitals.on_oxygen = true, oxygen_reason = {reason}",
+            )
+        )
     return triggers
 
 
-def red_flags(findings: Findings, score: News2 | None, signs: DerivedSigns) -> tuple[RedFlag, ...]:
-    """The contract's red flags [1][3], in contract order."""
+def _shock_triggers(vitals: Vitals) -> list[_Trigger]:
+    sbp, hr = vitals.systolic_bp, vitals.heart_rate
+    triggers: list[_Trigger] = []
+    if sbp is not None and sbp <= SHOCK_SYSTOLIC_AT_MOST:
+        triggers.append(
+            (
+                f"Low blood pressure (systolic {sbp} mmHg)",
+                f"vitals.systolic_bp = {sbp} (<= {SHOCK_SYSTOLIC_AT_MOST})",
+            )
+        )
+    if hr is not None and hr <= SHOCK_PULSE_AT_MOST:
+        triggers.append(
+            (f"Slow pulse ({hr}/min)", f"vitals.heart_rate = {hr} (<= {SHOCK_PULSE_AT_MOST})")
+        )
+    if hr is not None and hr >= SHOCK_PULSE_FROM:
+        triggers.append(
+            (f"Very fast pulse ({hr}/min)", f"vitals.heart_rate = {hr} (>= {SHOCK_PULSE_FROM})")
+        )
+    if hr is not None and sbp is not None and hr >= sbp:
+        index = f"{hr / sbp:.1f}"
+        triggers.append(
+            (
+                f"Pulse {hr}/min at or above the systolic {sbp} mmHg (shock index {index})",
+                f"vitals.heart_rate = {hr} >= vitals.systolic_bp = {sbp}",
+            )
+        )
+    return triggers
+
+
+def red_flags(
+    findings: Findings, score: News2 | None, signs: DerivedSigns, hours: float | None
+) -> tuple[RedFlag, ...]:
+    """The contract's red flags, in contract order."""
     flags: list[RedFlag] = []
     imaging = findings.imaging
-    symptoms = findings.symptoms
-    if imaging is not None and imaging.has("cord_compression"):
+    found = (imaging.findings or _NO_FINDINGS) if imaging is not None else _NO_FINDINGS
+    if "cord_compression" in found:
         flags.append(
             RedFlag(
                 "cord_compression",
@@ -135,12 +311,46 @@ def red_flags(findings: Findings, score: News2 | None, signs: DerivedSigns) -> t
                 ("imaging.findings includes cord_compression",),
             )
         )
+    systemic = [code for code in _SYSTEMIC_EMBOLISMS if code in found]
+    if systemic:
+        flags.append(
+            RedFlag(
+                "systemic_embolism",
+                " and ".join(explain.IMAGING_FINDING_TEXT[code] for code in systemic)
+                + " on imaging",
+                tuple(f"imaging.findings includes {code}" for code in systemic),
+            )
+        )
     neuro = _neuro_triggers(findings.neuro)
     if neuro:
         flags.append(RedFlag("progressive_neuro_deficit", *_join(neuro)))
-    respiratory = _respiratory_triggers(symptoms, findings.vitals, signs)
+    stroke = _stroke_triggers(findings)
+    if stroke:
+        flags.append(RedFlag("stroke_signs", *_join(stroke)))
+    vitals = findings.vitals
+    if signs.altered_consciousness and vitals is not None:
+        level = vitals.consciousness
+        flags.append(
+            RedFlag(
+                "altered_consciousness",
+                f"{explain.describe_finding('vitals.consciousness', level)} (ACVPU {level})",
+                (f"vitals.consciousness = {level}",),
+            )
+        )
+    respiratory = _respiratory_triggers(findings, signs, hours)
     if respiratory:
         flags.append(RedFlag("respiratory_distress", *_join(respiratory)))
+    if signs.bradypnoea and vitals is not None:
+        rr = vitals.respiratory_rate
+        flags.append(
+            RedFlag(
+                "respiratory_depression",
+                f"Slow breathing (respiratory rate {rr}/min)",
+                (f"vitals.respiratory_rate = {rr} (<= {BRADYPNOEA_AT_MOST})",),
+            )
+        )
+    if signs.shock and vitals is not None:
+        flags.append(RedFlag("circulatory_compromise", *_join(_shock_triggers(vitals))))
     if score is not None and score.score >= NEWS2_HIGH_FROM:
         flags.append(
             RedFlag(
@@ -149,6 +359,7 @@ def red_flags(findings: Findings, score: News2 | None, signs: DerivedSigns) -> t
                 (f"news2.score = {score.score} (>= {NEWS2_HIGH_FROM})",),
             )
         )
+    symptoms = findings.symptoms
     if (
         symptoms is not None
         and symptoms.pain_score is not None
@@ -168,11 +379,23 @@ def red_flags(findings: Findings, score: News2 | None, signs: DerivedSigns) -> t
     return tuple(flags)
 
 
-def _imaging_not_done(imaging: Imaging | None) -> str:
-    """The "because" entry for a scan that is not done (absent status counts as not done)."""
+# --- Pathways --------------------------------------------------------------------------------
+
+
+def _scan_gap(imaging: Imaging | None) -> tuple[str, str]:
+    """Why the scan so far does not rule a pathway out: (human text, "because" entry)."""
     if imaging is None or imaging.status is None:
-        return "imaging.status not recorded (not done)"
-    return f"imaging.status = {imaging.status} (not done)"
+        return "no scan recorded", "imaging.status not recorded (not done)"
+    if imaging.status != "done":
+        text = "scan requested, not yet done" if imaging.status == "requested" else "no scan yet"
+        return text, f"imaging.status = {imaging.status} (not done)"
+    if imaging.after_current_symptoms is not True:
+        return (
+            "the scan is not known to be from after the current symptoms began",
+            "imaging.after_current_symptoms is not true (the scan excludes nothing)",
+        )
+    # Done after the symptoms, but without an MRI, where an MRI is needed.
+    return "a CT cannot rule it out", f"imaging.modality = {imaging.modality} (no MRI)"
 
 
 def _confirmed(code: str, finding: str) -> Pathway:
@@ -184,52 +407,93 @@ def _confirmed(code: str, finding: str) -> Pathway:
     )
 
 
-def pathways(
-    findings: Findings,
-    flags: tuple[RedFlag, ...],
-    signs: DerivedSigns,
-    not_assessed: tuple[str, ...],
-) -> tuple[Pathway, ...]:
-    """The contract's pathways, in contract order; confirmed beats suspected for one code."""
+def _adjacent_fracture_trigger(symptoms: Symptoms | None, hours: float | None) -> _Trigger | None:
+    course = symptoms.pain_course if symptoms is not None else None
+    if course in ("sudden_increase_after_improvement", "new_back_pain"):
+        return (
+            explain.describe_finding("symptoms.pain_course", course),
+            f"symptoms.pain_course = {course}",
+        )
+    if course == "worse_since_procedure":
+        if hours is None:
+            return (
+                "Pain worse since the procedure, at an unknown time after it",
+                "symptoms.pain_course = worse_since_procedure, procedure.hours_since not recorded",
+            )
+        if hours > LATE_PAIN_AFTER_HOURS:
+            return (
+                f"Pain worse since the procedure, {explain.format_number(hours)} hours after "
+                f"it (more than {LATE_PAIN_AFTER_HOURS})",
+                f"symptoms.pain_course = worse_since_procedure, procedure.hours_since = "
+                f"{explain.format_number(hours)} (> {LATE_PAIN_AFTER_HOURS})",
+            )
+    return None
+
+
+def causes(
+    findings: Findings, flags: tuple[RedFlag, ...], signs: DerivedSigns, hours: float | None
+) -> list[Pathway]:
+    """The contract's pathways but transient pain, in contract order; confirmed beats
+    suspected for one code."""
     imaging = findings.imaging
     symptoms = findings.symptoms
     found = (imaging.findings or _NO_FINDINGS) if imaging is not None else _NO_FINDINGS
-    imaging_done = imaging is not None and imaging.status == "done"
     flag_by_code = {flag.code: flag for flag in flags}
+    deficit = not _DEFICIT_FLAGS.isdisjoint(flag_by_code)
     result: list[Pathway] = []
 
-    # cord_compression [3]: suspected on a progressive deficit until a scan has looked.
+    # cord_compression [3]: suspected on a progressive deficit until an MRI has looked.
     if "cord_compression" in found:
         result.append(_confirmed("cord_compression", "cord_compression"))
-    elif "progressive_neuro_deficit" in flag_by_code and not imaging_done:
-        neuro = flag_by_code["progressive_neuro_deficit"]
+    elif "progressive_neuro_deficit" in flag_by_code and not signs.mri_done:
+        gap, gap_because = _scan_gap(imaging)
         result.append(
             Pathway(
                 "cord_compression",
                 "suspected",
-                f"{neuro.reason}, with no completed scan",
-                ("red_flags includes progressive_neuro_deficit", _imaging_not_done(imaging)),
+                f"{flag_by_code['progressive_neuro_deficit'].reason}; {gap}",
+                ("red_flags includes progressive_neuro_deficit", gap_because),
             )
         )
 
-    # cement_embolism [3]
-    if "pulmonary_cement_embolism" in found:
-        result.append(_confirmed("cement_embolism", "pulmonary_cement_embolism"))
+    # cement_embolism [3]: any embolism on imaging; suspected on systemic signs.
+    embolisms = [code for code in _EMBOLISMS if code in found]
+    if embolisms:
+        result.append(
+            Pathway(
+                "cement_embolism",
+                "confirmed",
+                " and ".join(explain.IMAGING_FINDING_TEXT[code] for code in embolisms)
+                + " on imaging",
+                tuple(f"imaging.findings includes {code}" for code in embolisms),
+                "distressed" if flags else "",
+            )
+        )
     else:
         texts: list[str] = []
         because: list[str] = []
-        if "respiratory_distress" in flag_by_code:
-            texts.append("Respiratory distress: " + flag_by_code["respiratory_distress"].reason)
-            because.append("red_flags includes respiratory_distress")
-        if "paravertebral_venous_leak" in found and signs.tachycardia:
-            hr = findings.vitals.heart_rate if findings.vitals is not None else None
-            texts.append(f"Paravertebral venous cement leak with tachycardia (heart rate {hr}/min)")
+        for code in _EMBOLISM_SIGNS:
+            if code in flag_by_code:
+                texts.append(f"{explain.RED_FLAG_TITLES[code]}: {flag_by_code[code].reason}")
+                because.append(f"red_flags includes {code}")
+        if "paravertebral_venous_leak" in found and (signs.tachycardia or signs.hypoxia):
+            vitals = findings.vitals
+            sign = (
+                f"a fast pulse ({vitals.heart_rate}/min)"
+                if signs.tachycardia and vitals is not None
+                else "a low oxygen saturation"
+            )
+            texts.append(f"Paravertebral venous cement leak with {sign}")
             because.append("imaging.findings includes paravertebral_venous_leak")
-            because.append(f"vitals.heart_rate = {hr} (> {TACHYCARDIA_ABOVE})")
+            because.append(
+                "derived_signs.tachycardia = true"
+                if signs.tachycardia
+                else "derived_signs.hypoxia = true"
+            )
         if texts:
             result.append(Pathway("cement_embolism", "suspected", "; ".join(texts), tuple(because)))
 
-    # cement_leak_neural [3]
+    # cement_leak_neural [3]: suspected on radicular pain until a scan has looked.
     neural = [finding for finding in _NEURAL_LEAKS if finding in found]
     if neural:
         result.append(
@@ -238,30 +502,50 @@ def pathways(
                 "confirmed",
                 " and ".join(explain.IMAGING_FINDING_TEXT[f] for f in neural) + " on imaging",
                 tuple(f"imaging.findings includes {f}" for f in neural),
+                "deficit" if deficit else "",
             )
         )
-    elif symptoms is not None and symptoms.radicular_pain and not imaging_done:
+    elif symptoms is not None and symptoms.radicular_pain and not signs.scan_done:
+        gap, gap_because = _scan_gap(imaging)
         result.append(
             Pathway(
                 "cement_leak_neural",
                 "suspected",
-                "Radicular pain, with no completed scan",
-                ("symptoms.radicular_pain = true", _imaging_not_done(imaging)),
+                f"Pain radiating into a limb; {gap}",
+                ("symptoms.radicular_pain = true", gap_because),
+                "deficit" if deficit else "",
             )
         )
 
-    # adjacent_fracture [1]
-    if "new_adjacent_fracture" in found:
-        result.append(_confirmed("adjacent_fracture", "new_adjacent_fracture"))
-    elif symptoms is not None and symptoms.pain_course == "sudden_increase_after_improvement":
+    # infection (clinical safety review): suspected on fever.
+    if "infection" in found:
+        result.append(_confirmed("infection", "infection"))
+    elif signs.fever and findings.vitals is not None:
+        temperature = explain.format_number(findings.vitals.temperature)
         result.append(
             Pathway(
-                "adjacent_fracture",
+                "infection",
                 "suspected",
-                "Sudden increase in pain after initial improvement",
-                ("symptoms.pain_course = sudden_increase_after_improvement",),
+                f"Fever (temperature {temperature} °C)",
+                (f"vitals.temperature = {temperature} (>= 38.1 after rounding)",),
             )
         )
+
+    # adjacent_fracture [1]: suspected on the pain's course until an MRI has looked.
+    if "new_adjacent_fracture" in found:
+        result.append(_confirmed("adjacent_fracture", "new_adjacent_fracture"))
+    elif not signs.mri_done:
+        trigger = _adjacent_fracture_trigger(symptoms, hours)
+        if trigger is not None:
+            gap, gap_because = _scan_gap(imaging)
+            result.append(
+                Pathway(
+                    "adjacent_fracture",
+                    "suspected",
+                    f"{trigger[0]}; {gap}",
+                    (trigger[1], gap_because),
+                )
+            )
 
     # cement_leak_venous [3], cement_leak_intradiscal [4]: confirmed only.
     if "paravertebral_venous_leak" in found:
@@ -269,91 +553,191 @@ def pathways(
     if "intradiscal_leak" in found:
         result.append(_confirmed("cement_leak_intradiscal", "intradiscal_leak"))
 
-    transient = _transient_pain(findings, flags, result, not_assessed)
-    if transient is not None:
-        result.append(transient)
-    return tuple(result)
+    return result
 
 
-def _hours_since(findings: Findings) -> float | None:
-    procedure = findings.procedure
-    return None if procedure is None else procedure.hours_since
-
-
-def _transient_pain(
+def reassurance_withheld(
     findings: Findings,
     flags: tuple[RedFlag, ...],
     others: list[Pathway],
+    score: News2 | None,
+    incomplete: tuple[str, ...],
     not_assessed: tuple[str, ...],
-) -> Pathway | None:
-    """Transient post-procedural pain [1][3][5], only for a fully checked patient.
+    hours: float | None,
+) -> list[str]:
+    """Why transient pain (reassurance) cannot be offered, in words; empty when it may be.
 
-    Suspected when symptoms, neuro and vitals were all assessed, there is no red flag and no
-    other pathway, and the procedure was at most 72 hours ago (or the time is unknown).
+    Transient post-procedural pain [1][3][5] needs *all* of: symptoms, neuro and vitals
+    complete; no red flag; no other pathway but a confirmed (usually asymptomatic) venous or
+    intradiscal leak; a ``low`` NEWS2 band; no radicular pain and no failed analgesia; and
+    at most 72 hours since the procedure, or an unknown time with improving pain.
     """
-    if flags or others:
-        return None
-    if "symptoms" in not_assessed or "neuro" in not_assessed or "vitals" in not_assessed:
-        return None
-    hours = _hours_since(findings)
-    if hours is not None and hours > TRANSIENT_PAIN_MAX_HOURS:
-        return None
+    if flags:
+        # Decided already (an emergency); the other reasons would never be shown.
+        return [_emergency_words(tuple([flag.code for flag in flags]))[1]]
+    reasons: list[str] = []
+    for name in ("symptoms", "neuro", "vitals"):
+        if name in not_assessed:
+            reasons.append(f"{explain.SECTION_TITLES[name]} not assessed")
+        elif name in incomplete:
+            reasons.append(f"{explain.SECTION_TITLES[name]} incomplete")
+    for pathway in others:
+        if pathway.code not in _BENIGN_CONFIRMED:
+            reasons.append(f"{pathway.title} {pathway.status}")
+    if score is not None and score.band != "low":
+        reasons.append(f"NEWS2 {score.score} ({_BAND_WORDS[score.band]}), not low")
+    symptoms = findings.symptoms
+    if symptoms is not None:
+        if symptoms.radicular_pain:
+            reasons.append("Pain radiating into a limb")
+        if symptoms.uncontrolled_despite_analgesia:
+            reasons.append("Pain not controlled by adequate analgesia")
     if hours is None:
-        when = "time since the procedure not recorded"
-        hours_because = "procedure.hours_since not recorded"
+        if symptoms is None or symptoms.pain_course != "improving":
+            reasons.append("Time since the procedure unknown, and the pain is not improving")
+    elif hours > TRANSIENT_PAIN_MAX_HOURS:
+        reasons.append(
+            f"{explain.format_number(hours)} hours since the procedure, beyond the "
+            f"{TRANSIENT_PAIN_MAX_HOURS} hours of transient pain"
+        )
+    if reasons and not others:
+        reasons.append("nothing found explains the pain")
+    return reasons
+
+
+_BAND_WORDS = {
+    "low": "low",
+    "low_medium": "a single parameter scored 3",
+    "medium": "medium",
+    "high": "high",
+}
+
+
+def _transient_pain(score: News2 | None, hours: float | None) -> Pathway:
+    if hours is None:
+        when = "pain improving, time since the procedure not recorded"
+        hours_because = "procedure.hours_since not recorded, symptoms.pain_course = improving"
     else:
         when = f"{explain.format_number(hours)} hours after the procedure"
         hours_because = (
             f"procedure.hours_since = {explain.format_number(hours)} "
             f"(<= {TRANSIENT_PAIN_MAX_HOURS})"
         )
+    news2_score = score.score if score is not None else None
     return Pathway(
         "transient_pain",
         "suspected",
-        "Symptoms, neurological examination and vital signs checked with no red flag and no "
-        f"other cause found; {when}",
+        "Symptoms, neuro exam and vital signs all checked with no red flag and no other cause "
+        f"found; NEWS2 {news2_score} (low); {when}",
         (
-            "symptoms, neuro and vitals assessed",
+            "symptoms, neuro and vitals complete",
             "no red flag",
-            "no other pathway",
+            "no other pathway but a confirmed venous or intradiscal leak",
+            "news2.band = low",
+            "symptoms.radicular_pain = false, symptoms.uncontrolled_despite_analgesia = false",
             hours_because,
         ),
     )
 
 
-def imaging_advice(findings: Findings, flags: tuple[RedFlag, ...]) -> ImagingAdvice:
-    """Imaging urgency [1]: emergency on any red flag, else done if done, else urgent."""
+# --- Imaging and escalation -------------------------------------------------------------------
+
+
+def imaging_advice(
+    findings: Findings, flags: tuple[RedFlag, ...], found: tuple[Pathway, ...], scan_done: bool
+) -> ImagingAdvice:
+    """Imaging [1]: emergency on any red flag; urgent while no scan is done or a suspected
+    pathway needs a further study; otherwise done."""
     imaging = findings.imaging
     if flags:
+        _, reason, _, because = _emergency_words(tuple([flag.code for flag in flags]))
+        return ImagingAdvice("emergency", reason, because)
+    waiting = [p for p in found if p.status == "suspected" and p.code in _NEXT_STUDY]
+    studies = ", ".join(dict.fromkeys(_NEXT_STUDY[p.code] for p in waiting))
+    if not scan_done or imaging is None:
+        gap, gap_because = _scan_gap(imaging)
+        reason = f"Increased pain after vertebroplasty needs CT or MRI without delay ({gap})"
         return ImagingAdvice(
-            "emergency",
-            "Red flag: " + ", ".join(flag.title for flag in flags),
-            tuple(f"red_flags includes {flag.code}" for flag in flags),
+            "urgent", reason + (f"; needed: {studies}" if studies else ""), (gap_because,)
         )
-    if imaging is not None and imaging.status == "done":
-        modality = explain.describe_finding("imaging.modality", imaging.modality)
-        abnormal = [f for f in (imaging.findings or ()) if f != "no_leak"]
-        result = (
-            ", ".join(explain.IMAGING_FINDING_TEXT[f] for f in abnormal)
-            if abnormal
-            else "nothing abnormal recorded"
+    if waiting:
+        return ImagingAdvice(
+            "urgent",
+            f"A further study is needed: {studies}",
+            tuple(f"pathways includes {p.code} (suspected)" for p in waiting),
         )
-        return ImagingAdvice("done", f"{modality} done: {result}", ("imaging.status = done",))
-    if imaging is not None and imaging.status == "requested":
-        reason = (
-            "Imaging requested but not yet done: increased pain after vertebroplasty needs "
-            "cross-sectional imaging (CT or MRI) without delay"
+    modality = explain.describe_finding("imaging.modality", imaging.modality)
+    abnormal = [f for f in (imaging.findings or ()) if f != "no_leak"]
+    result = (
+        ", ".join(explain.IMAGING_FINDING_TEXT[f] for f in abnormal)
+        if abnormal
+        else "nothing abnormal found"
+    )
+    return ImagingAdvice(
+        "done",
+        f"{modality} done after the current symptoms began: {result}",
+        ("imaging.status = done", "imaging.after_current_symptoms = true"),
+    )
+
+
+@lru_cache(maxsize=1024)  # one entry per combination of red flags: at most 2**10
+def _emergency_words(codes: tuple[str, ...]) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    """An emergency's headline, reason, first actions and "because", which depend only on its
+    red flags' codes: who to call, the first action of each red flag (once each).
+
+    >>> _emergency_words(("progressive_neuro_deficit", "respiratory_distress"))[0]
+    'Emergency: call the spinal team and the emergency team now'
+    """
+    calls = explain.join_words(list(dict.fromkeys(explain.RED_FLAG_CALLS[code] for code in codes)))
+    return (
+        f"Emergency: call {calls} now",
+        "Red flag: " + ", ".join([explain.RED_FLAG_TITLES[code] for code in codes]),
+        tuple(dict.fromkeys(explain.RED_FLAG_ACTIONS[code][0] for code in codes)),
+        tuple([f"red_flags includes {code}" for code in codes]),
+    )
+
+
+def escalation(
+    flags: tuple[RedFlag, ...],
+    found: tuple[Pathway, ...],
+    score: News2 | None,
+    withheld: list[str],
+) -> Escalation:
+    """How fast a clinician must see the patient: emergency on any red flag; routine when
+    transient pain is offered (the other pathways can then only be confirmed asymptomatic
+    leaks); otherwise urgent (something was found, nothing explains the pain, or the patient
+    was not fully assessed)."""
+    if flags:
+        return Escalation("emergency", *_emergency_words(tuple([flag.code for flag in flags])))
+    if any(p.code == "transient_pain" for p in found):
+        checked = "symptoms, neuro exam and vital signs"
+        news2_text = f"NEWS2 {score.score}" if score is not None else "NEWS2"
+        return Escalation(
+            "routine",
+            "Routine: no red flag found",
+            f"Checked: {checked}, all complete; {news2_text} (low); no red flag and no cause "
+            "that needs more than reassurance",
+            explain.ESCALATION_ACTIONS["routine"],
+            ("pathways includes transient_pain",),
         )
-    else:
-        reason = (
-            "No cross-sectional imaging yet: increased pain after vertebroplasty needs CT or MRI"
-        )
-    return ImagingAdvice("urgent", reason, (_imaging_not_done(imaging),))
+    return Escalation(
+        "urgent",
+        "Urgent review: ask the responsible doctor to see the patient",
+        "Not reassured: " + "; ".join(withheld),
+        explain.ESCALATION_ACTIONS["urgent"],
+        ("no red flag", "transient_pain withheld"),
+    )
+
+
+# --- What was and was not checked -------------------------------------------------------------
 
 
 def not_assessed_sections(findings: Findings) -> tuple[str, ...]:
-    """The sections among symptoms, neuro, vitals, imaging that are absent or empty."""
+    """The sections among procedure, symptoms, neuro, vitals, imaging that are absent or
+    empty."""
     result: list[str] = []
+    if findings.procedure is None or findings.procedure.is_empty():
+        result.append("procedure")
     if findings.symptoms is None or findings.symptoms.is_empty():
         result.append("symptoms")
     if findings.neuro is None or findings.neuro.is_empty():
@@ -365,51 +749,61 @@ def not_assessed_sections(findings: Findings) -> tuple[str, ...]:
     return tuple(result)
 
 
-def _missing(section: object, names: tuple[str, ...]) -> list[str]:
-    return [name for name in names if getattr(section, name) is None]
+def missing_keys(findings: Findings, not_assessed: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """For each present, non-empty section among symptoms, neuro and vitals, the keys that
+    reassurance needs and that were not recorded (only sections missing some)."""
+    missing: dict[str, tuple[str, ...]] = {}
+    if "symptoms" not in not_assessed:
+        _add_gaps(missing, "symptoms", findings.symptoms, SYMPTOM_FIELDS, _SYMPTOM_VALUES)
+    if "neuro" not in not_assessed:
+        levels = findings.procedure.levels if findings.procedure is not None else None
+        if needs_upper_limb(levels):
+            _add_gaps(missing, "neuro", findings.neuro, _NEURO_WITH_ARMS, _NEURO_WITH_ARMS_VALUES)
+        else:
+            _add_gaps(missing, "neuro", findings.neuro, NEURO_REQUIRED, _NEURO_VALUES)
+    if "vitals" not in not_assessed:
+        _add_gaps(missing, "vitals", findings.vitals, NEWS2_PARAMETERS, _NEWS2_VALUES)
+    return missing
+
+
+_NEURO_WITH_ARMS = ("motor", "sensory", "upper_limb", "bowel_bladder", "focal_signs")
+_SYMPTOM_VALUES = attrgetter(*SYMPTOM_FIELDS)
+_NEURO_VALUES = attrgetter(*NEURO_REQUIRED)
+_NEURO_WITH_ARMS_VALUES = attrgetter(*_NEURO_WITH_ARMS)
+_NEWS2_VALUES = attrgetter(*NEWS2_PARAMETERS)
+
+
+def _add_gaps(
+    missing: dict[str, tuple[str, ...]],
+    section: str,
+    values: object,
+    names: tuple[str, ...],
+    getter: attrgetter,
+) -> None:
+    got = getter(values)
+    if None in got:  # rare: a complete section costs one C call
+        missing[section] = tuple(
+            [name for name, value in zip(names, got, strict=True) if value is None]
+        )
 
 
 def warnings_for(
-    findings: Findings,
-    flags: tuple[RedFlag, ...],
-    found: tuple[Pathway, ...],
-    not_assessed: tuple[str, ...],
-    news2_missing: tuple[str, ...],
+    not_assessed: tuple[str, ...], missing: dict[str, tuple[str, ...]]
 ) -> tuple[str, ...]:
-    """Human warnings about what was not checked, so no one mistakes silence for normality."""
+    """Warnings in a nurse's words about what was not checked, so no one mistakes silence for
+    normality."""
     warnings = [explain.NOT_ASSESSED_WARNINGS[name] for name in not_assessed]
-    if "symptoms" not in not_assessed:
-        missing = _missing(findings.symptoms, SYMPTOM_FIELDS)
-        if missing:
+    for section, gaps in missing.items():
+        if section == "vitals":
             warnings.append(
-                "Symptoms partly recorded: " + ", ".join(missing) + " not recorded; the red "
-                "flags and pathways that depend on them cannot be excluded"
+                f"Vital signs incomplete: {explain.field_labels('vitals', gaps)} not recorded; "
+                "NEWS2 cannot be scored and reassurance cannot be offered"
             )
-    if "neuro" not in not_assessed:
-        missing = _missing(findings.neuro, NEURO_FIELDS)
-        if missing:
+        else:
             warnings.append(
-                "Neuro exam partly recorded: " + ", ".join(missing) + " not recorded; a "
-                "progressive neurological deficit cannot be excluded"
-            )
-    if "vitals" not in not_assessed and news2_missing:
-        warnings.append(
-            "NEWS2 not scored: " + ", ".join(news2_missing) + " not recorded; a normal score "
-            "cannot be assumed"
-        )
-    if not flags and not found:
-        unchecked = [name for name in ("symptoms", "neuro", "vitals") if name in not_assessed]
-        hours = _hours_since(findings)
-        if unchecked:
-            warnings.append(
-                "Transient pain cannot be offered: " + ", ".join(unchecked) + " not assessed; "
-                "reassurance needs symptoms, neuro exam and vital signs all checked"
-            )
-        if hours is not None and hours > TRANSIENT_PAIN_MAX_HOURS:
-            warnings.append(
-                f"Transient pain cannot be offered: {explain.format_number(hours)} hours since "
-                f"the procedure is beyond the {TRANSIENT_PAIN_MAX_HOURS}-hour window for "
-                "transient post-procedural pain; look for another cause"
+                f"{explain.SECTION_TITLES[section]} incomplete: "
+                f"{explain.field_labels(section, gaps)} not recorded; reassurance cannot be "
+                "offered"
             )
     return tuple(warnings)
 
@@ -417,19 +811,29 @@ def warnings_for(
 def assess(findings: Findings) -> Assessment:
     """Apply the contract's decision rules to validated findings."""
     not_assessed = not_assessed_sections(findings)
+    missing = missing_keys(findings, not_assessed)
+    incomplete = tuple(name for name in ("symptoms", "neuro", "vitals") if name in missing)
+    hours = _hours_since(findings)
     vitals = findings.vitals
     score = news2(vitals)
     news2_missing = () if score is not None else missing_parameters(vitals)
-    signs = derive_signs(vitals)
-    flags = red_flags(findings, score, signs)
-    found = pathways(findings, flags, signs, not_assessed)
+    signs = derive_signs(findings)
+    flags = red_flags(findings, score, signs, hours)
+    found = causes(findings, flags, signs, hours)
+    withheld = reassurance_withheld(findings, flags, found, score, incomplete, not_assessed, hours)
+    if not withheld:
+        found.append(_transient_pain(score, hours))
+    chosen = tuple(found)
     return Assessment(
         red_flags=flags,
-        pathways=found,
+        pathways=chosen,
         news2=score,
         news2_missing=news2_missing,
-        imaging=imaging_advice(findings, flags),
+        imaging=imaging_advice(findings, flags, chosen, signs.scan_done),
+        escalation=escalation(flags, chosen, score, withheld),
         not_assessed=not_assessed,
+        incomplete=incomplete,
+        missing=missing,
         signs=signs,
-        warnings=warnings_for(findings, flags, found, not_assessed, news2_missing),
+        warnings=warnings_for(not_assessed, missing),
     )
