@@ -399,6 +399,34 @@ class EncounterView(models.Model):
         return f"{self.user} viewed {self.encounter_id} at {self.viewed_at:%Y-%m-%d %H:%M}"
 
 
+class LookbackRun(models.Model):
+    """One run of the look-back: the current rules re-run over stored findings, read-only.
+
+    Kept so that who looked back, when, under which rules and over which wards is on record;
+    never changed or deleted.
+    """
+
+    class Source(models.TextChoices):
+        PAGE = "page", "Look-back page"
+        CSV = "csv", "CSV export"
+        COMMAND = "command", "manage.py lookback"
+
+    by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ran_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=10, choices=Source)
+    rules_version = models.CharField(max_length=8)
+    wards = models.ManyToManyField(Ward, blank=True, related_name="+")
+    rounds_checked = models.PositiveIntegerField()
+    rounds_changed = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-ran_at"]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return f"Look-back under rules {self.rules_version} at {self.ran_at:%Y-%m-%d %H:%M}"
+
+
 @pghistory.track(
     pghistory.InsertEvent(), pghistory.UpdateEvent(), exclude=["last_used_at"], append_only=True
 )
