@@ -6,7 +6,7 @@ import copy
 
 from triage.clinical import assess_json
 
-# A fully checked, unremarkable patient 12 hours after the procedure (worked example 04).
+# A completely examined, unremarkable patient 12 hours after a lumbar level (worked example 04).
 COMPLETE = {
     "procedure": {"hours_since": 12, "levels": ["L1"]},
     "symptoms": {
@@ -17,7 +17,12 @@ COMPLETE = {
         "dyspnoea": False,
         "uncontrolled_despite_analgesia": False,
     },
-    "neuro": {"motor": "normal", "sensory": "normal", "bowel_bladder": "normal"},
+    "neuro": {
+        "motor": "normal",
+        "sensory": "normal",
+        "bowel_bladder": "normal",
+        "focal_signs": False,
+    },
     "vitals": {
         "respiratory_rate": 15,
         "spo2": 97,
@@ -42,8 +47,13 @@ def patient(**sections: dict | None) -> dict:
     return findings
 
 
-def scan(*found: str, modality: str = "ct") -> dict:
-    return {"status": "done", "modality": modality, "findings": list(found)}
+def scan(*found: str, modality: str = "ct", after: bool | None = True) -> dict:
+    """A done scan showing `found` (nothing abnormal if empty), made after the current
+    symptoms began unless `after` says otherwise (None: not recorded)."""
+    imaging = {"status": "done", "modality": modality, "findings": list(found) or ["no_leak"]}
+    if after is not None:
+        imaging["after_current_symptoms"] = after
+    return imaging
 
 
 def result_of(findings: dict) -> dict:

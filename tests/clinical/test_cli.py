@@ -42,10 +42,10 @@ def test_a_valid_file_prints_the_assessment_and_exits_0():
     status, out, err = run([str(EXAMPLE_03)])
     assert (status, err) == (0, "")
     result = json.loads(out)
-    assert result["contract"] == "v1"
+    assert result["contract"] == "v2"
     assert [f["code"] for f in result["red_flags"]] == ["respiratory_distress"]
     # indent=2, keys in contract order, one trailing newline
-    assert out.startswith('{\n  "contract": "v1",\n  "red_flags": [')
+    assert out.startswith('{\n  "contract": "v2",\n  "red_flags": [')
     assert out.endswith("}\n") and not out.endswith("\n\n")
 
 

@@ -24,7 +24,17 @@ def test_the_examples_are_all_there():
         "03-respiratory-distress",
         "04-transient-pain",
         "05-invalid",
+        "06-unresponsive-not-reassured",
+        "07-new-oxygen-requirement",
+        "08-partly-examined",
+        "09-ct-does-not-exclude-cord-compression",
+        "10-fever-and-late-pain",
+        "11-cervical-level-upper-limbs",
+        "12-routine-oxygen-after-sedation",
+        "13-compensated-shock",
+        "14-old-scan-excludes-nothing",
     ]
+    assert len(VALID) == 13
 
 
 @pytest.mark.parametrize("example", VALID, ids=lambda e: e.name)
@@ -46,16 +56,18 @@ def test_the_contract_keys_are_exact(example: Example):
     """Extra keys are allowed at top level and in red flags and pathways, but the contract's
     own values must be exactly its shape (news2 holds only score and band)."""
     result = assess_json(example.findings).to_dict()
-    assert list(result)[:6] == [
+    assert list(result)[:8] == [
         "contract",
         "red_flags",
         "pathways",
         "news2",
         "imaging",
+        "escalation",
         "not_assessed",
+        "incomplete",
     ]
     assert result["news2"] is None or set(result["news2"]) == {"score", "band"}
-    assert isinstance(result["imaging"], str)
+    assert isinstance(result["imaging"], str) and isinstance(result["escalation"], str)
 
 
 @pytest.mark.parametrize("example", INVALID, ids=lambda e: e.name)

@@ -168,7 +168,7 @@ MALFORMED = [
         {"symptoms": {"pain_course": "better"}},
         "symptoms.pain_course",
         "must be one of: improving, unchanged, worse_since_procedure, "
-        "sudden_increase_after_improvement",
+        "sudden_increase_after_improvement, new_back_pain",
     ),
     (
         "motor",
@@ -180,7 +180,80 @@ MALFORMED = [
         "bowel-bladder-detail-word",
         {"neuro": {"bowel_bladder": "pre_existing_unchanged"}},
         "neuro.bowel_bladder",
-        "must be one of: normal, new_dysfunction",
+        "must be one of: normal, stable_dysfunction, new_dysfunction, worsening_dysfunction",
+    ),
+    (
+        "upper-limb",
+        {"neuro": {"upper_limb": "weak"}},
+        "neuro.upper_limb",
+        "must be one of: normal, stable_deficit, new_deficit, worsening_deficit",
+    ),
+    (
+        "focal-signs-string",
+        {"neuro": {"focal_signs": "no"}},
+        "neuro.focal_signs",
+        "must be true or false",
+    ),
+    (
+        "focal-signs-null",
+        {"neuro": {"focal_signs": None}},
+        "neuro.focal_signs",
+        "must be true or false",
+    ),
+    (
+        "oxygen-reason-word",
+        {"vitals": {"on_oxygen": True, "oxygen_reason": "sedation"}},
+        "vitals.oxygen_reason",
+        "must be one of: routine, long_term, low_saturation",
+    ),
+    (
+        "oxygen-reason-on-air",
+        {"vitals": {"on_oxygen": False, "oxygen_reason": "routine"}},
+        "vitals.oxygen_reason",
+        "allowed only when on_oxygen is true",
+    ),
+    (
+        "oxygen-reason-without-oxygen-answer",
+        {"vitals": {"oxygen_reason": "long_term"}},
+        "vitals.oxygen_reason",
+        "allowed only when on_oxygen is true",
+    ),
+    (
+        "oxygen-reason-beside-a-bad-oxygen-answer",  # reported alone, not judged against it
+        {"vitals": {"on_oxygen": "yes", "oxygen_reason": "routine"}},
+        "vitals.on_oxygen",
+        "must be true or false",
+    ),
+    (
+        "after-symptoms-string",
+        {
+            "imaging": {
+                "status": "done",
+                "modality": "mri",
+                "findings": ["no_leak"],
+                "after_current_symptoms": "yes",
+            }
+        },
+        "imaging.after_current_symptoms",
+        "must be true or false",
+    ),
+    (
+        "after-symptoms-while-requested",
+        {"imaging": {"status": "requested", "after_current_symptoms": True}},
+        "imaging.after_current_symptoms",
+        'not allowed unless status is "done"',
+    ),
+    (
+        "after-symptoms-without-status",
+        {"imaging": {"after_current_symptoms": False}},
+        "imaging.after_current_symptoms",
+        'not allowed unless status is "done"',
+    ),
+    (
+        "levels-empty",
+        {"procedure": {"levels": []}},
+        "procedure.levels",
+        "must name at least one level",
     ),
     (
         "imaging-status",
@@ -202,7 +275,7 @@ MALFORMED = [
     ),
     (
         "modality",
-        {"imaging": {"status": "done", "modality": "xray", "findings": []}},
+        {"imaging": {"status": "done", "modality": "xray", "findings": ["no_leak"]}},
         "imaging.modality",
         "must be one of: ct, mri, ct_and_mri",
     ),
@@ -211,7 +284,8 @@ MALFORMED = [
         {"imaging": {"status": "done", "modality": "ct", "findings": ["leak"]}},
         "imaging.findings[0]",
         "must be one of: no_leak, foraminal_leak, epidural_leak, paravertebral_venous_leak, "
-        "intradiscal_leak, pulmonary_cement_embolism, new_adjacent_fracture, cord_compression",
+        "intradiscal_leak, pulmonary_cement_embolism, cardiac_cement_embolism, "
+        "cerebral_cement_embolism, new_adjacent_fracture, cord_compression, infection",
     ),
     # Vertebral levels.
     (
@@ -265,10 +339,16 @@ MALFORMED = [
         'not allowed unless status is "done"',
     ),
     (
-        "empty-findings-while-not-done",
-        {"imaging": {"status": "not_done", "findings": []}},
+        "findings-while-not-done",
+        {"imaging": {"status": "not_done", "findings": ["no_leak"]}},
         "imaging.findings",
         'not allowed unless status is "done"',
+    ),
+    (
+        "empty-findings-while-done",  # a done scan must say what it showed
+        {"imaging": {"status": "done", "modality": "ct", "findings": []}},
+        "imaging.findings",
+        'must not be empty (use ["no_leak"] for a normal scan)',
     ),
     (
         "findings-without-status",
@@ -278,7 +358,7 @@ MALFORMED = [
     ),
     (
         "done-without-modality",
-        {"imaging": {"status": "done", "findings": []}},
+        {"imaging": {"status": "done", "findings": ["no_leak"]}},
         "imaging.modality",
         'required when status is "done"',
     ),
@@ -286,19 +366,7 @@ MALFORMED = [
         "done-without-findings",
         {"imaging": {"status": "done", "modality": "mri"}},
         "imaging.findings",
-        'required when status is "done" (use [] or ["no_leak"] for a normal scan)',
-    ),
-    (
-        "modality-while-not-done",
-        {"imaging": {"status": "not_done", "modality": "ct"}},
-        "imaging.modality",
-        'not allowed unless status is "requested" or "done"',
-    ),
-    (
-        "modality-without-status",
-        {"imaging": {"modality": "ct"}},
-        "imaging.modality",
-        'not allowed unless status is "requested" or "done"',
+        'required when status is "done" (use ["no_leak"] for a normal scan)',
     ),
     (
         "finding-duplicate",
@@ -358,9 +426,7 @@ def test_it_reports_every_problem_at_once():
         "vitals.spo2": ["must be between 50 and 100"],
         "vitals.consciousness": ["must be one of: A, C, V, P, U"],
         "imaging.modality": ['required when status is "done"'],
-        "imaging.findings": [
-            'required when status is "done" (use [] or ["no_leak"] for a normal scan)'
-        ],
+        "imaging.findings": ['required when status is "done" (use ["no_leak"] for a normal scan)'],
         "history": ["unknown field"],
     }
     lines = refused.value.lines()
@@ -407,12 +473,27 @@ def test_text_that_is_not_json_is_refused_at_the_root(text: str | bytes, message
         {},
         {"symptoms": {}, "neuro": {}, "vitals": {}, "imaging": {}, "procedure": {}},
         {"imaging": {"status": "requested", "modality": "mri"}},
-        {"imaging": {"status": "done", "modality": "ct", "findings": []}},
+        # A modality is allowed with any status (and ignored unless the scan is done).
+        {"imaging": {"status": "not_done", "modality": "ct"}},
+        {"imaging": {"modality": "mri"}},
         {"imaging": {"status": "done", "modality": "ct_and_mri", "findings": ["no_leak"]}},
+        {
+            "imaging": {
+                "status": "done",
+                "modality": "mri",
+                "findings": ["cerebral_cement_embolism", "infection"],
+                "after_current_symptoms": False,
+            }
+        },
         {"imaging": {"status": "not_done"}},
         {"vitals": {"temperature": 37, "spo2_scale": 2, "spo2": 50}},
         {"vitals": {"temperature": 30.0, "respiratory_rate": 0, "systolic_bp": 300}},
-        {"procedure": {"hours_since": 0.5, "levels": []}},
+        {"vitals": {"on_oxygen": True, "oxygen_reason": "routine"}},
+        {"vitals": {"on_oxygen": True}},
+        {"neuro": {"upper_limb": "stable_deficit", "focal_signs": False}},
+        {"neuro": {"bowel_bladder": "worsening_dysfunction"}},
+        {"symptoms": {"pain_course": "new_back_pain"}},
+        {"procedure": {"hours_since": 0.5}},
         {"procedure": {"hours_since": 8760, "levels": ["C1", "T12", "L5", "S1"]}},
         {"symptoms": {"pain_score": 0, "chest_pain": False}},
     ],
@@ -438,4 +519,25 @@ def test_it_builds_typed_sections():
     assert parsed.vitals == Vitals(spo2=97)
     assert parsed.vitals.effective_spo2_scale == 1
     assert parsed.imaging == Imaging(status="done", modality="mri", findings=("epidural_leak",))
+    assert not parsed.imaging.excludes  # not known to be from after the current symptoms
     assert Findings() == parse_findings({})
+
+
+def _done(modality: str, **more: bool) -> dict:
+    return {"status": "done", "modality": modality, "findings": ["no_leak"], **more}
+
+
+@pytest.mark.parametrize(
+    ("imaging", "excludes", "mri_excludes"),
+    [
+        (_done("ct"), False, False),
+        (_done("ct", after_current_symptoms=True), True, False),
+        (_done("mri", after_current_symptoms=True), True, True),
+        (_done("ct_and_mri", after_current_symptoms=True), True, True),
+        (_done("mri", after_current_symptoms=False), False, False),
+        ({"status": "requested", "modality": "mri"}, False, False),
+    ],
+)
+def test_only_a_scan_made_after_the_current_symptoms_excludes(imaging, excludes, mri_excludes):
+    parsed = parse_findings({"imaging": imaging}).imaging
+    assert (parsed.excludes, parsed.mri_excludes) == (excludes, mri_excludes)

@@ -1,4 +1,5 @@
-"""Deriving the contract's motor / sensory / bowel_bladder from the bedside examination."""
+"""Deriving the contract's neuro section (legs, arms, bowel and bladder, focal signs) from the
+bedside examination."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def test_motor_because_names_each_abnormal_myotome():
 
 def test_motor_because_says_when_all_power_is_normal():
     result = derive_neuro(NeuroExam(power={("L4", "left"): (5, 5), ("L4", "right"): (None, 5)}))
-    assert result.because == ("power 5/5 in all 2 recorded myotomes",)
+    assert result.because == ("leg power 5/5 in all 2 recorded myotomes",)
 
 
 # --- Sensory ---------------------------------------------------------------------------------
@@ -131,15 +132,65 @@ def test_new_saddle_anaesthesia_is_explained_as_a_cauda_equina_sign():
     ("detail", "value"),
     [
         ("normal", "normal"),
+        ("stable_dysfunction", "stable_dysfunction"),
         ("new_dysfunction", "new_dysfunction"),
-        ("pre_existing_unchanged", "normal"),
+        ("worsening_dysfunction", "worsening_dysfunction"),
+        # The first wizard's word for a known, unchanged problem (drafts saved before v2).
+        ("pre_existing_unchanged", "stable_dysfunction"),
     ],
 )
 def test_bowel_bladder(detail: str, value: str):
     result = derive_neuro(NeuroExam(bowel_bladder=detail))
     assert result.neuro == {"bowel_bladder": value}
-    if detail == "pre_existing_unchanged":
-        assert "pre-existing" in result.because[0]
+    assert bool(result.because) is (detail != "normal")
+
+
+def test_a_new_catheter_leaves_bowel_and_bladder_unassessed():
+    result = derive_neuro(NeuroExam(bowel_bladder="new_catheter"))
+    assert result.neuro == {}
+    assert "cannot be assessed" in result.because[0]
+    findings = {"neuro": {"motor": "normal", "sensory": "normal", "focal_signs": False}}
+    findings["neuro"].update(result.neuro)
+    assert assess_json(findings).to_dict()["incomplete"] == ["neuro"]
+
+
+# --- Arms and focal signs ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("power", "arm_sensation", "upper_limb"),
+    [
+        ({("C6", "left"): (5, 5), ("T1", "right"): (5, 5)}, None, "normal"),
+        ({("C6", "left"): (5, 3)}, None, "new_deficit"),
+        ({("C8", "right"): (4, 2)}, None, "worsening_deficit"),
+        ({("C5", "left"): (None, 4)}, None, "new_deficit"),
+        ({("C7", "left"): (4, 4)}, None, "stable_deficit"),
+        (None, {"left": ("normal", "reduced")}, "new_deficit"),
+        ({("C5", "left"): (5, 5)}, {"right": ("reduced", "reduced")}, "stable_deficit"),
+        ({("C5", "left"): (4, 4)}, {"right": ("reduced", "absent")}, "worsening_deficit"),
+    ],
+)
+def test_upper_limb_is_the_worst_of_arm_power_and_sensation(power, arm_sensation, upper_limb):
+    assert derived(power=power, arm_sensation=arm_sensation) == {"upper_limb": upper_limb}
+
+
+def test_arm_and_leg_myotomes_are_kept_apart():
+    result = derive_neuro(
+        NeuroExam(
+            power={("L4", "left"): (5, 5), ("C6", "right"): (5, 3)},
+            sensation={"left": ("normal", "normal")},
+            arm_sensation={"right": ("normal", "normal")},
+        )
+    )
+    assert result.neuro == {"motor": "normal", "sensory": "normal", "upper_limb": "new_deficit"}
+    assert "right C6 power 3/5, baseline 5/5: new deficit" in result.because
+
+
+@pytest.mark.parametrize("focal", [True, False])
+def test_focal_signs_are_passed_on(focal: bool):
+    result = derive_neuro(NeuroExam(focal_signs=focal))
+    assert result.neuro == {"focal_signs": focal}
+    assert bool(result.because) is focal
 
 
 # --- Whole examinations ----------------------------------------------------------------------
@@ -148,10 +199,7 @@ def test_bowel_bladder(detail: str, value: str):
 def test_nothing_recorded_derives_nothing():
     result = derive_neuro(NeuroExam())
     assert (result.neuro, result.because) == ({}, ())
-    assert assess_json({"neuro": result.neuro}).to_dict()["not_assessed"][:2] == [
-        "symptoms",
-        "neuro",
-    ]
+    assert "neuro" in assess_json({"neuro": result.neuro}).to_dict()["not_assessed"]
 
 
 def test_a_mixed_examination_feeds_the_engine():
@@ -160,13 +208,15 @@ def test_a_mixed_examination_feeds_the_engine():
             power={("L4", "left"): (5, 3), ("L5", "left"): (4, 4)},
             sensation={"left": ("normal", "normal"), "right": ("reduced", "reduced")},
             saddle_anaesthesia="no",
-            bowel_bladder="pre_existing_unchanged",
+            bowel_bladder="stable_dysfunction",
+            focal_signs=False,
         )
     )
     assert result.neuro == {
         "motor": "new_deficit",
         "sensory": "stable_deficit",
-        "bowel_bladder": "normal",
+        "bowel_bladder": "stable_dysfunction",
+        "focal_signs": False,
     }
     assert result.to_dict()["because"] == list(result.because)
     flags = assess_json({"neuro": result.neuro}).to_dict()["red_flags"]
@@ -182,6 +232,9 @@ def test_classify_prefers_worse():
     ("exam", "path"),
     [
         ({"power": {("L6", "left"): (5, 5)}}, "power.L6.left"),
+        ({"power": {("C4", "left"): (5, 5)}}, "power.C4.left"),
+        ({"arm_sensation": {"left": ("normal", "tingling")}}, "arm_sensation.left"),
+        ({"focal_signs": "no"}, "focal_signs"),
         ({"power": {("L4", "up"): (5, 5)}}, "power.L4.up"),
         ({"power": {("L4", "left"): (5, 6)}}, "power.L4.left"),
         ({"power": {("L4", "left"): (True, 5)}}, "power.L4.left"),

@@ -6,6 +6,7 @@ import pytest
 
 from triage.clinical import assess_json, news2
 from triage.clinical.early_warning import News2, round_temperature
+from triage.clinical.explain import FIELD_LABELS
 from triage.clinical.findings import NEWS2_PARAMETERS, Vitals
 
 # Every parameter in its 0-scoring range, so one change shows one sub-score.
@@ -244,7 +245,7 @@ def test_band_edges(changes: dict, score: int, band: str):
 @pytest.mark.parametrize(
     ("changes", "response_words", "monitoring_words"),
     [
-        ({}, "registered nurse", "12 hours"),
+        ({}, "Routine monitoring", "12 hours"),  # a score of 0 is not the 1-4 response
         ({"heart_rate": 91}, "registered nurse", "4-6 hours"),
         ({"consciousness": "C"}, "informs the medical team", "every hour"),
         (
@@ -276,8 +277,10 @@ def test_it_is_null_unless_all_seven_parameters_are_present(missing: str):
     assert result["news2"] is None
     assert result["news2_detail"]["score"] is None
     assert result["news2_detail"]["missing"] == [missing]
-    assert missing in result["news2_detail"]["reason"]
-    assert any(w.startswith("NEWS2 not scored") and missing in w for w in result["warnings"])
+    label = FIELD_LABELS[f"vitals.{missing}"]
+    assert result["news2_detail"]["reason"] == f"NEWS2 not scored: {label} not recorded"
+    assert f"Vital signs incomplete: {label} not recorded" in " ".join(result["warnings"])
+    assert result["incomplete"] == ["vitals"]
 
 
 def test_it_is_null_without_vitals():

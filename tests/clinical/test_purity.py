@@ -74,6 +74,7 @@ def test_every_module_is_covered():
         "triage.clinical.findings",
         "triage.clinical.neuro_exam",
         "triage.clinical.rules",
+        "triage.clinical.snapshots",
     } <= set(MODULES)
 
 
