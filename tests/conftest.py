@@ -59,17 +59,20 @@ def stranger(other_ward):
 
 @pytest.fixture
 def published_guidance(db):
-    """The published guidance version: v1 as shipped by its migration (reloaded the same way
-    when a transactional test has emptied the database)."""
+    """The published guidance version: v2 as shipped by its migration, over v1 (both reloaded
+    the same way when a transactional test has emptied the database)."""
     from importlib import import_module
 
     from django.apps import apps
+    from django.db import transaction
 
     from triage.models import GuidanceVersion
 
     version = GuidanceVersion.objects.filter(status=GuidanceVersion.Status.PUBLISHED).first()
     if version is None:
-        import_module("triage.migrations.0007_guidance_v1").load_v1(apps, None)
+        with transaction.atomic():  # as the migrations run
+            import_module("triage.migrations.0007_guidance_v1").load_v1(apps, None)
+            import_module("triage.migrations.0012_guidance_v2").publish_v2(apps, None)
         version = GuidanceVersion.objects.get(status=GuidanceVersion.Status.PUBLISHED)
     return version
 

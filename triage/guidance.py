@@ -54,7 +54,8 @@ def entries_by_key(version: GuidanceVersion | None) -> dict[str, GuidanceEntry]:
 
 
 def ordered_entries(version: GuidanceVersion) -> list[GuidanceEntry]:
-    """The version's entries in the engine's order (red flags, pathways, imaging, general)."""
+    """The version's entries in the engine's order (escalation, red flags, pathways, imaging,
+    general)."""
     rank = {key: index for index, key in enumerate(GUIDANCE_KEYS)}
     return sorted(version.entries.all(), key=lambda e: (rank.get(e.key, len(rank)), e.key))
 
@@ -323,6 +324,9 @@ def shown_filter(key: str) -> Q:
         return Q(assessment__contains={"pathways": [{"guidance_key": key}]})
     if kind == "imaging":
         return Q(assessment__contains={"imaging_detail": {"guidance_key": key}})
+    if kind == "escalation":
+        # Assessed under rules v1, a round has no escalation, so it never showed these.
+        return Q(assessment__contains={"escalation_detail": {"guidance_key": key}})
     if key == GENERAL_KEY:
         return Q()
     return Q(pk__isnull=True)  # no round shows an unknown key (and it compiles inside Count)
@@ -337,6 +341,7 @@ def shown_keys(assessment: dict) -> set[str]:
     """
     items = [*assessment.get("red_flags", []), *assessment.get("pathways", [])]
     items.append(assessment.get("imaging_detail") or {})
+    items.append(assessment.get("escalation_detail") or {})
     return {item["guidance_key"] for item in items if item.get("guidance_key")} | {GENERAL_KEY}
 
 

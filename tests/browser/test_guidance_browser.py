@@ -32,7 +32,7 @@ def start_a_draft(page: Page, live_server) -> int:
     """Start a new draft from the version list (signed in as an admin); its id."""
     page.goto(live_server.url + "/guidance/")
     page.get_by_role("button", name="Start a new draft").click()
-    expect(page.get_by_role("heading", name="Draft of version 2")).to_be_visible()
+    expect(page.get_by_role("heading", name="Draft of version 3")).to_be_visible()
     return int(page.url.rstrip("/").split("/")[-2])
 
 
@@ -54,20 +54,21 @@ def test_an_admin_publishes_a_change_that_new_encounters_show_and_old_ones_do_no
     published_guidance,
     console_errors,
 ):
-    v1 = published_guidance
+    shipped = published_guidance
+    assert shipped.number == 2  # the version the product ships
     # Assessments that showed the entries, so the publish page has an impact to show; the
-    # first is the nurse's own, submitted under version 1.
-    old = RoundFactory(guidance_version=v1, encounter__created_by=nurse, encounter__ward=ward)
-    RoundFactory(guidance_version=v1)
-    RoundFactory(guidance_version=v1, findings=WEAK_LEG)
-    old_body = v1.entries.get(key=KEY).body
+    # first is the nurse's own, submitted under version 2.
+    old = RoundFactory(guidance_version=shipped, encounter__created_by=nurse, encounter__ward=ward)
+    RoundFactory(guidance_version=shipped)
+    RoundFactory(guidance_version=shipped, findings=WEAK_LEG)
+    old_body = shipped.entries.get(key=KEY).body
 
     sign_in(guidance_admin.username)
     page.goto(live_server.url + "/guidance/")
     expect(page.get_by_role("heading", name="Guidance versions", level=1)).to_be_visible()
     screenshot(page, "guidance-list")
     page.get_by_role("button", name="Start a new draft").click()
-    expect(page.get_by_role("heading", name="Draft of version 2")).to_be_visible()
+    expect(page.get_by_role("heading", name="Draft of version 3")).to_be_visible()
     screenshot(page, "guidance-draft")
 
     page.get_by_role("link", name="Transient post-procedural pain").click()
@@ -78,6 +79,7 @@ def test_an_admin_publishes_a_change_that_new_encounters_show_and_old_ones_do_no
     expect(preview).to_contain_text("usually settles within a few days")
     page.get_by_label("Guidance text").fill(NEW_TEXT)
     # The server renders the preview with the result page's component: Markdown becomes HTML.
+    expect(preview).not_to_contain_text("usually settles within a few days")
     expect(preview.locator("strong")).to_have_text("two days")
     expect(page.locator("#save-status")).to_contain_text("Saved at")
     assert console_errors == []  # no CSP violation: no inline script or style anywhere
@@ -86,7 +88,7 @@ def test_an_admin_publishes_a_change_that_new_encounters_show_and_old_ones_do_no
 
     page.get_by_role("button", name="Save and return to the draft").click()
     page.get_by_role("link", name="Check and publish").click()
-    expect(page.get_by_role("heading", name="Publish version 2")).to_be_visible()
+    expect(page.get_by_role("heading", name="Publish version 3")).to_be_visible()
     expect(page.locator(f'[data-impact="{KEY}"] [data-rounds]')).to_have_text("2")
     screenshot(page, "guidance-publish")
     page.locator(f'[data-impact="{KEY}"] a').first.click()
@@ -95,9 +97,9 @@ def test_an_admin_publishes_a_change_that_new_encounters_show_and_old_ones_do_no
     screenshot(page, "guidance-side-by-side")
     page.go_back()
     page.get_by_label("Summary of the changes").fill("Shorter wording for transient pain")
-    page.get_by_role("button", name="Publish version 2").click()
-    expect(page.get_by_role("heading", name="Guidance version 2")).to_be_visible()
-    expect(page.get_by_text("Version 2 is published.")).to_be_visible()
+    page.get_by_role("button", name="Publish version 3").click()
+    expect(page.get_by_role("heading", name="Guidance version 3")).to_be_visible()
+    expect(page.get_by_text("Version 3 is published.")).to_be_visible()
 
     page.get_by_role("link", name="Changes").click()
     expect(page.locator("ins.app-ins").first).to_be_visible()
@@ -109,27 +111,27 @@ def test_an_admin_publishes_a_change_that_new_encounters_show_and_old_ones_do_no
     history = page.locator("[data-history]")
     expect(history).to_have_count(3)
     expect(history.nth(1)).to_contain_text(f"Changed the guidance text of {TITLE} ({KEY})")
-    expect(history.nth(2)).to_contain_text("Published version 2")
+    expect(history.nth(2)).to_contain_text("Published version 3")
     screenshot(page, "guidance-history")
     assert serious_violations(axe, page) == []
 
     published = published_version()
-    assert published.number == 2
+    assert published.number == 3
     assert published.entries.get(key=KEY).body == NEW_TEXT
-    page.goto(live_server.url + f"/guidance/{v1.pk}/")
-    expect(page.get_by_role("heading", name="Guidance version 1 Retired")).to_be_visible()
+    page.goto(live_server.url + f"/guidance/{shipped.pk}/")
+    expect(page.get_by_role("heading", name="Guidance version 2 Retired")).to_be_visible()
     expect(page.locator(f'[data-guidance-entry="{KEY}"]')).not_to_contain_text("two days")
 
-    # At the bedside: a new assessment shows version 2's text ...
+    # At the bedside: a new assessment shows version 3's text ...
     page.context.clear_cookies()
     sign_in(nurse.username)
     complete_transient_pain(page, live_server, "RX9001")
     shown = page.locator(f'[data-guidance-entry="{KEY}"]')
-    expect(shown).to_contain_text("(version 2)")
+    expect(shown).to_contain_text("(version 3)")
     shown.locator("summary").click()
     expect(shown.locator("strong")).to_have_text("two days")
     expect(shown.locator("strong")).to_be_visible()
-    expect(page.get_by_text("· Guidance version 2")).to_be_visible()
+    expect(page.get_by_text("· Guidance version 3")).to_be_visible()
     screenshot(page, "guidance-new-encounter-result")
     assert Round.objects.get(encounter__patient_identifier="RX9001").guidance_version == published
 
@@ -137,7 +139,7 @@ def test_an_admin_publishes_a_change_that_new_encounters_show_and_old_ones_do_no
     page.goto(live_server.url + f"/encounters/{old.encounter_id}/rounds/1/")
     expect(page.get_by_role("heading", name="Result", level=1)).to_be_visible()
     shown = page.locator(f'[data-guidance-entry="{KEY}"]')
-    expect(shown).to_contain_text("(version 1)")
+    expect(shown).to_contain_text("(version 2)")
     shown.locator("summary").click()
     expect(shown.get_by_text(old_body.split(".")[0])).to_be_visible()
     expect(shown).not_to_contain_text("two days")
@@ -181,7 +183,7 @@ def test_two_admins_editing_one_entry_never_overwrite_each_other_unseen(
     screenshot(mine, "guidance-edit-conflict")
 
     mine.get_by_role("button", name="Save my text over theirs").click()
-    expect(mine.get_by_role("heading", name="Draft of version 2")).to_be_visible()
+    expect(mine.get_by_role("heading", name="Draft of version 3")).to_be_visible()
     entry = GuidanceEntry.objects.get(version_id=draft_pk, key=KEY)
     assert entry.body == "My different words."
 
@@ -206,7 +208,7 @@ def test_saving_while_an_autosave_is_on_its_way_is_no_conflict(
     assert full_saves == []  # the save waits for the autosave
 
     held[0].continue_()
-    expect(page.get_by_role("heading", name="Draft of version 2")).to_be_visible()
+    expect(page.get_by_role("heading", name="Draft of version 3")).to_be_visible()
     assert GuidanceEntry.objects.get(version_id=draft_pk, key=KEY).body == (
         "Typed, then saved at once."
     )

@@ -6,10 +6,18 @@ from triage.models import GuidanceVersion
 
 
 @pytest.fixture
-def v1(published_guidance) -> GuidanceVersion:
-    """Guidance version 1 as the migration published it."""
-    assert published_guidance.number == 1
+def v2(published_guidance) -> GuidanceVersion:
+    """Guidance version 2 as its migration published it: what new assessments show."""
+    assert published_guidance.number == 2
     return published_guidance
+
+
+@pytest.fixture
+def v1(v2) -> GuidanceVersion:
+    """Guidance version 1, retired by version 2, still shown by the rounds that showed it."""
+    version = GuidanceVersion.objects.get(number=1)
+    assert version.status == GuidanceVersion.Status.RETIRED
+    return version
 
 
 @pytest.fixture

@@ -18,9 +18,10 @@ from triage.clinical import assess_json
 from triage.models import Encounter, GuidanceEntry, GuidanceVersion, Round
 from triage.roles import Role
 
-FIXTURE = json.loads((ROOT / "fixtures" / "guidance-v1.json").read_text(encoding="utf-8"))
+FIXTURE = json.loads((ROOT / "fixtures" / "guidance-v2.json").read_text(encoding="utf-8"))
 
-# Findings of a checked, well patient: only the transient-pain pathway, urgent imaging.
+# Findings of a checked, well patient: only the transient-pain pathway, routine escalation,
+# urgent imaging.
 WELL = {
     "procedure": {"hours_since": 20, "levels": ["L1"]},
     "symptoms": {
@@ -31,7 +32,12 @@ WELL = {
         "dyspnoea": False,
         "uncontrolled_despite_analgesia": False,
     },
-    "neuro": {"motor": "normal", "sensory": "normal", "bowel_bladder": "normal"},
+    "neuro": {
+        "motor": "normal",
+        "sensory": "normal",
+        "bowel_bladder": "normal",
+        "focal_signs": False,
+    },
     "vitals": {
         "respiratory_rate": 16,
         "spo2": 97,
@@ -42,12 +48,13 @@ WELL = {
         "temperature": 36.8,
     },
 }
-# New leg weakness: a red flag, cord compression suspected, emergency imaging.
+# New leg weakness: a red flag, cord compression suspected, emergency escalation and imaging.
 WEAK_LEG = {**WELL, "neuro": {**WELL["neuro"], "motor": "new_deficit"}}
 
 
 class GuidanceVersionFactory(factory.django.DjangoModelFactory):
-    """A version with one entry per key (v1's texts unless `texts` overrides some fields).
+    """A version with one entry per key (the shipped version 2's texts unless `texts`
+    overrides some fields).
 
     Entries are written while the version is a draft, then the status is set: the database
     refuses entries for a version that has left draft.

@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def urls(v1, guidance_admin) -> list[str]:
+def urls(v2, guidance_admin) -> list[str]:
     """Every guidance URL, with real ids: the draft, a key, a submitted round."""
     draft = actions.create_draft(by=guidance_admin)
-    round = RoundFactory(guidance_version=v1)
+    round = RoundFactory(guidance_version=v2)
     values = {
         "pk": draft.pk,
         "key": "pathway.transient_pain",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.template import Context, Template
+from django.utils.html import escape
 
+from triage.clinical import GUIDANCE_KEYS
+from triage.guidance import action_lines, render_markdown
 from triage.models import GuidanceEntry
 
 TEMPLATE = Template(
@@ -14,14 +17,32 @@ TEMPLATE = Template(
 
 
 @pytest.mark.django_db
-def test_it_renders_one_entry_of_a_version(v1):
-    html = TEMPLATE.render(Context({"key": "general", "version": v1}))
-    entry = v1.entries.get(key="general")
+def test_it_renders_one_entry_of_a_version(v2):
+    html = TEMPLATE.render(Context({"key": "general", "version": v2}))
+    entry = v2.entries.get(key="general")
     assert 'data-guidance-entry="general"' in html
-    assert f"Local guidance: {entry.title}" in html and "(version 1)" in html
+    assert f"Local guidance: {entry.title}" in html and "(version 2)" in html
     assert "<li>Arrange early follow-up of pain, mobility and analgesic needs</li>" in html
     assert "Source [1], [2], [6], [7]" in html
     assert "<details" in html and " open" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", GUIDANCE_KEYS)
+def test_every_shipped_key_renders_through_the_component(v2, key):
+    html = TEMPLATE.render(Context({"key": key, "version": v2}))
+    entry = v2.entries.get(key=key)
+    assert f'data-guidance-entry="{key}"' in html
+    assert f"Local guidance: {escape(entry.title)} <span" in html and "(version 2)" in html
+    assert str(render_markdown(entry.body)) in html
+    assert html.count("<li>") >= len(action_lines(entry.actions)) >= 1
+    for action in action_lines(entry.actions):
+        assert f"<li>{escape(action)}</li>" in html
+    sources = ", ".join(f"[{n}]" for n in entry.citations)
+    if entry.citations:
+        assert f'app-guidance-sources">Source {sources}</p>' in html
+    else:
+        assert "app-guidance-sources" not in html
 
 
 def test_it_sanitises_an_unsaved_entry_and_can_be_shown_open():

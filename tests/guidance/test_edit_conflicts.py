@@ -23,7 +23,7 @@ HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def draft(v1, guidance_admin) -> GuidanceVersion:
+def draft(v2, guidance_admin) -> GuidanceVersion:
     return actions.create_draft(by=guidance_admin)
 
 

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 KEY = "pathway.transient_pain"
 
 
-def test_a_round_keeps_its_version_and_text_after_a_new_publish(v1, guidance_admin, nurse, client):
-    round = RoundFactory(guidance_version=v1, encounter__created_by=nurse)
-    old_body = v1.entries.get(key=KEY).body
+def test_a_round_keeps_its_version_and_text_after_a_new_publish(v2, guidance_admin, nurse, client):
+    round = RoundFactory(guidance_version=v2, encounter__created_by=nurse)
+    old_body = v2.entries.get(key=KEY).body
     draft = actions.create_draft(by=guidance_admin)
     entry = draft.entries.get(key=KEY)
     actions.update_entry(
@@ -30,7 +30,7 @@ def test_a_round_keeps_its_version_and_text_after_a_new_publish(v1, guidance_adm
     assert published_version() == draft
 
     round.refresh_from_db()
-    assert round.guidance_version_id == v1.pk
+    assert round.guidance_version_id == v2.pk
     assert entries_by_key(round.guidance_version)[KEY].body == old_body
 
     client.force_login(nurse)

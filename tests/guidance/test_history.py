@@ -19,7 +19,7 @@ def change(entry, by, **fields):
     return actions.update_entry(entry=entry, by=by, **{**values, **fields})
 
 
-def test_history_names_who_did_what_to_which_entry(v1, guidance_admin):
+def test_history_names_who_did_what_to_which_entry(v2, guidance_admin):
     other = UserFactory(username="guidance2", first_name="Rita", roles=(Role.GUIDANCE_ADMIN,))
     draft = actions.create_draft(by=guidance_admin)
     entry = draft.entries.get(key=KEY)
@@ -42,15 +42,15 @@ def test_history_names_who_did_what_to_which_entry(v1, guidance_admin):
             "Rita",
             f"Changed the guidance text and sources of Transient post-procedural pain ({KEY})",
         ),
-        ("guidance1", "Published version 2"),
+        ("guidance1", "Published version 3"),
     ]
-    assert [(i.by, i.what) for i in history(v1)][-1] == (
+    assert [(i.by, i.what) for i in history(v2)][-1] == (
         "guidance1",
         "Retired it (a newer version was published)",
     )
 
 
-def test_autosaves_in_a_row_read_as_one_change(v1, guidance_admin):
+def test_autosaves_in_a_row_read_as_one_change(v2, guidance_admin):
     draft = actions.create_draft(by=guidance_admin)
     entry = draft.entries.get(key=KEY)
     other = draft.entries.get(key="general")
@@ -70,7 +70,7 @@ def test_autosaves_in_a_row_read_as_one_change(v1, guidance_admin):
     ]
 
 
-def test_the_history_page_lists_the_changes(admin_client, v1, guidance_admin):
+def test_the_history_page_lists_the_changes(admin_client, v2, guidance_admin):
     draft = actions.create_draft(by=guidance_admin)
     page = admin_client.get(reverse("guidance:history", kwargs={"pk": draft.pk})).content.decode()
     assert page.count("data-history") == 1
@@ -82,3 +82,13 @@ def test_version_1_was_published_by_the_system(admin_client, v1):
     page = admin_client.get(reverse("guidance:history", kwargs={"pk": v1.pk})).content.decode()
     assert "the system" in page
     assert "Published version 1" in page
+    assert "Retired it (a newer version was published)" in page
+
+
+def test_version_2_was_drafted_and_published_by_the_system(admin_client, v2):
+    assert [(item.by, item.what) for item in history(v2)] == [
+        ("the system", "Started the draft"),
+        ("the system", "Published version 2"),
+    ]
+    page = admin_client.get(reverse("guidance:history", kwargs={"pk": v2.pk})).content.decode()
+    assert page.count("data-history") == 2

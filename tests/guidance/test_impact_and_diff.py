@@ -42,7 +42,7 @@ def test_word_diff_of_added_and_removed_text_rebuilds_both_sides():
 
 
 @pytest.fixture
-def seeded(v1, ward):
+def seeded(v2, ward):
     """Rounds of the last 90 days and older ones, with and without a red flag."""
     now = timezone.now()
     well = [RoundFactory(submitted_at=now - timedelta(days=d)) for d in (1, 30, 89)]
@@ -84,17 +84,24 @@ def test_impact_counts_recent_submitted_rounds_showing_each_changed_entry(seeded
         "imaging.emergency",
         "red_flag.news2_high",
         "general",
+        "escalation.routine",
+        "escalation.emergency",
+        "escalation.urgent",
     ):
         change(draft, key, guidance_admin)
     rows = {row.key: (row.rounds, row.encounters) for row in impact(draft)}
     assert rows == {
+        "escalation.emergency": (2, 1),
+        "escalation.urgent": (0, 0),
+        "escalation.routine": (3, 3),
         "red_flag.progressive_neuro_deficit": (2, 1),
         "red_flag.news2_high": (0, 0),
         "pathway.transient_pain": (3, 3),
         "imaging.emergency": (2, 1),
         "general": (5, 4),
     }
-    assert [row.key for row in impact(draft)][0] == "red_flag.progressive_neuro_deficit"
+    # In the engine's order: the escalation, then red flags, pathways, imaging, general.
+    assert [row.key for row in impact(draft)] == list(rows)
 
 
 @pytest.mark.django_db
@@ -142,6 +149,7 @@ def test_shown_keys_reads_every_displayed_item():
 
     assert shown_keys(assess_json(WELL).to_dict()) == {
         "general",
+        "escalation.routine",
         "imaging.urgent",
         "pathway.transient_pain",
     }

@@ -6,18 +6,21 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.guidance.factories import WEAK_LEG, RoundFactory
 from triage.actions import guidance as actions
+from triage.clinical import GUIDANCE_KEYS
 from triage.guidance import entry_token
 from triage.models import GuidanceVersion
+from triage.views.guidance import kind_label
 
 pytestmark = pytest.mark.django_db
 KEY = "pathway.transient_pain"
 
 
 @pytest.fixture
-def draft(v1, guidance_admin) -> GuidanceVersion:
+def draft(v2, guidance_admin) -> GuidanceVersion:
     return actions.create_draft(by=guidance_admin)
 
 
@@ -32,9 +35,9 @@ def entry_post(draft, key=KEY, **changes) -> dict:
     return {**data, **changes}
 
 
-def test_the_list_shows_every_version_and_offers_a_draft(admin_client, v1):
+def test_the_list_shows_every_version_and_offers_a_draft(admin_client, v2):
     page = admin_client.get(reverse("guidance:list")).content.decode()
-    assert 'data-version="1"' in page
+    assert 'data-version="1"' in page and 'data-version="2"' in page
     assert "Start a new draft" in page
     response = admin_client.post(reverse("guidance:new"))
     draft = GuidanceVersion.objects.get(status="draft")
@@ -45,11 +48,26 @@ def test_the_list_shows_every_version_and_offers_a_draft(admin_client, v1):
     assert "already being drafted" in response.content.decode()
 
 
-def test_a_version_page_renders_every_entry_with_the_result_component(admin_client, v1):
+def test_a_version_page_renders_every_entry_with_the_result_component(admin_client, v2):
+    page = admin_client.get(reverse("guidance:detail", kwargs={"pk": v2.pk})).content.decode()
+    # Every key of the engine, in the engine's order (escalation first, general last).
+    assert re.findall(r'data-guidance-entry="([^"]+)"', page) == list(GUIDANCE_KEYS)
+    assert page.count("(version 2)") == len(GUIDANCE_KEYS) == 25
+    assert "Escalation: Emergency <code" in page
+
+
+def test_the_retired_version_1_still_renders_its_own_entries(admin_client, v1):
     page = admin_client.get(reverse("guidance:detail", kwargs={"pk": v1.pk})).content.decode()
-    for entry in v1.entries.all():
-        assert f'data-guidance-entry="{entry.key}"' in page
     assert page.count("(version 1)") == 16
+    assert 'data-guidance-entry="escalation.emergency"' not in page
+
+
+@pytest.mark.parametrize("key", GUIDANCE_KEYS)
+def test_every_key_s_entry_opens_in_the_editor(admin_client, draft, key):
+    entry = draft.entries.get(key=key)
+    page = admin_client.get(entry_url(draft, key)).content.decode()
+    assert escape(f"{kind_label(key)}: {entry.title}") in page
+    assert f'data-guidance-entry="{key}"' in page  # the live preview
 
 
 def test_saving_an_entry_goes_back_to_the_draft(admin_client, draft):
@@ -90,10 +108,10 @@ def test_an_invalid_autosave_previews_but_does_not_save(admin_client, draft):
     assert draft.entries.get(key=KEY).body == before
 
 
-def test_a_published_version_cannot_be_edited(admin_client, v1):
-    response = admin_client.post(entry_url(v1), entry_post(v1, body="Rewrite"))
-    assert response["Location"] == reverse("guidance:detail", kwargs={"pk": v1.pk})
-    response = admin_client.get(reverse("guidance:publish", kwargs={"pk": v1.pk}))
+def test_a_published_version_cannot_be_edited(admin_client, v2):
+    response = admin_client.post(entry_url(v2), entry_post(v2, body="Rewrite"))
+    assert response["Location"] == reverse("guidance:detail", kwargs={"pk": v2.pk})
+    response = admin_client.get(reverse("guidance:publish", kwargs={"pk": v2.pk}))
     assert response.status_code == 302
 
 
@@ -130,8 +148,8 @@ def test_publishing_lists_every_problem_with_a_link_to_its_entry(admin_client, d
     assert GuidanceVersion.objects.get(pk=draft.pk).status == "draft"
 
 
-def test_the_publish_page_shows_the_impact_with_side_by_side_links(admin_client, draft, v1):
-    round = RoundFactory(findings=WEAK_LEG, guidance_version=v1)
+def test_the_publish_page_shows_the_impact_with_side_by_side_links(admin_client, draft, v2):
+    round = RoundFactory(findings=WEAK_LEG, guidance_version=v2)
     key = "red_flag.progressive_neuro_deficit"
     admin_client.post(entry_url(draft, key), entry_post(draft, key, body="Call **now**."))
     page = admin_client.get(reverse("guidance:publish", kwargs={"pk": draft.pk})).content.decode()
@@ -146,19 +164,31 @@ def test_the_publish_page_shows_the_impact_with_side_by_side_links(admin_client,
     side = admin_client.get(compare).content.decode()
     shown = re.search(r'data-side="shown".*?</section>', side, re.S).group(0)
     proposed = re.search(r'data-side="proposed".*?</section>', side, re.S).group(0)
-    assert "(version 1)" in shown and "Call <strong>now</strong>." not in shown
-    assert "(version 2)" in proposed and "Call <strong>now</strong>." in proposed
+    assert "(version 2)" in shown and "Call <strong>now</strong>." not in shown
+    assert "(version 3)" in proposed and "Call <strong>now</strong>." in proposed
     assert round.encounter.patient_identifier not in side
 
 
-def test_publishing_from_the_page(admin_client, draft, v1):
+def test_a_changed_escalation_entry_shows_in_the_diff_and_the_impact(admin_client, draft, v2):
+    RoundFactory(findings=WEAK_LEG, guidance_version=v2)  # a red flag: emergency escalation
+    key = "escalation.emergency"
+    admin_client.post(entry_url(draft, key), entry_post(draft, key, body="Call **now**."))
+    diff = admin_client.get(reverse("guidance:diff", kwargs={"pk": draft.pk})).content.decode()
+    assert re.findall(r'data-changed="([^"]+)"', diff) == [key]
+    assert "Escalation: Emergency <code" in diff
+    page = admin_client.get(reverse("guidance:publish", kwargs={"pk": draft.pk})).content.decode()
+    row = re.search(rf'data-impact="{key}".*?</tr>', page, re.S).group(0)
+    assert re.search(r"data-rounds>1<", row) and re.search(r"data-encounters>1<", row)
+
+
+def test_publishing_from_the_page(admin_client, draft, v2):
     admin_client.post(entry_url(draft), entry_post(draft, body="Settles in days."))
     url = reverse("guidance:publish", kwargs={"pk": draft.pk})
     response = admin_client.post(url, {"summary": "Simpler wording"})
     assert response["Location"] == reverse("guidance:detail", kwargs={"pk": draft.pk})
     draft.refresh_from_db()
-    v1.refresh_from_db()
-    assert (draft.status, draft.change_summary, v1.status) == (
+    v2.refresh_from_db()
+    assert (draft.status, draft.change_summary, v2.status) == (
         "published",
         "Simpler wording",
         "retired",

@@ -26,7 +26,12 @@ from triage.forms.guidance import EntryForm, PublishForm
 from triage.models import GuidanceEntry, GuidanceVersion, Round
 from triage.roles import Role, has_role
 
-KIND_LABELS = {"red_flag": "Red flag", "pathway": "Pathway", "imaging": "Imaging"}
+KIND_LABELS = {
+    "escalation": "Escalation",
+    "red_flag": "Red flag",
+    "pathway": "Pathway",
+    "imaging": "Imaging",
+}
 EXAMPLE_ROUNDS = 3
 CONFLICT = (
     "Someone else saved a change to this entry after you opened it, so your text was not "
