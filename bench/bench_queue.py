@@ -1,13 +1,17 @@
 """Does a deep page of the review queue cost what the first does? ``python bench/bench_queue.py``
 
 Seeds 50,000 submitted encounters (bulk inserts, a realistic mix: four wards, a year of
-submissions, most older ones signed, about one in ten with a red flag, some reassessed or
-overridden) into a database of its own, created and migrated for the run and dropped at the end,
-so the development data is never touched. Then, for a physician covering three of the wards:
+submissions, most older ones signed, about one in seven an emergency (a red flag), one in seven
+urgent and the rest routine, some reassessed or overridden) into a database of its own, created
+and migrated for the run and dropped at the end, so the development data is never touched.
+Then, for a physician covering three of the wards:
 
 1. page 500 is reached by following the cursors from page 1 (checking that no row repeats);
 2. page 1 and page 500 are timed alternately, as the queue query alone and as the whole view
-   through the test client; the median of each is reported.
+   through the test client; the median of each is reported;
+3. the look-back (the current rules re-run over every submitted round of those wards) is timed
+   once and its rate reported, without a target: it is an occasional audit, not a page opened
+   every minute, and its cost grows with the rounds by design.
 
 Target: page 500 takes at most 1.2 times as long as page 1 (keyset pagination: the cost of a
 page does not depend on how deep it is). Exits 1 if either ratio misses it.
@@ -36,7 +40,12 @@ BATCH = 2_000
 
 # Findings behind the stored assessments, by how often they occur (weights).
 WELL = {"pain_score": 3, "pain_course": "improving"}
-NORMAL_NEURO = {"motor": "normal", "sensory": "normal", "bowel_bladder": "normal"}
+NORMAL_NEURO = {
+    "motor": "normal",
+    "sensory": "normal",
+    "bowel_bladder": "normal",
+    "focal_signs": False,
+}
 NORMAL_VITALS = {
     "respiratory_rate": 15,
     "spo2": 97,
@@ -290,6 +299,15 @@ def measure(physician, wards) -> bool:
             f"  {what}: page 1 {first * 1000:.2f} ms, page {PAGE} {deeper * 1000:.2f} ms, "
             f"ratio {ratio:.2f} (target <= {TARGET}) {verdict}"
         )
+    from triage.lookback import look_back
+
+    start = time.perf_counter()
+    result = look_back(wards)
+    seconds = time.perf_counter() - start
+    print(
+        f"  look-back: {result.rounds_checked:,} rounds in {seconds:.1f} s "
+        f"({result.rounds_checked / seconds:,.0f} rounds/s), {len(result.changes):,} listed"
+    )
     connection.close()
     return ok
 

@@ -9,7 +9,7 @@ import factory
 from django.utils import timezone
 
 from tests.factories import UserFactory, WardFactory
-from tests.wizard.helpers import imaging_post, neuro_post, symptoms_post, vitals_post
+from tests.wizard.helpers import imaging_post, neuro_post, scan_post, symptoms_post, vitals_post
 from triage.actions import encounters as actions
 from triage.forms.wizard import ImagingForm, NeuroForm, SymptomsForm, VitalsForm
 from triage.models import Encounter
@@ -29,6 +29,20 @@ UNCONTROLLED_PAIN = {
     "symptoms": symptoms_post(pain_score="9", uncontrolled_despite_analgesia="yes")
 }
 BREATHLESS = {"vitals": vitals_post(respiratory_rate="26", spo2="91", heart_rate="118")}
+# Urgent without a red flag: radicular pain and no scan (a neural leak suspected); a fever
+# (infection suspected).
+RADICULAR = {"symptoms": symptoms_post(radicular_pain="yes", radicular_side="left")}
+FEVER = {"vitals": vitals_post(temperature="38.6")}
+# The five red flags contract v2 added, all at once: unresponsive (altered consciousness),
+# breathing 8 a minute (respiratory depression), systolic 82 with a pulse of 128 (shock), new
+# facial droop (stroke signs), cement in the heart on a scan (systemic embolism).
+NEW_RED_FLAGS = {
+    "vitals": vitals_post(
+        consciousness="U", respiratory_rate="8", systolic_bp="82", heart_rate="128"
+    ),
+    "neuro": neuro_post(focal_signs="yes"),
+    "imaging": scan_post("cardiac_cement_embolism", modality="ct"),
+}
 
 
 def fill_round(round, answers: dict, by) -> None:

@@ -51,6 +51,9 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     "encounters:reassess":     ("POST", (LOGIN,       302,  302,      403,    404,    404)),
     # Review: physicians of the ward sign, override and add addenda; nurses may read.
     "review:queue":            ("GET",  (LOGIN,       403,  200,      403,    403,    200)),
+    # The look-back: physicians only, over their own wards (the other physician's are empty).
+    "review:lookback":         ("GET",  (LOGIN,       403,  200,      403,    403,    200)),
+    "review:lookback_csv":     ("GET",  (LOGIN,       403,  200,      403,    403,    200)),
     "encounter_review:sign":   ("POST", (LOGIN,       403,  400,      403,    403,    404)),
     "encounter_review:addenda": ("POST", (LOGIN,      403,  400,      403,    403,    404)),
     "encounter_review:overrides": ("POST", (LOGIN,    403,  400,      403,    403,    404)),

@@ -87,8 +87,9 @@ def test_the_csv_lists_each_change_with_user_and_url(physician_client, reviewed)
         and row["field"] == "queue_rank"
         and row["after"] == "0"
     )
+    # The reviewed encounter had a red flag: an unsigned emergency (rank 3) until signed.
     assert (rank["before"], rank["who"], rank["action"]) == (
-        "2",
+        "3",
         "physician1",
         "encounter.sign_off",
     )

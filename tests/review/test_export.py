@@ -71,8 +71,9 @@ def test_the_export_has_every_round_and_the_review(physician_client, exported, w
         assert exported_round["status"] == "submitted"
         assert exported_round["submitted_by"] == "nurse1"
         assert exported_round["guidance_version"] == round.guidance_version.number
+        assert exported_round["rules_version"] == round.rules_version == "v2"
     first, second = data["rounds"]
-    assert first["assessment"]["contract"] == "v1"
+    assert first["assessment"]["contract"] == "v2"
     assert [f["code"] for f in first["assessment"]["red_flags"]] == ["progressive_neuro_deficit"]
     assert first["overrides"] == [
         {
@@ -87,6 +88,37 @@ def test_the_export_has_every_round_and_the_review(physician_client, exported, w
         }
     ]
     assert second["overrides"] == []
+
+
+def test_each_round_says_the_rules_it_was_assessed_under(
+    physician_client, red_flag_encounter, nurse, published_guidance
+):
+    """A round submitted before the rules changed keeps its v1 snapshot, and says so."""
+    from django.utils import timezone
+
+    from tests.lookback.conftest import V1_SNAPSHOTS, store_submitted_round
+    from triage.actions.encounters import start_reassessment
+
+    old = V1_SNAPSHOTS[0]
+    store_submitted_round(
+        ward=red_flag_encounter.ward,
+        nurse=nurse,
+        guidance=published_guidance,
+        name="unused",
+        findings=old["findings"],
+        assessment=old["assessment"],
+        at=timezone.now(),
+        number=2,
+        encounter=red_flag_encounter,
+    )
+    start_reassessment(encounter=red_flag_encounter, by=nurse)  # a draft round 3
+    rounds = physician_client.get(url(red_flag_encounter)).json()["rounds"]
+    assert [(r["number"], r["status"], r["rules_version"]) for r in rounds] == [
+        (1, "submitted", "v2"),
+        (2, "submitted", "v1"),
+        (3, "draft", None),
+    ]
+    assert rounds[1]["assessment"] == old["assessment"]  # as stored, never recomputed
 
 
 def test_nurses_of_the_ward_may_export_and_physicians_reads_are_logged(

@@ -1,4 +1,5 @@
-"""The physician's queue: order, filters, search, keyset pages, constant query count."""
+"""The physician's queue: order, escalation badges, filters, search, keyset pages, constant
+query count."""
 
 from __future__ import annotations
 
@@ -11,13 +12,23 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import UserFactory, WardFactory
-from tests.review.factories import BREATHLESS, UNCONTROLLED_PAIN, WEAK_LEG, reassess
+from tests.review.factories import (
+    BREATHLESS,
+    FEVER,
+    NEW_RED_FLAGS,
+    RADICULAR,
+    UNCONTROLLED_PAIN,
+    WEAK_LEG,
+    reassess,
+)
 from triage.actions import review as actions
+from triage.clinical.explain import RED_FLAG_TITLES
 from triage.models import Encounter
 from triage.roles import Role
 from triage.views import review as views
 
 ROW = re.compile(r'data-encounter="([0-9a-f-]+)"')
+RANK = re.compile(r'data-rank="(\d)"')
 NOW = timezone.now().replace(microsecond=0)
 
 
@@ -30,6 +41,11 @@ def listed(response) -> list[str]:
     return ROW.findall(response.content.decode())
 
 
+def row_of(content: str, encounter: Encounter) -> str:
+    row = content[content.index(f'data-encounter="{encounter.pk}"') :]
+    return row[: row.index("</tr>")]
+
+
 def sign(encounter: Encounter, by) -> None:
     encounter.refresh_from_db()
     actions.sign_off(
@@ -39,7 +55,8 @@ def sign(encounter: Encounter, by) -> None:
 
 @pytest.fixture
 def mixed(make_encounter, physician):
-    """Two unsigned with a red flag, two unsigned without, two signed; by name."""
+    """Unsigned: two emergencies (a red flag), two urgent, two routine (transient pain); two
+    signed; by name."""
     made = {
         "plain_old": make_encounter(patient_identifier="PLAIN1", submitted_at=hours_ago(3)),
         "red_new": make_encounter(
@@ -49,6 +66,12 @@ def mixed(make_encounter, physician):
             patient_identifier="RED2", submitted_at=hours_ago(5), answers=UNCONTROLLED_PAIN
         ),
         "plain_new": make_encounter(patient_identifier="PLAIN2", submitted_at=hours_ago(1)),
+        "urgent_new": make_encounter(
+            patient_identifier="URG1", submitted_at=hours_ago(1.5), answers=RADICULAR
+        ),
+        "urgent_old": make_encounter(
+            patient_identifier="URG2", submitted_at=hours_ago(6), answers=FEVER
+        ),
         "signed_new": make_encounter(patient_identifier="DONE1", submitted_at=hours_ago(0.5)),
         "signed_red": make_encounter(
             patient_identifier="DONE2", submitted_at=hours_ago(4), answers=WEAK_LEG
@@ -71,17 +94,96 @@ def test_it_requires_a_physician(client, nurse, guidance_admin):
     assert client.get("/review/").status_code == 403
 
 
-def test_red_flags_first_then_unsigned_then_signed_newest_first(physician_client, mixed):
-    assert listed(physician_client.get("/review/")) == ids(
-        mixed, "red_new", "red_old", "plain_new", "plain_old", "signed_new", "signed_red"
+def test_signed_out_htmx_filtering_loads_the_sign_in_page_whole(client, published_guidance):
+    response = client.get("/review/?q=RED", headers={"HX-Request": "true"})
+    assert response.status_code == 200  # htmx follows HX-Redirect, not a 302 into the swap
+    assert response["HX-Redirect"] == "/accounts/login/?next=/review/"
+    assert response.content == b""
+
+
+def test_unsigned_emergencies_then_urgent_then_routine_then_signed_newest_first(
+    physician_client, mixed
+):
+    response = physician_client.get("/review/")
+    assert listed(response) == ids(
+        mixed,
+        "red_new",
+        "red_old",
+        "urgent_new",
+        "urgent_old",
+        "plain_new",
+        "plain_old",
+        "signed_new",
+        "signed_red",
     )
+    assert RANK.findall(response.content.decode()) == ["3", "3", "2", "2", "1", "1", "0", "0"]
+    # A signed emergency sorts below every unsigned routine encounter.
+    assert mixed["signed_red"].escalation == "emergency"
+
+
+def test_the_ranks_are_the_escalations_of_the_assessments(mixed):
+    for name, escalation in (
+        ("red_new", "emergency"),
+        ("urgent_new", "urgent"),
+        ("urgent_old", "urgent"),
+        ("plain_new", "routine"),
+    ):
+        encounter = mixed[name]
+        assert encounter.escalation == escalation
+        assert encounter.rounds.get().assessment["escalation"] == escalation
+    assert mixed["urgent_new"].pathway_codes == ["cement_leak_neural"]
+    assert mixed["urgent_old"].pathway_codes == ["infection"]
+
+
+def test_each_row_says_its_escalation_in_words(physician_client, mixed):
+    content = physician_client.get("/review/").content.decode()
+    for name, words in (
+        ("red_new", "Emergency"),
+        ("urgent_old", "Urgent"),
+        ("plain_old", "Routine"),
+        ("signed_red", "Emergency"),  # signed: still says what it was
+        ("signed_new", "Routine"),
+    ):
+        row = row_of(content, mixed[name])
+        badge = re.search(r"<span [^>]*data-escalation-badge>([^<]*)</span>", row)
+        assert badge is not None and badge.group(1) == words, (name, row)
+    assert 'class="app-queue-red"' in row_of(content, mixed["red_new"])
+    assert "app-queue-red" not in row_of(content, mixed["signed_red"])
+
+
+def test_badges_name_the_new_red_flags_by_title(physician_client, make_encounter):
+    encounter = make_encounter(patient_identifier="NEW5", answers=NEW_RED_FLAGS)
+    new = [
+        "systemic_embolism",
+        "stroke_signs",
+        "altered_consciousness",
+        "respiratory_depression",
+        "circulatory_compromise",
+    ]
+    assert set(new) <= set(encounter.red_flag_codes)
+    row = row_of(physician_client.get("/review/").content.decode(), encounter)
+    for code in new:
+        assert f"Red flag: {RED_FLAG_TITLES[code]}" in row
+        assert code not in row
+    assert "Emergency" in row
+
+
+@pytest.mark.parametrize("code", list(RED_FLAG_TITLES))
+def test_every_red_flag_the_rules_know_has_a_titled_badge_and_a_filter(
+    physician_client, make_encounter, code
+):
+    encounter = make_encounter()
+    # The queue reads the codes the actions stored; any stored code is shown by its title.
+    Encounter.objects.filter(pk=encounter.pk).update(red_flag_codes=[code])
+    response = physician_client.get(f"/review/?red_flag={code}")
+    assert listed(response) == [str(encounter.pk)]
+    assert f"Red flag: {RED_FLAG_TITLES[code]}</span>" in response.content.decode()
 
 
 def test_a_row_shows_what_the_physician_needs(physician_client, mixed, nurse):
     content = physician_client.get("/review/").content.decode()
     assert "<caption>" in content
-    row = content[content.index(f'data-encounter="{mixed["red_new"].pk}"') :]
-    row = row[: row.index("</tr>")]
+    row = row_of(content, mixed["red_new"])
     assert "RED1" in row
     assert "14 h" in row  # since the procedure: 12 h before a submission 2 h ago
     assert "Red flag: Progressive neurological deficit" in row
@@ -101,7 +203,7 @@ def test_drafts_and_other_wards_are_not_listed(physician_client, mixed, other_wa
     shown = listed(physician_client.get("/review/"))
     assert str(elsewhere.pk) not in shown
     assert str(draft.pk) not in shown
-    assert len(shown) == 6
+    assert len(shown) == 8
 
 
 def test_filter_by_ward(client, mixed, other_ward, published_guidance):
@@ -146,8 +248,54 @@ def test_filter_by_sign_off(physician_client, mixed):
         mixed, "signed_new", "signed_red"
     )
     assert listed(physician_client.get("/review/?status=unsigned")) == ids(
-        mixed, "red_new", "red_old", "plain_new", "plain_old"
+        mixed, "red_new", "red_old", "urgent_new", "urgent_old", "plain_new", "plain_old"
     )
+
+
+def test_filter_by_escalation(physician_client, mixed):
+    def shown(level: str) -> list[str]:
+        return listed(physician_client.get(f"/review/?escalation={level}"))
+
+    assert shown("emergency") == ids(mixed, "red_new", "red_old", "signed_red")
+    assert shown("urgent") == ids(mixed, "urgent_new", "urgent_old")
+    assert shown("routine") == ids(mixed, "plain_new", "plain_old", "signed_new")
+    assert shown("not_recorded") == []
+    both = listed(physician_client.get("/review/?escalation=emergency&status=unsigned"))
+    assert both == ids(mixed, "red_new", "red_old")
+    response = physician_client.get("/review/?escalation=panic")
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_an_encounter_signed_before_escalations_were_kept_says_what_its_codes_tell(
+    physician_client, make_encounter, physician
+):
+    """Migration 0010 left signed encounters as they were, with no escalation stored."""
+
+    def signed_long_ago(name: str, answers: dict) -> Encounter:
+        encounter = make_encounter(patient_identifier=name, answers=answers)
+        Encounter.objects.filter(pk=encounter.pk).update(escalation="")
+        sign(encounter, physician)
+        encounter.refresh_from_db()
+        assert encounter.escalation == ""
+        return encounter
+
+    red = signed_long_ago("OLD-RED", WEAK_LEG)
+    urgent = signed_long_ago("OLD-URGENT", RADICULAR)
+    reassured = signed_long_ago("OLD-CALM", {})
+    content = physician_client.get("/review/").content.decode()
+    assert "data-escalation-badge>Emergency<" in row_of(content, red)
+    assert "data-escalation-badge>Urgent<" in row_of(content, urgent)
+    # Transient pain offered in some round: routine, or urgent in another round; unknown.
+    assert "data-escalation-badge>Escalation not recorded<" in row_of(content, reassured)
+
+    def shown(level: str) -> list[str]:
+        return listed(physician_client.get(f"/review/?escalation={level}"))
+
+    assert shown("emergency") == [str(red.pk)]
+    assert shown("urgent") == [str(urgent.pk)]
+    assert shown("routine") == []
+    assert shown("not_recorded") == [str(reassured.pk)]
 
 
 def test_filter_by_submission_dates(physician_client, make_encounter):
@@ -232,17 +380,43 @@ def test_overrides_are_marked_in_the_queue(physician_client, mixed, physician):
 def test_a_new_red_flag_in_a_reassessment_moves_the_encounter_up(physician_client, mixed, nurse):
     encounter = mixed["plain_old"]
     reassess(encounter, by=nurse, answers=BREATHLESS, at=hours_ago(0.25))
-    assert encounter.queue_rank == Encounter.QueueRank.RED_FLAG
+    assert encounter.queue_rank == Encounter.QueueRank.EMERGENCY
+    assert encounter.escalation == "emergency"
+    assert listed(physician_client.get("/review/"))[0] == str(encounter.pk)
+
+
+def test_an_urgent_reassessment_moves_a_routine_encounter_into_the_urgent_group(
+    physician_client, mixed, nurse
+):
+    encounter = mixed["plain_old"]
+    reassess(encounter, by=nurse, answers=FEVER, at=hours_ago(0.25))
+    assert encounter.queue_rank == Encounter.QueueRank.URGENT
+    shown = listed(physician_client.get("/review/"))
+    assert shown[2:4] == ids(mixed, "plain_old", "urgent_new")
+
+
+def test_a_calmer_reassessment_keeps_the_encounter_at_its_most_urgent(
+    physician_client, mixed, nurse
+):
+    # A physician has not yet seen the emergency: a calmer round does not hide it.
+    encounter = mixed["red_old"]
+    reassess(encounter, by=nurse, at=hours_ago(0.25))
+    assert encounter.rounds.order_by("number").last().assessment["escalation"] == "routine"
+    assert (encounter.queue_rank, encounter.escalation) == (3, "emergency")
     assert listed(physician_client.get("/review/"))[0] == str(encounter.pk)
 
 
 # --- Keyset pages ---------------------------------------------------------------------------------
 
 
+def next_page(content: str) -> str | None:
+    match = re.search(r'rel="next" href="\?([^"]+)"', content)
+    return ("/review/?" + match.group(1).replace("&amp;", "&")) if match else None
+
+
 def follow(client, url: str = "/review/") -> tuple[list[str], str | None]:
     response = client.get(url)
-    match = re.search(r'rel="next" href="\?([^"]+)"', response.content.decode())
-    return listed(response), ("/review/?" + match.group(1).replace("&amp;", "&")) if match else None
+    return listed(response), next_page(response.content.decode())
 
 
 def test_pages_neither_skip_nor_repeat_when_encounters_arrive(
@@ -270,6 +444,32 @@ def test_pages_neither_skip_nor_repeat_when_encounters_arrive(
     assert len(seen) == len(set(seen))
     assert str(before.pk) not in seen  # it is on page 1 for whoever starts again
     assert listed(physician_client.get("/review/"))[0] == str(before.pk)
+
+
+def test_pages_that_straddle_the_rank_boundaries_keep_the_order(
+    physician_client, make_encounter, physician, monkeypatch
+):
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    # Newer routine and urgent encounters than the emergencies: rank decides before time.
+    emergency = [make_encounter(submitted_at=hours_ago(h), answers=WEAK_LEG) for h in (5, 6)]
+    urgent = [make_encounter(submitted_at=hours_ago(h), answers=RADICULAR) for h in (3, 4)]
+    routine = [make_encounter(submitted_at=hours_ago(h)) for h in (1, 2)]
+    signed = [make_encounter(submitted_at=hours_ago(h)) for h in (0.5, 7)]
+    for encounter in signed:
+        sign(encounter, physician)
+
+    pages, url = [], "/review/"
+    while url is not None:
+        content = physician_client.get(url).content.decode()
+        pages.append(list(zip(ROW.findall(content), RANK.findall(content), strict=True)))
+        url = next_page(content)
+    assert [[rank for _, rank in page] for page in pages] == [
+        ["3", "3", "2"],
+        ["2", "1", "1"],
+        ["0", "0"],
+    ]
+    order = [pk for page in pages for pk, _ in page]
+    assert order == [str(e.pk) for e in (*emergency, *urgent, *routine, *signed)]
 
 
 def test_the_last_page_has_no_next_link_and_a_first_page_link(
@@ -316,7 +516,7 @@ def test_the_query_plan_reads_the_queue_index(physician_client, mixed):
     with connection.cursor() as c:
         c.execute("SET LOCAL enable_seqscan = off")
     page = views.queue_page(queryset, cursor, 2)[0]
-    assert [e.pk for e in page] == [mixed["plain_new"].pk, mixed["plain_old"].pk]
+    assert [e.pk for e in page] == [mixed["urgent_new"].pk, mixed["urgent_old"].pk]
     keys = views.Tuple(views.F("queue_rank"), views.F("last_submitted_at"), views.F("id"))
     plan = queryset.filter(views.TupleLessThan(keys, (cursor.rank, cursor.at, cursor.pk)))[
         :3
@@ -338,7 +538,7 @@ def test_the_query_count_does_not_grow_with_the_rows_on_a_page(
     def add(n: int, start: int) -> None:
         for i in range(start, start + n):
             encounter = make_encounter(
-                submitted_at=hours_ago(i), answers=WEAK_LEG if i % 3 == 0 else {}
+                submitted_at=hours_ago(i), answers=(WEAK_LEG, RADICULAR, {})[i % 3]
             )
             if i % 4 == 0:
                 sign(encounter, physician)

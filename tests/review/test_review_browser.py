@@ -48,12 +48,13 @@ def test_a_physician_signs_the_top_red_flag_and_it_moves_down(
     top = page.locator("tbody tr").first
     expect(top).to_have_attribute("data-encounter", str(queue_encounters.pk))
     expect(top).to_contain_text("Red flag: Progressive neurological deficit")
+    expect(top.locator("[data-escalation-badge]")).to_have_text("Emergency")
 
     # Filtering swaps the results in place (htmx) and keeps the URL shareable.
     page.get_by_label("Red flag").select_option("uncontrolled_pain")
     expect(page.locator("tbody tr")).to_have_count(1)
     expect(page).to_have_url(
-        f"{live_server.url}/review/?q=&ward=&red_flag=uncontrolled_pain&pathway=&status=&submitted_from=&submitted_to="
+        f"{live_server.url}/review/?q=&ward=&escalation=&red_flag=uncontrolled_pain&pathway=&status=&submitted_from=&submitted_to="
     )
     page.get_by_role("link", name="Clear filters").click()
     expect(page.locator("tbody tr")).to_have_count(4)

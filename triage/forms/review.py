@@ -31,6 +31,16 @@ class QueueFilterForm(forms.Form):
     ward = forms.ModelChoiceField(
         queryset=Ward.objects.none(), required=False, empty_label="All my wards"
     )
+    escalation = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Any"),
+            ("emergency", "Emergency"),
+            ("urgent", "Urgent"),
+            ("routine", "Routine"),
+            ("not_recorded", "Not recorded (signed before escalations were kept)"),
+        ],
+    )
     red_flag = forms.ChoiceField(
         label="Red flag",
         required=False,

@@ -52,6 +52,8 @@ def _round(round: Round) -> dict[str, Any]:
         "submitted_by": _user(round.submitted_by),
         "submitted_at": _at(round.submitted_at),
         "guidance_version": round.guidance_version.number if round.guidance_version else None,
+        # The rules (assessment contract) the snapshot was made under; null for a draft.
+        "rules_version": round.rules_version,
         "findings": round.findings,
         "assessment": round.assessment,
         "overrides": [_override(override) for override in round.overrides.all()],

@@ -21,18 +21,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 from pghistory.models import Events
 
 from triage.access import clinical_required, encounter_for
 from triage.actions import review as actions
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
+from triage.csv_cells import csv_safe
 from triage.forms.review import AddendumForm, OverrideForm, QueueFilterForm, SignOffForm
 from triage.guidance import entries_by_key
 from triage.models import Encounter, EncounterView, Override, Round, SignOff, User
@@ -50,7 +52,9 @@ def physician_required(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.path)
+            to_login = redirect_to_login(request.path)
+            # htmx would swap the sign-in page into the fragment: it loads it whole instead.
+            return HttpResponseClientRedirect(to_login["Location"]) if request.htmx else to_login
         if not has_role(request.user, Role.PHYSICIAN):
             raise PermissionDenied("Only physicians can review and sign encounters.")
         return view(request, *args, **kwargs)
@@ -103,6 +107,7 @@ QUEUE_ROW_FIELDS = (
     "patient_identifier",
     "procedure_at",
     "queue_rank",
+    "escalation",
     "last_submitted_at",
     "red_flag_codes",
     "pathway_codes",
@@ -112,8 +117,9 @@ QUEUE_ROW_FIELDS = (
 
 
 def review_queue(wards) -> QuerySet[Encounter]:
-    """Submitted encounters of `wards` in queue order: unsigned with a red flag, then unsigned,
-    then signed; the most recently submitted first within each."""
+    """Submitted encounters of `wards` in queue order: unsigned emergencies, then unsigned
+    urgent, then unsigned routine, then signed (`Encounter.QueueRank`); the most recently
+    submitted first within each."""
     return Encounter.objects.filter(ward__in=wards, last_submitted_at__isnull=False).order_by(
         *QUEUE_ORDER
     )
@@ -170,6 +176,8 @@ def _filter_queue(queryset: QuerySet[Encounter], form: QueueFilterForm) -> Query
         queryset = queryset.filter(red_flag_codes__contains=[data["red_flag"]])
     if data["pathway"]:
         queryset = queryset.filter(pathway_codes__contains=[data["pathway"]])
+    if data["escalation"]:
+        queryset = queryset.filter(escalation_is(data["escalation"]))
     if data["status"] == "signed":
         queryset = queryset.filter(queue_rank=Encounter.QueueRank.SIGNED_OR_DRAFT)
     elif data["status"] == "unsigned":
@@ -182,12 +190,67 @@ def _filter_queue(queryset: QuerySet[Encounter], form: QueueFilterForm) -> Query
     return queryset
 
 
+# Encounters signed before escalations were kept (migration 0010 left signed records as they
+# were) have none stored. Their rounds' red flags and pathways say it, except in one case: a
+# red flag in any round was an emergency; no red flag and transient pain never offered was
+# urgent; no red flag but transient pain offered in some round may have been routine or urgent.
+NOT_RECORDED = "not_recorded"
+
+
+def escalation_of(encounter: Encounter) -> str:
+    """The encounter's escalation, or NOT_RECORDED (the one case its codes cannot tell).
+    Agrees with `escalation_is`.
+
+    >>> escalation_of(Encounter(escalation="urgent"))
+    'urgent'
+    >>> escalation_of(Encounter(red_flag_codes=["stroke_signs"]))
+    'emergency'
+    >>> escalation_of(Encounter(pathway_codes=["adjacent_fracture"]))
+    'urgent'
+    >>> escalation_of(Encounter(pathway_codes=["transient_pain", "adjacent_fracture"]))
+    'not_recorded'
+    """
+    if encounter.escalation:
+        return encounter.escalation
+    if encounter.red_flag_codes:
+        return "emergency"
+    if "transient_pain" not in encounter.pathway_codes:
+        return "urgent"
+    return NOT_RECORDED
+
+
+def escalation_is(level: str) -> Q:
+    """Encounters whose `escalation_of` is `level`, as a filter."""
+    unrecorded = Q(escalation="")
+    no_red_flag = Q(red_flag_codes=[])
+    if level == "emergency":
+        return Q(escalation=level) | (unrecorded & ~no_red_flag)
+    if level == "urgent":
+        return Q(escalation=level) | (
+            unrecorded & no_red_flag & ~Q(pathway_codes__contains=["transient_pain"])
+        )
+    if level == NOT_RECORDED:
+        return unrecorded & no_red_flag & Q(pathway_codes__contains=["transient_pain"])
+    return Q(escalation=level)
+
+
+ESCALATION_LABELS = {
+    **dict(Encounter.Escalation.choices),
+    NOT_RECORDED: "Escalation not recorded",
+}
+
+
 @dataclass(frozen=True)
 class QueueRow:
     encounter: Encounter
     hours_since: int | None
+    escalation: str
     red_flags: list[str]
     pathways: list[str]
+
+    @property
+    def escalation_label(self) -> str:
+        return ESCALATION_LABELS[self.escalation]
 
 
 def _queue_row(encounter: Encounter, now: datetime) -> QueueRow:
@@ -195,6 +258,7 @@ def _queue_row(encounter: Encounter, now: datetime) -> QueueRow:
     return QueueRow(
         encounter=encounter,
         hours_since=int(since.total_seconds() // 3600) if since is not None else None,
+        escalation=escalation_of(encounter),
         red_flags=[RED_FLAG_TITLES.get(code, code) for code in encounter.red_flag_codes],
         pathways=[PATHWAY_TITLES.get(code, code) for code in encounter.pathway_codes],
     )
@@ -563,11 +627,6 @@ def audit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     )
 
 
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from running typed text as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @clinical_required
 @require_GET
 def audit_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -580,5 +639,5 @@ def audit_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     for entry in audit_trail(encounter):
         head = [entry.at.isoformat(), entry.who, entry.what, entry.action]
         for name, before, after in entry.changes or [("", "", "")]:
-            writer.writerow([_csv_safe(v) for v in (*head, name, before, after, entry.url)])
+            writer.writerow([csv_safe(v) for v in (*head, name, before, after, entry.url)])
     return response

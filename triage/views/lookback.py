@@ -1,0 +1,38 @@
+"""The look-back page and its CSV: the assessments on a physician's wards that the current
+rules would answer differently (`triage.lookback`). Every opening is recorded as a run."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from triage.actions.lookback import run
+from triage.lookback import csv_rows
+from triage.models import LookbackRun
+from triage.views.review import physician_required
+
+
+@physician_required
+@require_GET
+def lookback(request: HttpRequest) -> HttpResponse:
+    wards = list(request.user.wards.all())
+    result = run(by=request.user, source=LookbackRun.Source.PAGE, wards=wards)
+    return render(request, "review/lookback.html", {"result": result, "wards": wards})
+
+
+@physician_required
+@require_GET
+def lookback_csv(request: HttpRequest) -> HttpResponse:
+    wards = list(request.user.wards.all())
+    result = run(by=request.user, source=LookbackRun.Source.CSV, wards=wards)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="lookback-rules-{result.rules_version}-{day}.csv"'
+    )
+    csv.writer(response).writerows(csv_rows(result))
+    return response
