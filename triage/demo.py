@@ -1,4 +1,5 @@
-"""Demo encounters for `make run`: a few submitted assessments and one draft.
+"""Demo encounters for `make run`: submitted assessments (a well patient, a cervical-level patient
+with a normal arm exam, and at least one for each red flag) and one draft.
 
 They are entered through the same forms and actions as a nurse's answers, so the demo shows
 exactly what the product does.
@@ -11,23 +12,33 @@ from datetime import timedelta
 from django.utils import timezone
 
 from triage.actions import encounters as actions
-from triage.findings_builder import MYOTOMES, SIDES
+from triage.findings_builder import ARM_MYOTOMES, MYOTOMES, SIDES
 from triage.forms.wizard import ImagingForm, NeuroForm, SymptomsForm, VitalsForm
 from triage.models import Encounter, User, Ward
 
 FORMS = {"symptoms": SymptomsForm, "neuro": NeuroForm, "vitals": VitalsForm, "imaging": ImagingForm}
 
 
-def _neuro(weak: dict[tuple[str, str], str] | None = None) -> dict:
+def _neuro(
+    weak: dict[tuple[str, str], str] | None = None, *, arms: bool = False, **answers: str
+) -> dict:
+    myotomes = [*MYOTOMES, *ARM_MYOTOMES] if arms else MYOTOMES
     data = {
         f"power_{m}_{s}{suffix}": "5"
-        for m, _ in MYOTOMES
+        for m, _ in myotomes
         for s in SIDES
         for suffix in ("", "_baseline")
     }
     data.update({f"power_{m}_{s}": v for (m, s), v in (weak or {}).items()})
-    data.update({f"sensation_{s}{x}": "normal" for s in SIDES for x in ("", "_baseline")})
-    return {**data, "saddle_anaesthesia": "no", "bowel_bladder": "normal"}
+    for prefix in ("sensation", "arm_sensation") if arms else ("sensation",):
+        data.update({f"{prefix}_{s}{x}": "normal" for s in SIDES for x in ("", "_baseline")})
+    return {
+        **data,
+        "saddle_anaesthesia": "no",
+        "bowel_bladder": "normal",
+        "focal_signs": "no",
+        **answers,
+    }
 
 
 def _symptoms(pain: str, course: str, **flags: str) -> dict:
@@ -36,7 +47,9 @@ def _symptoms(pain: str, course: str, **flags: str) -> dict:
     return {"pain_score": pain, "pain_course": course, **answers}
 
 
-def _vitals(rr="15", spo2="97", sbp="128", hr="74", temp="36.7", oxygen="no") -> dict:
+def _vitals(
+    rr="15", spo2="97", sbp="128", hr="74", temp="36.7", oxygen="no", acvpu="A", **more: str
+) -> dict:
     return {
         "respiratory_rate": rr,
         "spo2": spo2,
@@ -44,8 +57,20 @@ def _vitals(rr="15", spo2="97", sbp="128", hr="74", temp="36.7", oxygen="no") ->
         "on_oxygen": oxygen,
         "systolic_bp": sbp,
         "heart_rate": hr,
-        "consciousness": "A",
+        "consciousness": acvpu,
         "temperature": temp,
+        **more,
+    }
+
+
+def _well(**steps: dict) -> dict:
+    """A well patient's answers, with `steps` replacing whole steps."""
+    return {
+        "symptoms": _symptoms("4", "improving"),
+        "neuro": _neuro(),
+        "vitals": _vitals(),
+        "imaging": {"status": "not_done"},
+        **steps,
     }
 
 
@@ -84,7 +109,15 @@ SCENARIOS = [
         {
             "symptoms": _symptoms("6", "unchanged", chest_pain="yes", dyspnoea="yes"),
             "neuro": _neuro(),
-            "vitals": _vitals(rr="26", spo2="90", sbp="98", hr="122", temp="37.9", oxygen="yes"),
+            "vitals": _vitals(
+                rr="26",
+                spo2="90",
+                sbp="98",
+                hr="122",
+                temp="37.9",
+                oxygen="yes",
+                oxygen_reason="low_saturation",
+            ),
             "imaging": {"status": "requested", "modality": "ct"},
         },
         True,
@@ -98,6 +131,32 @@ SCENARIOS = [
         },
         False,
     ),
+    # Cement in the brain on a CT made after the symptoms began: systemic embolism.
+    (
+        "DEMO-1005",
+        5,
+        ["T11"],
+        _well(
+            symptoms=_symptoms("5", "unchanged"),
+            imaging={
+                "status": "done",
+                "modality": "ct",
+                "findings": ["cerebral_cement_embolism"],
+                "after_current_symptoms": "yes",
+            },
+        ),
+        True,
+    ),
+    # New facial droop after a thoracic level: stroke signs.
+    ("DEMO-1006", 8, ["T9"], _well(neuro=_neuro(focal_signs="yes")), True),
+    # Responds only to voice: altered consciousness.
+    ("DEMO-1007", 6, ["L3"], _well(vitals=_vitals(acvpu="V")), True),
+    # A respiratory rate of 8 after opioids: respiratory depression.
+    ("DEMO-1008", 4, ["L1"], _well(vitals=_vitals(rr="8", spo2="95")), True),
+    # Systolic 96 with a pulse of 118 (shock index over 1): circulatory compromise.
+    ("DEMO-1009", 3, ["T12"], _well(vitals=_vitals(sbp="96", hr="118")), True),
+    # A cervical level: the arms are examined too, and are normal.
+    ("DEMO-1010", 20, ["C6"], _well(neuro=_neuro(arms=True)), True),
 ]
 
 
@@ -117,7 +176,7 @@ def create_demo_encounters(*, ward: Ward, nurse: User) -> int:
         )
         round = encounter.rounds.get()
         for step, data in steps.items():
-            form = FORMS[step](data)
+            form = FORMS[step](data, **({"levels": levels} if step == "neuro" else {}))
             if not form.is_valid():
                 raise ValueError(f"demo {identifier} {step}: {form.errors.as_json()}")
             round = actions.save_step(

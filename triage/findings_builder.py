@@ -2,8 +2,9 @@
 
 The wizard stores each step's answers as entered; this module is the one place that maps them
 onto the contract vocabulary (`../shared/clinical/assessment-contract.md`). The neuro step's
-bedside detail (power per myotome, sensation, each against its baseline) is reduced to the
-contract's `motor` / `sensory` / `bowel_bladder` by the clinical package, not here.
+bedside detail (power per myotome of the legs and, after a neck or upper thoracic level, the
+arms; sensation; each against its baseline) is reduced to the contract's `motor` / `sensory` /
+`upper_limb` / `bowel_bladder` / `focal_signs` by the clinical package, not here.
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ MYOTOMES: tuple[tuple[str, str], ...] = (
     ("L4", "ankle dorsiflexion"),
     ("L5", "big toe extension"),
     ("S1", "ankle plantar flexion"),
+)
+# The arms' myotomes (the clinical package's ARM_MYOTOMES), each with the movement tested.
+ARM_MYOTOMES: tuple[tuple[str, str], ...] = (
+    ("C5", "elbow flexion"),
+    ("C6", "wrist extension"),
+    ("C7", "elbow extension"),
+    ("C8", "finger flexion"),
+    ("T1", "finger abduction"),
 )
 SIDES: tuple[str, ...] = ("left", "right")
 STEP_SECTIONS: tuple[str, ...] = QUESTION_SECTIONS  # one wizard step per question section
@@ -41,33 +50,47 @@ MAX_HOURS_SINCE = 8760
 
 
 def neuro_exam_from_answers(answers: dict[str, Any]):
-    """The neuro step's answers as the clinical package's bedside exam (rows left blank omitted)."""
+    """The neuro step's answers as the clinical package's bedside exam (rows left blank omitted).
+
+    >>> exam = neuro_exam_from_answers({"power_C6_left_baseline": "unknown", "power_C6_left": "4",
+    ...     "arm_sensation_right_baseline": "normal", "arm_sensation_right": "reduced",
+    ...     "bowel_bladder": "pre_existing_unchanged", "focal_signs": False})
+    >>> exam.power, exam.arm_sensation, exam.bowel_bladder, exam.focal_signs
+    ({('C6', 'left'): (None, 4)}, {'right': ('normal', 'reduced')}, 'pre_existing_unchanged', False)
+    """
     from triage.clinical.neuro_exam import NeuroExam
 
     def baseline(value: Any) -> Any:
         return None if value in (None, "", "unknown") else value
 
+    def answered(*values: Any) -> bool:
+        return all(value not in (None, "") for value in values)
+
     power = {}
-    for myotome, _ in MYOTOMES:
+    for myotome, _ in (*MYOTOMES, *ARM_MYOTOMES):
         for side in SIDES:
             current = answers.get(f"power_{myotome}_{side}")
             base = answers.get(f"power_{myotome}_{side}_baseline")
-            if current not in (None, "") and base not in (None, ""):
+            if answered(current, base):
                 power[(myotome, side)] = (
                     None if baseline(base) is None else int(base),
                     int(current),
                 )
-    sensation = {}
-    for side in SIDES:
-        current = answers.get(f"sensation_{side}")
-        base = answers.get(f"sensation_{side}_baseline")
-        if current not in (None, "") and base not in (None, ""):
-            sensation[side] = (baseline(base), current)
+    sensations: dict[str, dict] = {"sensation": {}, "arm_sensation": {}}
+    for prefix, recorded in sensations.items():
+        for side in SIDES:
+            current = answers.get(f"{prefix}_{side}")
+            base = answers.get(f"{prefix}_{side}_baseline")
+            if answered(current, base):
+                recorded[side] = (baseline(base), current)
+    focal_signs = answers.get("focal_signs")
     return NeuroExam(
         power=power or None,
-        sensation=sensation or None,
+        sensation=sensations["sensation"] or None,
+        arm_sensation=sensations["arm_sensation"] or None,
         saddle_anaesthesia=answers.get("saddle_anaesthesia") or None,
         bowel_bladder=answers.get("bowel_bladder") or None,
+        focal_signs=focal_signs if isinstance(focal_signs, bool) else None,
     )
 
 

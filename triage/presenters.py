@@ -8,20 +8,28 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from triage.findings_builder import MYOTOMES, SIDES
+from triage.clinical import CONTRACT_VERSION
+from triage.clinical.explain import (
+    ESCALATION_TITLES,
+    FIELD_LABELS,
+    NOT_ASSESSED_WARNINGS,
+    SECTION_TITLES,
+    describe_finding,
+    field_labels,
+)
+from triage.clinical.findings import QUESTION_SECTIONS
+from triage.clinical.snapshots import contract_of, stored_escalation
+from triage.findings_builder import ARM_MYOTOMES, MYOTOMES, SIDES
 from triage.forms.wizard import (
     ACVPU_CHOICES,
+    LEGACY_BOWEL_BLADDER,
     ImagingForm,
+    NeuroForm,
     SymptomsForm,
+    VitalsForm,
 )
 from triage.models import Encounter, Round
 
-SECTION_TITLES = {
-    "symptoms": "Symptoms",
-    "neuro": "Neuro exam",
-    "vitals": "Vital signs",
-    "imaging": "Imaging",
-}
 NEWS2_PARAMETER_LABELS = {
     "respiratory_rate": "Respiratory rate",
     "spo2": "SpO2",
@@ -31,37 +39,104 @@ NEWS2_PARAMETER_LABELS = {
     "consciousness": "Consciousness",
     "temperature": "Temperature",
 }
+_NOT_ASSESSED_TEXT = frozenset(NOT_ASSESSED_WARNINGS.values())
+# A v1 snapshot has no escalation of its own: its headline in words, by the escalation its
+# red flags and pathways imply (`stored_escalation`).
+_V1_HEADLINES = {
+    "emergency": "Emergency: a red flag was found",
+    "urgent": "Urgent review: no red flag, and reassurance was not offered",
+    "routine": "Routine: no red flag found, and reassurance was offered",
+}
+
+
+def section_title(section: str) -> str:
+    return SECTION_TITLES.get(section, section.replace("_", " ").capitalize())
 
 
 def assessment_view(
     assessment: dict[str, Any], guidance: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The engine's assessment dict with section names spelled out for people, and each item's
-    guidance entry (from the version the round was submitted with) attached as `guidance`."""
-    if guidance:
-        assessment = {
-            **assessment,
-            "red_flags": [_with_guidance(item, guidance) for item in assessment["red_flags"]],
-            "pathways": [_with_guidance(item, guidance) for item in assessment["pathways"]],
-            "imaging_detail": _with_guidance(assessment.get("imaging_detail"), guidance),
-            "advice": _with_guidance(assessment.get("advice"), guidance),
-        }
+    """The engine's assessment dict as pages show it: the escalation summary first
+    (`summary`), section names spelled out, no machine traces (`because`), and each item's
+    guidance entry (from the version the round was submitted with) attached as `guidance`.
+
+    A snapshot made under rules v1 is shown as stored; its summary is read from what it said.
+    """
+    guidance = guidance or {}
+    warnings = list(assessment.get("warnings") or [])
     return {
         **assessment,
-        "not_assessed_titles": [SECTION_TITLES[s] for s in assessment.get("not_assessed", [])],
-        "news2_rows": [
-            (NEWS2_PARAMETER_LABELS.get(name, name), score)
-            for name, score in (
-                (assessment.get("news2_detail") or {}).get("sub_scores") or {}
-            ).items()
-        ],
+        "red_flags": [_shown(item, guidance) for item in assessment.get("red_flags") or []],
+        "pathways": [_shown(item, guidance) for item in assessment.get("pathways") or []],
+        "imaging_detail": _shown(assessment.get("imaging_detail"), guidance),
+        "advice": _shown(assessment.get("advice"), guidance),
+        "escalation_detail": _shown(assessment.get("escalation_detail"), guidance),
+        "summary": escalation_summary(assessment, guidance),
+        "rules_version": contract_of(assessment),
+        "older_rules": contract_of(assessment) != CONTRACT_VERSION,
+        "not_assessed_titles": [section_title(s) for s in assessment.get("not_assessed") or []],
+        "incomplete_titles": [section_title(s) for s in assessment.get("incomplete") or []],
+        "warnings": warnings,
+        "incomplete_warnings": [w for w in warnings if w not in _NOT_ASSESSED_TEXT],
+        "news2_rows": _news2_rows((assessment.get("news2_detail") or {}).get("sub_scores")),
     }
 
 
-def _with_guidance(item: dict[str, Any] | None, guidance: dict[str, Any]) -> dict[str, Any] | None:
+def _news2_rows(sub_scores: dict[str, int] | None) -> list[tuple[str, int]]:
+    """NEWS2 sub-scores in the order of the chart (respiratory rate first)."""
+    order = list(NEWS2_PARAMETER_LABELS)
+    scores = sorted((sub_scores or {}).items(), key=lambda item: _rank(order, item[0]))
+    return [(NEWS2_PARAMETER_LABELS.get(name, name), score) for name, score in scores]
+
+
+def _rank(order: list[str], name: str) -> int:
+    return order.index(name) if name in order else len(order)
+
+
+def escalation_summary(
+    assessment: dict[str, Any], guidance: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One summary that leads every page: how fast a clinician must see the patient
+    (`code`, `title`, `headline`), why (`reason`) and the few actions that matter first."""
+    code = stored_escalation(assessment)
+    detail = assessment.get("escalation_detail")
+    if detail:
+        summary = {
+            "code": code,
+            "title": detail.get("title") or ESCALATION_TITLES.get(code, code),
+            "headline": detail.get("headline", ""),
+            "reason": detail.get("reason", ""),
+            "actions": list(detail.get("actions") or []),
+        }
+    else:
+        flags = assessment.get("red_flags") or []
+        summary = {
+            "code": code,
+            "title": ESCALATION_TITLES.get(code, code),
+            "headline": _V1_HEADLINES.get(code, ESCALATION_TITLES.get(code, code)),
+            "reason": "Red flag: " + ", ".join(flag.get("title", "") for flag in flags)
+            if flags
+            else "",
+            "actions": list(
+                dict.fromkeys(flag["actions"][0] for flag in flags if flag.get("actions"))
+            ),
+        }
+    summary["guidance"] = (guidance or {}).get(f"escalation.{code}")
+    # Still being answered: a section the nurse has not reached yet keeps the result from being
+    # final (an emergency never waits for that).
+    summary["in_progress"] = code != "emergency" and any(
+        section in QUESTION_SECTIONS for section in assessment.get("not_assessed") or []
+    )
+    return summary
+
+
+def _shown(item: dict[str, Any] | None, guidance: dict[str, Any]) -> dict[str, Any] | None:
+    """One explained item for a page: without its machine trace, with its guidance entry."""
     if item is None:
         return None
-    return {**item, "guidance": guidance.get(item.get("guidance_key"))}
+    shown = {key: value for key, value in item.items() if key != "because"}
+    shown["guidance"] = guidance.get(item.get("guidance_key"))
+    return shown
 
 
 @dataclass
@@ -70,6 +145,7 @@ class SummarySection:
     change_url: str
     rows: list[tuple[str, str]] = field(default_factory=list)
     derived: list[tuple[str, str]] = field(default_factory=list)
+    incomplete: str = ""  # what a section that is not complete lacks, in the engine's words
 
     @property
     def assessed(self) -> bool:
@@ -85,15 +161,166 @@ def _yes_no(value: Any) -> str:
     return {True: "Yes", False: "No"}.get(value, "—")
 
 
+def _finding_text(path: str, value: Any) -> str:
+    if isinstance(value, list | tuple) and path != "procedure.levels":
+        return ", ".join(describe_finding(path, item) for item in value) or "—"
+    return describe_finding(path, value)
+
+
+def _rows_from_findings(section: str, findings: dict[str, Any]) -> list[tuple[str, str]]:
+    """A section's stored contract findings in words, for a round without step answers."""
+    return [
+        (
+            FIELD_LABELS.get(f"{section}.{key}", key).capitalize(),
+            _finding_text(f"{section}.{key}", value),
+        )
+        for key, value in findings.items()
+    ]
+
+
+def _power_rows(answers: dict[str, Any], myotomes) -> list[tuple[str, str]]:
+    rows = []
+    for myotome, movement in myotomes:
+        for side in SIDES:
+            if f"power_{myotome}_{side}" not in answers:
+                continue
+            base = answers.get(f"power_{myotome}_{side}_baseline", "—")
+            base_text = "not recorded" if base == "unknown" else f"{base}/5"
+            rows.append(
+                (
+                    f"{side.capitalize()} {myotome} {movement}",
+                    f"{answers[f'power_{myotome}_{side}']}/5 (before: {base_text})",
+                )
+            )
+    return rows
+
+
+def _sensation_rows(answers: dict[str, Any], prefix: str, limb: str) -> list[tuple[str, str]]:
+    rows = []
+    for side in SIDES:
+        if f"{prefix}_{side}" not in answers:
+            continue
+        base = answers.get(f"{prefix}_{side}_baseline", "—")
+        rows.append(
+            (
+                f"{side.capitalize()} {limb} sensation",
+                f"{answers[f'{prefix}_{side}'].capitalize()} (before: "
+                f"{'not recorded' if base == 'unknown' else base})",
+            )
+        )
+    return rows
+
+
+def _symptom_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        ("Pain score", f"{s.get('pain_score')}/10"),
+        ("Course of the pain", _choice_label(SymptomsForm, "pain_course", s.get("pain_course"))),
+        (
+            "New or worse radicular pain",
+            _yes_no(s.get("radicular_pain"))
+            + (
+                f" ({_choice_label(SymptomsForm, 'radicular_side', s['radicular_side']).lower()})"
+                if s.get("radicular_side")
+                else ""
+            ),
+        ),
+        ("New chest pain", _yes_no(s.get("chest_pain"))),
+        ("New or worse shortness of breath", _yes_no(s.get("dyspnoea"))),
+        (
+            "Uncontrolled despite adequate analgesia",
+            _yes_no(s.get("uncontrolled_despite_analgesia")),
+        ),
+    ]
+
+
+def _neuro_rows(n: dict[str, Any]) -> list[tuple[str, str]]:
+    bowel = n.get("bowel_bladder")
+    return [
+        *_power_rows(n, MYOTOMES),
+        *_sensation_rows(n, "sensation", "leg"),
+        *_power_rows(n, ARM_MYOTOMES),
+        *_sensation_rows(n, "arm_sensation", "arm"),
+        (
+            "Saddle anaesthesia",
+            _choice_label(NeuroForm, "saddle_anaesthesia", n.get("saddle_anaesthesia", "—")),
+        ),
+        (
+            "Bowel and bladder",
+            _choice_label(NeuroForm, "bowel_bladder", LEGACY_BOWEL_BLADDER.get(bowel, bowel))
+            if bowel
+            else "—",
+        ),
+        ("New facial droop, speech disturbance or loss of vision", _yes_no(n.get("focal_signs"))),
+    ]
+
+
+def _vitals_rows(v: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = [
+        ("Respiratory rate", f"{v.get('respiratory_rate')}/min"),
+        ("SpO2", f"{v.get('spo2')}% (scale {v.get('spo2_scale', 1)})"),
+        ("On oxygen", _yes_no(v.get("on_oxygen"))),
+    ]
+    if v.get("on_oxygen"):
+        reason = v.get("oxygen_reason")
+        rows.append(
+            (
+                "Why on oxygen",
+                _choice_label(VitalsForm, "oxygen_reason", reason) if reason else "Not recorded",
+            )
+        )
+    return [
+        *rows,
+        ("Systolic BP", f"{v.get('systolic_bp')} mmHg"),
+        ("Pulse", f"{v.get('heart_rate')}/min"),
+        ("Consciousness", dict(ACVPU_CHOICES).get(v.get("consciousness"), "—")),
+        ("Temperature", f"{v.get('temperature')} °C"),
+    ]
+
+
+def _imaging_rows(i: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = [("Status", _choice_label(ImagingForm, "status", i.get("status")))]
+    if i.get("modality"):
+        rows.append(("Type of scan", _choice_label(ImagingForm, "modality", i["modality"])))
+    if i.get("status") == "done":
+        rows.append(
+            ("Done after the current symptoms began", _yes_no(i.get("after_current_symptoms")))
+        )
+    findings = i.get("findings") or []
+    rows.append(
+        (
+            "Findings",
+            ", ".join(_choice_label(ImagingForm, "findings", f) for f in findings) or "—",
+        )
+    )
+    return rows
+
+
+_SECTION_ROWS = {
+    "symptoms": _symptom_rows,
+    "neuro": _neuro_rows,
+    "vitals": _vitals_rows,
+    "imaging": _imaging_rows,
+}
+
+
 def answers_summary(
-    encounter: Encounter, round: Round, findings: dict[str, Any] | None
+    encounter: Encounter,
+    round: Round,
+    findings: dict[str, Any] | None,
+    assessment: dict[str, Any] | None = None,
 ) -> list[SummarySection]:
-    """Every answer of the round, each with a link back to its step ("check your answers")."""
+    """Every answer of the round, each with a link back to its step ("check your answers").
+
+    A section the assessment (`assessment`, else the round's snapshot) found incomplete says
+    what it lacks. A round kept without step answers shows its stored findings instead.
+    """
 
     def url(name: str) -> str:
         return reverse(f"encounters:{name}", kwargs={"pk": encounter.pk}) + "?next=check"
 
     findings = findings or {}
+    assessment = assessment if assessment is not None else (round.assessment or {})
+    missing = assessment.get("missing") or {}
     local_time = timezone.localtime(encounter.procedure_at) if encounter.procedure_at else None
     patient = SummarySection(
         "Patient and procedure",
@@ -112,87 +339,30 @@ def answers_summary(
             ("Treated levels", ", ".join(encounter.levels) or "Not recorded"),
         ],
     )
-    symptoms = SummarySection("Symptoms", url("symptoms"))
-    if round.symptoms:
-        s = round.symptoms
-        symptoms.rows = [
-            ("Pain score", f"{s.get('pain_score')}/10"),
-            (
-                "Course of the pain",
-                _choice_label(SymptomsForm, "pain_course", s.get("pain_course")),
-            ),
-            (
-                "Radicular pain",
-                _yes_no(s.get("radicular_pain"))
-                + (f" ({s['radicular_side']})" if s.get("radicular_side") else ""),
-            ),
-            ("Chest pain", _yes_no(s.get("chest_pain"))),
-            ("Shortness of breath", _yes_no(s.get("dyspnoea"))),
-            (
-                "Uncontrolled despite adequate analgesia",
-                _yes_no(s.get("uncontrolled_despite_analgesia")),
-            ),
-        ]
-    neuro = SummarySection("Neuro exam", url("neuro"))
-    if round.neuro:
-        n = round.neuro
-        for myotome, movement in MYOTOMES:
-            for side in SIDES:
-                base = n.get(f"power_{myotome}_{side}_baseline", "—")
-                base_text = "not recorded" if base == "unknown" else f"{base}/5"
-                neuro.rows.append(
-                    (
-                        f"{side.capitalize()} {myotome} {movement}",
-                        f"{n.get(f'power_{myotome}_{side}', '—')}/5 (before: {base_text})",
-                    )
-                )
-        for side in SIDES:
-            base = n.get(f"sensation_{side}_baseline", "—")
-            neuro.rows.append(
+    sections = [patient]
+    for name, rows_of in _SECTION_ROWS.items():
+        section = SummarySection(section_title(name), url(name))
+        answers = getattr(round, name)
+        if answers:
+            section.rows = rows_of(answers)
+        elif findings.get(name):
+            section.rows = _rows_from_findings(name, findings[name])
+        if name == "neuro" and answers:
+            section.derived = [
                 (
-                    f"{side.capitalize()} leg sensation",
-                    f"{n.get(f'sensation_{side}', '—')} (before: "
-                    f"{'not recorded' if base == 'unknown' else base})",
+                    FIELD_LABELS.get(f"neuro.{key}", key).capitalize(),
+                    _finding_text(f"neuro.{key}", v),
                 )
+                for key, v in (findings.get("neuro") or {}).items()
+            ]
+        if missing.get(name):
+            said = f"{section_title(name)} incomplete"
+            section.incomplete = next(
+                (w for w in assessment.get("warnings") or [] if w.startswith(said)),
+                f"{said}: {field_labels(name, missing[name])} not recorded",
             )
-        neuro.rows.append(
-            ("Saddle anaesthesia", str(n.get("saddle_anaesthesia", "—")).replace("_", " "))
-        )
-        neuro.rows.append(("Bowel and bladder", str(n.get("bowel_bladder", "—")).replace("_", " ")))
-        derived = findings.get("neuro") or {}
-        neuro.derived = [
-            (k.replace("_", " ").capitalize(), str(v).replace("_", " ")) for k, v in derived.items()
-        ]
-    vitals = SummarySection("Vital signs", url("vitals"))
-    if round.vitals:
-        v = round.vitals
-        vitals.rows = [
-            ("Respiratory rate", f"{v.get('respiratory_rate')}/min"),
-            ("SpO2", f"{v.get('spo2')}% (scale {v.get('spo2_scale', 1)})"),
-            ("On oxygen", _yes_no(v.get("on_oxygen"))),
-            ("Systolic BP", f"{v.get('systolic_bp')} mmHg"),
-            ("Pulse", f"{v.get('heart_rate')}/min"),
-            ("Consciousness", dict(ACVPU_CHOICES).get(v.get("consciousness"), "—")),
-            ("Temperature", f"{v.get('temperature')} °C"),
-        ]
-    imaging = SummarySection("Imaging", url("imaging"))
-    if round.imaging:
-        i = round.imaging
-        imaging.rows = [
-            ("Status", _choice_label(ImagingForm, "status", i.get("status"))),
-            (
-                "Modality",
-                _choice_label(ImagingForm, "modality", i.get("modality"))
-                if i.get("modality")
-                else "—",
-            ),
-            (
-                "Findings",
-                ", ".join(_choice_label(ImagingForm, "findings", f) for f in i.get("findings", []))
-                or "—",
-            ),
-        ]
-    return [patient, symptoms, neuro, vitals, imaging]
+        sections.append(section)
+    return sections
 
 
 def trend(rounds: list[Round]) -> list[dict[str, Any]]:

@@ -15,11 +15,11 @@ def procedure_time(hours_ago: float = 14) -> str:
     )
 
 
-def start(page: Page, live_server, identifier: str = "RX4321") -> None:
+def start(page: Page, live_server, identifier: str = "RX4321", level: str = "L1") -> None:
     page.goto(live_server.url + "/encounters/new/")
     page.get_by_label("Patient identifier").fill(identifier)
     page.get_by_label("Date and time of the vertebroplasty").fill(procedure_time())
-    page.get_by_label("L1", exact=True).check()
+    page.get_by_label(level, exact=True).check()
     page.get_by_role("button", name="Start assessment").click()
     expect(page.get_by_role("heading", name="Symptoms", level=1)).to_be_visible()
 
@@ -37,16 +37,18 @@ def answer_symptoms(page: Page, pain: str = "4", course: str = "Improving") -> N
 
 
 def answer_neuro(page: Page, weak_left_l4: str | None = None) -> None:
+    """Normal power and sensation in every limb the page asks about, no new focal signs."""
     for select in page.locator("select").all():
         name = select.get_attribute("name")
-        select.select_option("normal" if name.startswith("sensation") else "5")
+        select.select_option("normal" if "sensation" in name else "5")
     if weak_left_l4:
         page.locator("#id_power_L4_left").select_option(weak_left_l4)
     page.locator("#div_id_saddle_anaesthesia").get_by_label("No", exact=True).check()
     page.locator("#div_id_bowel_bladder").get_by_label("Normal").check()
+    page.locator("#div_id_focal_signs").get_by_label("No", exact=True).check()
 
 
-def answer_vitals(page: Page, **values: str) -> None:
+def answer_vitals(page: Page, acvpu: str = "A – Alert", **values: str) -> None:
     fields = {
         "respiratory_rate": "15",
         "spo2": "97",
@@ -58,7 +60,7 @@ def answer_vitals(page: Page, **values: str) -> None:
     for name, value in fields.items():
         page.locator(f"#id_{name}").fill(value)
     page.locator("#div_id_on_oxygen").get_by_label("No").check()
-    page.get_by_label("A – Alert").check()
+    page.get_by_label(acvpu).check()
 
 
 def save_and_continue(page: Page, next_heading: str) -> None:

@@ -95,7 +95,7 @@ def test_save_and_continue_waits_for_an_autosave_on_its_way(nurse_page, live_ser
 
     held, full_saves = hold_first_autosave(page, "**/neuro/")
     page.locator("#div_id_bowel_bladder").get_by_label(
-        "Problem present before and unchanged"
+        "Problem present before the procedure and unchanged"
     ).check()
     expect(page.locator("form[data-autosave].htmx-request")).to_have_count(1)
     assert len(held) == 1
@@ -106,7 +106,7 @@ def test_save_and_continue_waits_for_an_autosave_on_its_way(nurse_page, live_ser
     held[0].continue_()
     expect(page.get_by_role("heading", name="Vital signs", level=1)).to_be_visible()
     assert len(full_saves) == 1
-    assert Round.objects.get().neuro["bowel_bladder"] == "pre_existing_unchanged"
+    assert Round.objects.get().neuro["bowel_bladder"] == "stable_dysfunction"
 
 
 def test_an_autosave_that_cannot_reach_the_server_says_so(nurse_page, live_server):

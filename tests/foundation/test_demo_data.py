@@ -37,9 +37,46 @@ def test_demo_data_is_refused_outside_dev(settings):
 def test_demo_data_includes_submitted_encounters_and_one_draft(published_guidance):
     call_command("demo_data")
     call_command("demo_data")
-    rounds = Round.objects.order_by("encounter__patient_identifier")
-    assert [r.status for r in rounds] == ["submitted", "submitted", "submitted", "draft"]
-    flags = [[f["code"] for f in r.assessment["red_flags"]] for r in rounds[:3]]
-    assert flags[0] == []
-    assert "progressive_neuro_deficit" in flags[1]
-    assert "respiratory_distress" in flags[2]
+    rounds = {r.encounter.patient_identifier: r for r in Round.objects.select_related("encounter")}
+    assert len(rounds) == 10  # run twice: still one of each
+    assert [name for name, r in rounds.items() if r.status == "draft"] == ["DEMO-1004"]
+    flags = {
+        name: [f["code"] for f in r.assessment["red_flags"]]
+        for name, r in rounds.items()
+        if r.status == "submitted"
+    }
+    assert flags["DEMO-1001"] == []
+    assert rounds["DEMO-1001"].assessment["escalation"] == "routine"
+    assert "progressive_neuro_deficit" in flags["DEMO-1002"]
+    assert "respiratory_distress" in flags["DEMO-1003"]
+
+
+NEW_RED_FLAGS = [
+    ("DEMO-1005", "systemic_embolism"),
+    ("DEMO-1006", "stroke_signs"),
+    ("DEMO-1007", "altered_consciousness"),
+    ("DEMO-1008", "respiratory_depression"),
+    ("DEMO-1009", "circulatory_compromise"),
+]
+
+
+@pytest.mark.django_db
+def test_every_red_flag_added_by_rules_v2_appears_in_the_demo(published_guidance):
+    call_command("demo_data")
+    submitted = Round.objects.filter(status="submitted").select_related("encounter")
+    by_patient = {r.encounter.patient_identifier: r for r in submitted}
+    for patient, code in NEW_RED_FLAGS:
+        assessment = by_patient[patient].assessment
+        assert assessment["contract"] == "v2"
+        assert code in [f["code"] for f in assessment["red_flags"]], (patient, assessment)
+        assert assessment["escalation"] == "emergency"
+
+
+@pytest.mark.django_db
+def test_the_demo_cervical_patient_has_a_normal_arm_exam(published_guidance):
+    call_command("demo_data")
+    round = Round.objects.get(encounter__patient_identifier="DEMO-1010")
+    assert round.encounter.levels == ["C6"]
+    assert round.findings["neuro"]["upper_limb"] == "normal"
+    assert round.assessment["incomplete"] == []
+    assert round.assessment["escalation"] == "routine"

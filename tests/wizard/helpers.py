@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from triage.findings_builder import MYOTOMES, SIDES
+from triage.findings_builder import ARM_MYOTOMES, MYOTOMES, SIDES
 
 
 def patient_post(ward, *, hours_ago: float = 12, levels=("L1",), identifier="RX1234") -> dict:
@@ -31,18 +31,27 @@ def symptoms_post(**overrides) -> dict:
     return {**data, **overrides}
 
 
-def neuro_post(*, weak: dict[tuple[str, str], tuple[str, str]] | None = None, **overrides) -> dict:
-    """Normal power (5/5, baseline 5/5) everywhere unless `weak` says (baseline, now)."""
+def neuro_post(
+    *,
+    weak: dict[tuple[str, str], tuple[str, str]] | None = None,
+    arms: bool = True,
+    **overrides,
+) -> dict:
+    """Normal power (5/5, baseline 5/5) everywhere unless `weak` says (baseline, now), normal
+    sensation, no new focal signs. The arms' answers are included unless `arms` is false: a
+    form for a lumbar level does not ask them, so it drops them."""
     data: dict[str, str] = {}
-    for myotome, _ in MYOTOMES:
+    myotomes = [*MYOTOMES, *ARM_MYOTOMES] if arms else MYOTOMES
+    for myotome, _ in myotomes:
         for side in SIDES:
             baseline, now = (weak or {}).get((myotome, side), ("5", "5"))
             data[f"power_{myotome}_{side}_baseline"] = baseline
             data[f"power_{myotome}_{side}"] = now
-    for side in SIDES:
-        data[f"sensation_{side}_baseline"] = "normal"
-        data[f"sensation_{side}"] = "normal"
-    data.update(saddle_anaesthesia="no", bowel_bladder="normal")
+    for prefix in ("sensation", "arm_sensation") if arms else ("sensation",):
+        for side in SIDES:
+            data[f"{prefix}_{side}_baseline"] = "normal"
+            data[f"{prefix}_{side}"] = "normal"
+    data.update(saddle_anaesthesia="no", bowel_bladder="normal", focal_signs="no")
     return {**data, **overrides}
 
 
@@ -62,3 +71,14 @@ def vitals_post(**overrides) -> dict:
 
 def imaging_post(**overrides) -> dict:
     return {"status": "not_done", **overrides}
+
+
+def scan_post(*findings: str, modality: str = "mri", after: str = "yes", **overrides) -> dict:
+    """A scan done after the current symptoms began, showing `findings` (normal if none)."""
+    return {
+        "status": "done",
+        "modality": modality,
+        "findings": list(findings) or ["no_leak"],
+        "after_current_symptoms": after,
+        **overrides,
+    }

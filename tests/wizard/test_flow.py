@@ -69,6 +69,7 @@ def test_new_leg_weakness_is_a_red_flag_and_suspected_cord_compression(nurse_cli
         "motor": "new_deficit",
         "sensory": "normal",
         "bowel_bladder": "normal",
+        "focal_signs": False,
     }
     assert round.assessment["imaging"] == "emergency"
     assert {"code": "cord_compression", "status": "suspected"}.items() <= round.assessment[
@@ -82,7 +83,8 @@ def test_respiratory_distress_with_news2_high(nurse_client, encounter):
     )
     round = complete(nurse_client, encounter, vitals=vitals)
     codes = [f["code"] for f in round.assessment["red_flags"]]
-    assert codes == ["respiratory_distress", "news2_high"]
+    # A pulse of 118 over a systolic of 95 is a shock index above 1: shock signs too.
+    assert codes == ["respiratory_distress", "circulatory_compromise", "news2_high"]
     assert round.assessment["news2"] == {"score": 11, "band": "high"}
 
 

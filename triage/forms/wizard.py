@@ -4,6 +4,11 @@ Each form collects what a nurse can observe; it stores its cleaned answers as JS
 round. Range and consistency checks are the clinical engine's (one source of truth): a form
 builds its contract section and lets `triage.clinical.parse_findings` judge it, then shows each
 problem on the field it names.
+
+A follow-up question (the reason for oxygen, the side of radicular pain, the scan's details)
+applies only after a certain answer to another question. Its inputs carry that condition as
+data attributes, so `static/js/reveal.js` can hide (and empty) it while it does not apply;
+without JavaScript every question is shown and the form drops the answers that do not apply.
 """
 
 from __future__ import annotations
@@ -17,22 +22,35 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from triage.clinical import FindingsError, parse_findings
-from triage.clinical.findings import LEVELS
-from triage.findings_builder import MAX_HOURS_SINCE, MYOTOMES, SIDES, section_from_answers
+from triage.clinical.findings import LEVELS, needs_upper_limb
+from triage.findings_builder import (
+    ARM_MYOTOMES,
+    MAX_HOURS_SINCE,
+    MYOTOMES,
+    SIDES,
+    section_from_answers,
+)
 from triage.models import Encounter, Ward
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-def yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
+def yes_no_field(label: str, help_text: str = "", required: bool = True) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         choices=YES_NO,
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         help_text=help_text,
+        required=required,
         error_messages={"required": f"Answer: {label.rstrip('?').lower()}?"},
     )
+
+
+def follow_up(field: forms.Field, *, of: str, values: tuple[str, ...]) -> forms.Field:
+    """Mark `field` as asked only when the question `of` has one of `values` (for reveal.js)."""
+    field.widget.attrs.update({"data-reveal-when": of, "data-reveal-values": " ".join(values)})
+    return field
 
 
 def number_input(*, decimal: bool = False, **attrs: Any) -> forms.NumberInput:
@@ -169,21 +187,27 @@ class SymptomsForm(StepForm):
             ("unchanged", "Unchanged"),
             ("worse_since_procedure", "Worse since the procedure"),
             ("sudden_increase_after_improvement", "Sudden increase after it had improved"),
+            ("new_back_pain", "New back pain at another level of the spine"),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how the pain has changed."},
     )
     radicular_pain = yes_no_field(
-        "Radicular pain?", "Pain shooting into a leg (or around the chest) along a nerve."
+        "New or worse radicular pain?",
+        "Pain shooting along a nerve into a leg, an arm or around the chest.",
     )
-    radicular_side = forms.ChoiceField(
-        label="Which side is the radicular pain?",
-        choices=[("left", "Left"), ("right", "Right"), ("both", "Both")],
-        widget=forms.RadioSelect,
-        required=False,
+    radicular_side = follow_up(
+        forms.ChoiceField(
+            label="Which side is the radicular pain?",
+            choices=[("left", "Left"), ("right", "Right"), ("both", "Both")],
+            widget=forms.RadioSelect,
+            required=False,
+        ),
+        of="radicular_pain",
+        values=("yes",),
     )
-    chest_pain = yes_no_field("Chest pain?")
-    dyspnoea = yes_no_field("Shortness of breath?")
+    chest_pain = yes_no_field("New chest pain?")
+    dyspnoea = yes_no_field("New or worse shortness of breath?")
     uncontrolled_despite_analgesia = yes_no_field(
         "Pain uncontrolled despite an adequate analgesic trial?", ADEQUATE_TRIAL
     )
@@ -209,8 +233,23 @@ BASELINE_UNKNOWN = ("unknown", "Not recorded")
 SENSATION_CHOICES = [("normal", "Normal"), ("reduced", "Reduced"), ("absent", "Absent")]
 
 
+BOWEL_BLADDER_CHOICES = [
+    ("normal", "Normal"),
+    (
+        "stable_dysfunction",
+        "Problem present before the procedure and unchanged (including a long-term catheter)",
+    ),
+    ("new_dysfunction", "New retention, incontinence or loss of control"),
+    ("worsening_dysfunction", "Problem present before, now worse"),
+    ("new_catheter", "Catheter put in since the procedure (cannot be assessed)"),
+]
+# The first wizard's answer for a known, unchanged problem, still held by old drafts.
+LEGACY_BOWEL_BLADDER = {"pre_existing_unchanged": "stable_dysfunction"}
+
+
 class NeuroForm(StepForm):
-    """Lower-limb power per myotome and sensation, each beside its pre-procedure baseline."""
+    """Power per myotome and sensation, each beside its pre-procedure baseline: the legs always,
+    the arms too when a treated level (or unknown levels) can affect them."""
 
     section = "neuro"
 
@@ -226,49 +265,71 @@ class NeuroForm(StepForm):
     )
     bowel_bladder = forms.ChoiceField(
         label="Bowel and bladder function",
-        choices=[
-            ("normal", "Normal"),
-            ("new_dysfunction", "New retention, incontinence or loss of control"),
-            ("pre_existing_unchanged", "Problem present before and unchanged"),
-        ],
+        choices=BOWEL_BLADDER_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": "Answer how bowel and bladder function compares."},
     )
+    focal_signs = yes_no_field(
+        "New facial droop, speech disturbance or loss of vision?",
+        "Signs of a stroke. Compare with how the patient was before the procedure.",
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, levels: list[str] | tuple[str, ...] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        for myotome, movement in MYOTOMES:
+        # Unknown levels cannot rule out the arms, so they are examined too.
+        self.asks_arms = needs_upper_limb(tuple(levels) if levels else None)
+        regions = [("power", MYOTOMES, "sensation", "leg")]
+        if self.asks_arms:
+            regions.append(("power", ARM_MYOTOMES, "arm_sensation", "arm"))
+        for _, myotomes, sensation, limb in regions:
+            for myotome, movement in myotomes:
+                for side in SIDES:
+                    self._add_power_fields(myotome, movement, side)
             for side in SIDES:
-                where = f"{side.capitalize()} {myotome} ({movement})"
-                self.fields[f"power_{myotome}_{side}_baseline"] = forms.ChoiceField(
-                    label=f"{where}: power before the procedure",
-                    choices=[("", "Choose"), BASELINE_UNKNOWN, *MRC_CHOICES],
-                    error_messages={"required": f"Choose the baseline power for {where}."},
-                )
-                self.fields[f"power_{myotome}_{side}"] = forms.ChoiceField(
-                    label=f"{where}: power now",
-                    choices=[("", "Choose"), *MRC_CHOICES],
-                    error_messages={"required": f"Choose the power now for {where}."},
-                )
-        for side in SIDES:
-            self.fields[f"sensation_{side}_baseline"] = forms.ChoiceField(
-                label=f"{side.capitalize()} leg sensation before the procedure",
-                choices=[("", "Choose"), BASELINE_UNKNOWN, *SENSATION_CHOICES],
-                error_messages={"required": f"Choose the {side} leg's baseline sensation."},
-            )
-            self.fields[f"sensation_{side}"] = forms.ChoiceField(
-                label=f"{side.capitalize()} leg sensation now",
-                choices=[("", "Choose"), *SENSATION_CHOICES],
-                error_messages={"required": f"Choose the {side} leg's sensation now."},
-            )
-        # Field order: the table first (as it is laid out), then the two questions.
-        self.order_fields([name for name in self.fields if name.startswith(("power", "sens"))])
+                self._add_sensation_fields(sensation, limb, side)
+        # Field order: the tables first (as they are laid out), then the questions.
+        self.order_fields(
+            [name for name in self.fields if name.startswith(("power", "sens", "arm_sens"))]
+        )
+
+    def _add_power_fields(self, myotome: str, movement: str, side: str) -> None:
+        where = f"{side.capitalize()} {myotome} ({movement})"
+        self.fields[f"power_{myotome}_{side}_baseline"] = forms.ChoiceField(
+            label=f"{where}: power before the procedure",
+            choices=[("", "Choose"), BASELINE_UNKNOWN, *MRC_CHOICES],
+            error_messages={"required": f"Choose the baseline power for {where}."},
+        )
+        self.fields[f"power_{myotome}_{side}"] = forms.ChoiceField(
+            label=f"{where}: power now",
+            choices=[("", "Choose"), *MRC_CHOICES],
+            error_messages={"required": f"Choose the power now for {where}."},
+        )
+
+    def _add_sensation_fields(self, prefix: str, limb: str, side: str) -> None:
+        self.fields[f"{prefix}_{side}_baseline"] = forms.ChoiceField(
+            label=f"{side.capitalize()} {limb} sensation before the procedure",
+            choices=[("", "Choose"), BASELINE_UNKNOWN, *SENSATION_CHOICES],
+            error_messages={"required": f"Choose the {side} {limb}'s baseline sensation."},
+        )
+        self.fields[f"{prefix}_{side}"] = forms.ChoiceField(
+            label=f"{side.capitalize()} {limb} sensation now",
+            choices=[("", "Choose"), *SENSATION_CHOICES],
+            error_messages={"required": f"Choose the {side} {limb}'s sensation now."},
+        )
+
+    @classmethod
+    def initial_from(cls, answers: dict | None) -> dict:
+        initial = super().initial_from(answers)
+        value = initial.get("bowel_bladder")
+        initial["bowel_bladder"] = LEGACY_BOWEL_BLADDER.get(value, value)
+        return {k: v for k, v in initial.items() if v is not None}
 
     def field_for_path(self, path: str) -> str | None:
-        return None  # the derived contract values have no field of their own
+        if path == "neuro.focal_signs":
+            return "focal_signs"
+        return None  # the other contract values are derived and have no field of their own
 
-    def power_rows(self) -> list[dict[str, Any]]:
-        """One table row per myotome: left before, left now, right before, right now."""
+    def _rows(self, myotomes: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
         return [
             {
                 "myotome": myotome,
@@ -279,11 +340,26 @@ class NeuroForm(StepForm):
                     for suffix in ("_baseline", "")
                 ],
             }
-            for myotome, movement in MYOTOMES
+            for myotome, movement in myotomes
         ]
+
+    def power_rows(self) -> list[dict[str, Any]]:
+        """One table row per leg myotome: left before, left now, right before, right now."""
+        return self._rows(MYOTOMES)
+
+    def arm_power_rows(self) -> list[dict[str, Any]]:
+        """The same for the arms' myotomes, when the arms are examined."""
+        return self._rows(ARM_MYOTOMES) if self.asks_arms else []
 
     def sensation_fields(self) -> list[forms.BoundField]:
         return [self[f"sensation_{side}{suffix}"] for side in SIDES for suffix in ("_baseline", "")]
+
+    def arm_sensation_fields(self) -> list[forms.BoundField]:
+        if not self.asks_arms:
+            return []
+        return [
+            self[f"arm_sensation_{side}{suffix}"] for side in SIDES for suffix in ("_baseline", "")
+        ]
 
 
 ACVPU_CHOICES = [
@@ -314,6 +390,20 @@ class VitalsForm(StepForm):
         error_messages={"required": "Choose the SpO2 scale."},
     )
     on_oxygen = yes_no_field("On supplemental oxygen?")
+    oxygen_reason = follow_up(
+        forms.ChoiceField(
+            label="Why is the patient on oxygen?",
+            choices=[
+                ("routine", "Routine oxygen after sedation"),
+                ("long_term", "Their usual home oxygen, at the usual flow"),
+                ("low_saturation", "Started or increased because the saturation was falling"),
+            ],
+            widget=forms.RadioSelect,
+            required=False,
+        ),
+        of="on_oxygen",
+        values=("yes",),
+    )
     systolic_bp = forms.IntegerField(label="Systolic blood pressure (mmHg)", widget=number_input())
     heart_rate = forms.IntegerField(label="Pulse (beats per minute)", widget=number_input())
     consciousness = forms.ChoiceField(
@@ -339,6 +429,16 @@ class VitalsForm(StepForm):
         self.fields["spo2"].error_messages["required"] = "Enter the SpO2."
         self.fields["spo2"].error_messages["invalid"] = "Enter the SpO2 as a whole number."
 
+    def clean(self) -> dict:
+        on_oxygen = self.cleaned_data.get("on_oxygen")
+        if on_oxygen is not True:
+            self.cleaned_data["oxygen_reason"] = ""  # not asked on air
+        cleaned = super().clean()
+        # After the engine's checks, so their problems are reported in the same pass.
+        if on_oxygen is True and not cleaned.get("oxygen_reason"):
+            self.add_error("oxygen_reason", "Choose why the patient is on oxygen.")
+        return cleaned
+
 
 class ImagingForm(StepForm):
     section = "imaging"
@@ -349,36 +449,70 @@ class ImagingForm(StepForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether imaging is done, requested or not done."},
     )
-    modality = forms.ChoiceField(
-        label="Modality",
-        choices=[("ct", "CT"), ("mri", "MRI"), ("ct_and_mri", "CT and MRI")],
-        widget=forms.RadioSelect,
-        required=False,
-        help_text="Required when imaging is done; optional when requested.",
+    modality = follow_up(
+        forms.ChoiceField(
+            label="Type of scan",
+            choices=[("ct", "CT"), ("mri", "MRI"), ("ct_and_mri", "CT and MRI")],
+            widget=forms.RadioSelect,
+            required=False,
+            help_text="Required when imaging is done; optional when requested.",
+        ),
+        of="status",
+        values=("requested", "done"),
     )
-    findings = forms.MultipleChoiceField(
-        label="Imaging findings",
-        choices=[
-            ("no_leak", "No cement leak or other abnormality"),
-            ("foraminal_leak", "Cement in a neural foramen"),
-            ("epidural_leak", "Cement in the epidural space"),
-            ("paravertebral_venous_leak", "Cement in paravertebral veins"),
-            ("intradiscal_leak", "Cement in the disc"),
-            ("pulmonary_cement_embolism", "Pulmonary cement embolism"),
-            ("new_adjacent_fracture", "New fracture at an adjacent level"),
-            ("cord_compression", "Spinal cord compression"),
-        ],
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text="Only when imaging is done. Tick “No cement leak” for a normal scan.",
+    after_current_symptoms = follow_up(
+        yes_no_field(
+            "Was the scan done after the current symptoms began?",
+            "A scan from before the symptoms began cannot rule out a new problem.",
+            required=False,
+        ),
+        of="status",
+        values=("done",),
+    )
+    findings = follow_up(
+        forms.MultipleChoiceField(
+            label="Imaging findings",
+            choices=[
+                ("no_leak", "No cement leak or other abnormality"),
+                ("foraminal_leak", "Cement in a neural foramen"),
+                ("epidural_leak", "Cement in the epidural space"),
+                ("paravertebral_venous_leak", "Cement in paravertebral veins"),
+                ("intradiscal_leak", "Cement in the disc"),
+                ("pulmonary_cement_embolism", "Cement embolism in the lungs"),
+                ("cardiac_cement_embolism", "Cement embolism in the heart"),
+                ("cerebral_cement_embolism", "Cement embolism in the brain"),
+                ("new_adjacent_fracture", "New fracture at an adjacent level"),
+                ("cord_compression", "Spinal cord compression"),
+                ("infection", "Infection (spondylodiscitis or epidural abscess)"),
+            ],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            help_text="Only when imaging is done. Tick “No cement leak” for a normal scan.",
+        ),
+        of="status",
+        values=("done",),
     )
 
     def clean(self) -> dict:
-        # A done scan with nothing ticked must not read as a normal scan.
-        if self.cleaned_data.get("status") == "done" and not self.cleaned_data.get("findings"):
+        status = self.cleaned_data.get("status")
+        if status == "done":
+            # A done scan with nothing ticked must not read as a normal scan.
+            if not self.cleaned_data.get("findings"):
+                self.add_error(
+                    "findings",
+                    "Tick what the scan showed, or “No cement leak or other abnormality” for a "
+                    "normal scan.",
+                )
+        else:
+            self.cleaned_data["after_current_symptoms"] = ""  # asked only of a done scan
+        if status == "not_done":
+            self.cleaned_data["modality"] = ""  # no scan, no type of scan
+        # Findings given for a scan that is not done are refused, never dropped: a ticked
+        # finding may be real and the status wrong.
+        cleaned = super().clean()
+        if status == "done" and cleaned.get("after_current_symptoms") in (None, ""):
             self.add_error(
-                "findings",
-                "Tick what the scan showed, or “No cement leak or other abnormality” for a "
-                "normal scan.",
+                "after_current_symptoms",
+                "Answer whether the scan was done after the current symptoms began.",
             )
-        return super().clean()
+        return cleaned

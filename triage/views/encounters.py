@@ -36,6 +36,14 @@ STEP_FORMS = {
 STEP_TEMPLATE = "encounters/step.html"
 
 
+def _step_form(encounter: Encounter, slug: str, *args, **kwargs):
+    """The step's form; the neuro exam asks about the arms only after a level that can affect
+    them, so it is told the encounter's treated levels."""
+    if slug == "neuro":
+        kwargs["levels"] = encounter.levels
+    return STEP_FORMS[slug](*args, **kwargs)
+
+
 def _current_round(encounter: Encounter) -> Round:
     return encounter.rounds.order_by("-number").first()
 
@@ -73,7 +81,12 @@ def _live_context(round: Round, replace: dict | None = None) -> dict:
         _, assessment = assess_round(round, at=timezone.now(), replace=replace)
     except FindingsError:
         _, assessment = assess_round(round, at=timezone.now())
-    return {"live": assessment_view(assessment.to_dict())}
+    live = assessment_view(assessment.to_dict())
+    return {
+        "live": live,
+        "live_label": "Result so far",
+        "live_compact": live["summary"]["in_progress"],
+    }
 
 
 @clinical_required
@@ -197,17 +210,17 @@ def question_step(request: HttpRequest, pk: uuid.UUID, slug: str) -> HttpRespons
             request, "This assessment is submitted. Start a reassessment to record new answers."
         )
         return redirect("encounters:detail", pk=encounter.pk)
-    form_class = STEP_FORMS[slug]
     if request.method == "POST":
-        return _post_step(request, encounter, round, step, form_class)
+        return _post_step(request, encounter, round, step)
     stashed = take_stashed_post(request) or round.pending.get(slug)
     if stashed:
-        form = form_class(_as_querydict(stashed))
+        form = _step_form(encounter, slug, _as_querydict(stashed))
         messages.warning(
             request, "These answers were typed but not saved yet. Check them, then save."
         )
     else:
-        form = form_class(initial=form_class.initial_from(getattr(round, step.section)))
+        initial = STEP_FORMS[slug].initial_from(getattr(round, step.section))
+        form = _step_form(encounter, slug, initial=initial)
     return _render_step(request, encounter, round, step, form)
 
 
@@ -218,8 +231,8 @@ def _as_querydict(data: dict[str, list[str]]) -> QueryDict:
     return query
 
 
-def _post_step(request, encounter, round, step, form_class) -> HttpResponse:
-    form = form_class(request.POST)
+def _post_step(request, encounter, round, step) -> HttpResponse:
+    form = _step_form(encounter, step.slug, request.POST)
     autosave = request.POST.get("_autosave") == "1"
     saved = False
     conflict = None
@@ -301,6 +314,7 @@ def check_answers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if round.status == Round.Status.SUBMITTED:
         return redirect("encounters:round", pk=encounter.pk, number=round.number)
     findings, assessment = assess_round(round, at=timezone.now())
+    shown = assessment.to_dict()
     return render(
         request,
         "encounters/check.html",
@@ -311,8 +325,9 @@ def check_answers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "steps": wizard.STEPS,
             "step_number": wizard.progress(wizard.CHECK)[0],
             "step_total": len(wizard.STEPS),
-            "summary": answers_summary(encounter, round, findings),
-            "live": assessment_view(assessment.to_dict()),
+            "summary": answers_summary(encounter, round, findings, shown),
+            "live": assessment_view(shown),
+            "live_label": "Result of these answers",
         },
     )
 

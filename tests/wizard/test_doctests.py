@@ -1,0 +1,15 @@
+"""The worked examples in the wizard's pure modules' docstrings are true."""
+
+import doctest
+
+import pytest
+
+import triage.findings_builder
+import triage.wizard
+
+
+@pytest.mark.parametrize("module", [triage.findings_builder, triage.wizard], ids=str)
+def test_docstring_examples(module):
+    result = doctest.testmod(module)
+    assert result.attempted > 0
+    assert result.failed == 0
