@@ -271,7 +271,9 @@ def test_a_respiratory_rate_of_8_or_less_is_respiratory_depression(rate: int, de
         ({"heart_rate": 109, "systolic_bp": 110}, False),  # shock index just under 1
         ({"heart_rate": 118, "systolic_bp": 96}, True),  # worked example 13
     ],
-)
+    ids=["sbp-90", "sbp-91", "hr-40", "hr-41", "hr-131", "hr-130", "index-1", "index-under-1",
+         "example-13"],
+)  # fmt: skip
 def test_shock_signs_are_circulatory_compromise(vitals: dict, shock: bool):
     findings = patient(vitals=vitals)
     assert flags(findings) == (["circulatory_compromise"] if shock else [])
