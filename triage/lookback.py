@@ -26,7 +26,7 @@ from django.db.models.fields.json import KT
 from django.urls import reverse
 
 from triage.clinical import CONTRACT_VERSION, FindingsError, assess_json
-from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
+from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES, join_words
 from triage.clinical.snapshots import (
     ESCALATION_RANK,
     contract_of,
@@ -55,22 +55,14 @@ ROUND_FIELDS = (
 
 
 def _lower_first(title: str) -> str:
-    """A title inside a sentence: "Altered consciousness" -> "altered consciousness", but
-    an initialism stays as it is ("NEWS2 ...")."""
+    """A title inside a sentence, but an initialism stays as it is.
+
+    >>> _lower_first("Altered consciousness"), _lower_first("NEWS2 high")
+    ('altered consciousness', 'NEWS2 high')
+    """
     if len(title) > 1 and title[1].islower():
         return title[0].lower() + title[1:]
     return title
-
-
-def _words(items: Iterable[str]) -> str:
-    """
-    >>> _words(["a", "b", "c"])
-    'a, b and c'
-    >>> _words(["a"])
-    'a'
-    """
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def red_flag_title(code: str) -> str:
@@ -213,13 +205,13 @@ class Change:
             return "The current rules could not assess the stored answers: " + self.problem
         was = f"Was {ESCALATION_WORDS[self.was.escalation]}"
         if items := self.was.headline():
-            was += " with " + _words(items)
+            was += " with " + join_words(list(items))
         now = self.now.headline() or [
             f"{SECTION_WORDS.get(section, section)} incomplete" for section in self.now.incomplete
         ]
         return (
             f"{was} → now {ESCALATION_WORDS[self.now.escalation]}"
-            f"{': ' + _words(now) if now else ''}"
+            f"{': ' + join_words(list(now)) if now else ''}"
         )
 
     @cached_property
@@ -271,7 +263,7 @@ class Change:
         if self.now.escalation != self.was.escalation:
             lines.append(f"Escalation: was {self.was_label.lower()}, now {self.now_label.lower()}")
         if self.now.incomplete:
-            sections = _words([SECTION_WORDS.get(s, s) for s in self.now.incomplete])
+            sections = join_words([SECTION_WORDS.get(s, s) for s in self.now.incomplete])
             lines.append(f"Not complete for the current rules: {sections}")
         return lines
 
