@@ -64,24 +64,34 @@ _IMAGING_TEXT: dict[str, _Text] = {
 }
 
 
-def _explained(
-    code: str, reason: str, because: tuple[str, ...], text: _Text, status: str | None = None
-) -> dict[str, object]:
+def _template(code: str, text: _Text, status: str | None = None) -> dict[str, object]:
+    """The JSON form of one explained code, in key order, with ``reason`` and ``because`` left
+    for ``to_dict`` to fill in and ``actions`` and ``sources`` still tuples (never shared
+    lists). ``to_dict`` copies it: that keeps the key order and costs less than building the
+    dict key by key."""
     title, actions, sources, key, reference = text
     data: dict[str, object] = {"code": code}
     if status is not None:
         data["status"] = status
     data |= {
-        "reason": reason,
+        "reason": None,
         "title": title,
-        "because": list(because),
-        "actions": list(actions),
-        "sources": list(sources),
+        "because": None,
+        "actions": actions,
+        "sources": sources,
         "guidance_key": key,
     }
     if reference is not None:
         data["reference"] = reference
     return data
+
+
+_RED_FLAG_TEMPLATES = {code: _template(code, text) for code, text in _RED_FLAG_TEXT.items()}
+_PATHWAY_TEMPLATES = {
+    (code, status, variant): _template(code, text, status)
+    for (code, status, variant), text in _PATHWAY_TEXT.items()
+}
+_IMAGING_TEMPLATES = {code: _template(code, text) for code, text in _IMAGING_TEXT.items()}
 
 
 @dataclass(slots=True)
@@ -109,7 +119,12 @@ class RedFlag:
         return "red_flag." + self.code
 
     def to_dict(self) -> dict[str, object]:
-        return _explained(self.code, self.reason, self.because, _RED_FLAG_TEXT[self.code])
+        data = _RED_FLAG_TEMPLATES[self.code].copy()  # fresh lists below: see _template
+        data["reason"] = self.reason
+        data["because"] = [*self.because]
+        data["actions"] = [*data["actions"]]  # type: ignore[misc]
+        data["sources"] = [*data["sources"]]  # type: ignore[misc]
+        return data
 
 
 @dataclass(slots=True)
@@ -142,8 +157,12 @@ class Pathway:
         return "pathway." + self.code
 
     def to_dict(self) -> dict[str, object]:
-        text = _PATHWAY_TEXT[self.code, self.status, self.variant]
-        return _explained(self.code, self.reason, self.because, text, self.status)
+        data = _PATHWAY_TEMPLATES[self.code, self.status, self.variant].copy()
+        data["reason"] = self.reason
+        data["because"] = [*self.because]
+        data["actions"] = [*data["actions"]]  # type: ignore[misc]
+        data["sources"] = [*data["sources"]]  # type: ignore[misc]
+        return data
 
 
 @dataclass(slots=True)
@@ -167,7 +186,12 @@ class ImagingAdvice:
         return "imaging." + self.code
 
     def to_dict(self) -> dict[str, object]:
-        return _explained(self.code, self.reason, self.because, _IMAGING_TEXT[self.code])
+        data = _IMAGING_TEMPLATES[self.code].copy()
+        data["reason"] = self.reason
+        data["because"] = [*self.because]
+        data["actions"] = [*data["actions"]]  # type: ignore[misc]
+        data["sources"] = [*data["sources"]]  # type: ignore[misc]
+        return data
 
 
 @dataclass(slots=True)
@@ -189,16 +213,29 @@ class Escalation:
         return "escalation." + self.code
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "code": self.code,
-            "title": explain.ESCALATION_TITLES[self.code],
-            "headline": self.headline,
-            "reason": self.reason,
-            "because": list(self.because),
-            "actions": list(self.actions),
-            "sources": list(explain.ESCALATION_SOURCES[self.code]),
-            "guidance_key": self.guidance_key,
-        }
+        data = _ESCALATION_TEMPLATES[self.code].copy()
+        data["headline"] = self.headline
+        data["reason"] = self.reason
+        data["because"] = [*self.because]
+        data["actions"] = [*self.actions]
+        data["sources"] = [*data["sources"]]  # type: ignore[misc]
+        return data
+
+
+# As _template, for Escalation.to_dict: its headline, reason, because and actions vary.
+_ESCALATION_TEMPLATES: dict[str, dict[str, object]] = {
+    code: {
+        "code": code,
+        "title": explain.ESCALATION_TITLES[code],
+        "headline": None,
+        "reason": None,
+        "because": None,
+        "actions": None,
+        "sources": explain.ESCALATION_SOURCES[code],
+        "guidance_key": explain.guidance_key("escalation", code),
+    }
+    for code in explain.ESCALATION_CODES
+}
 
 
 @dataclass(slots=True)
@@ -262,7 +299,7 @@ class Assessment:
         return {
             "score": None,
             "band": None,
-            "missing": list(self.news2_missing),
+            "missing": [*self.news2_missing],
             "reason": "NEWS2 not scored: "
             + explain.field_labels("vitals", self.news2_missing)
             + " not recorded",
@@ -282,18 +319,21 @@ class Assessment:
             "news2": None if self.news2 is None else self.news2.to_dict(),
             "imaging": self.imaging.code,
             "escalation": self.escalation.code,
-            "not_assessed": list(self.not_assessed),
-            "incomplete": list(self.incomplete),
+            "not_assessed": [*self.not_assessed],
+            "incomplete": [*self.incomplete],
             "escalation_detail": self.escalation.to_dict(),
             "imaging_detail": self.imaging.to_dict(),
             "news2_detail": self.news2_detail(),
-            "missing": {section: list(keys) for section, keys in self.missing.items()},
+            # (No comprehension for the usual case, nothing missing: each one is a call.)
+            "missing": {section: [*keys] for section, keys in self.missing.items()}
+            if self.missing
+            else {},
             "derived_signs": self.signs.to_dict(),
-            "warnings": list(self.warnings),
+            "warnings": [*self.warnings],
             "advice": {
                 "guidance_key": explain.GENERAL_KEY,
                 "title": explain.GENERAL_ADVICE_TITLE,
-                "actions": list(explain.GENERAL_ADVICE),
-                "sources": list(explain.GENERAL_SOURCES),
+                "actions": [*explain.GENERAL_ADVICE],
+                "sources": [*explain.GENERAL_SOURCES],
             },
         }

@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, TypeAlias
@@ -82,12 +83,22 @@ def round_temperature(value: float) -> Decimal:
     return Decimal(str(value)).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
+# How close to a tie (x.x5) ten times a temperature must come before its digits decide: far
+# above the float error of ``value * 10 + 0.5`` below 10,000 degrees (under 1e-10), so the
+# arithmetic is trusted only where it cannot be wrong, and small enough that only ties and
+# near-ties (never a temperature as charted, such as 38.04) take the slower road.
+_NEAR_TIE = 1e-9
+
+
 def temperature_tenths(value: float) -> int:
     """:func:`round_temperature` as whole tenths of a degree, without ``Decimal``: the rules
     and the score compare tenths as integers, on every assessment.
 
-    The digits of ``repr(value)`` (the shortest text that reads back as the same float) are
-    the number as written; rounding half up at the first decimal looks only at the second.
+    Away from a tie the arithmetic is exact enough: ``floor(value * 10 + 0.5)`` cannot be
+    pushed across a whole number by float error unless its fraction is within ``_NEAR_TIE``
+    of one. Near a tie (38.05 is stored as 38.04999...) the digits decide: those of
+    ``repr(value)`` (the shortest text that reads back as the same float) are the number as
+    written, and rounding half up at the first decimal looks only at the second.
     Temperatures are 30.0-45.0, so the text never has an exponent; anything else takes the
     ``Decimal`` road.
 
@@ -96,6 +107,11 @@ def temperature_tenths(value: float) -> int:
     """
     if type(value) is int:
         return value * 10
+    if type(value) is float and 0.0 <= value < 10_000.0:
+        scaled = value * 10 + 0.5
+        tenths = math.floor(scaled)
+        if _NEAR_TIE < scaled - tenths < 1 - _NEAR_TIE:
+            return tenths
     whole, _, fraction = repr(value).partition(".")
     if not (whole.isdigit() and fraction.isdigit()):
         return int(round_temperature(value).scaleb(1))
@@ -276,16 +292,37 @@ class News2:
         return {"score": self.score, "band": self.band}
 
     def detail_dict(self) -> dict[str, object]:
-        """Sub-scores and the response the band calls for, for ``news2_detail``."""
+        """Sub-scores and the response the band calls for, for ``news2_detail``.
+
+        The values of the properties above, worked out here without a call each (this runs
+        on every assessment).
+        """
+        score, band = self.score, self.band
         return {
-            "score": self.score,
-            "band": self.band,
-            "sub_scores": self.sub_scores,
-            "single_parameter_3": self.single_parameter_3,
+            "score": score,
+            "band": band,
+            "sub_scores": {
+                "respiratory_rate": self.respiratory_rate,
+                "spo2": self.spo2,
+                "air_or_oxygen": self.air_or_oxygen,
+                "systolic_bp": self.systolic_bp,
+                "heart_rate": self.heart_rate,
+                "consciousness": self.consciousness,
+                "temperature": self.temperature,
+            },
+            "single_parameter_3": 3
+            in (
+                self.respiratory_rate,
+                self.spo2,
+                self.systolic_bp,
+                self.heart_rate,
+                self.consciousness,
+                self.temperature,
+            ),
             "spo2_scale": self.spo2_scale,
             "temperature_scored": self.temperature_tenths / 10,
-            "response": self.response,
-            "monitoring": self.monitoring,
+            "response": RESPONSE_SCORE_0 if score == 0 else RESPONSES[band],
+            "monitoring": MONITORING_SCORE_0 if score == 0 else MONITORING[band],
             "reference": REFERENCE,
         }
 

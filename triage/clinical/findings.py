@@ -347,7 +347,7 @@ def needs_upper_limb(levels: tuple[str, ...] | None) -> bool:
     """
     if levels is None:
         return True
-    return any(level in UPPER_LIMB_LEVELS for level in levels)
+    return not UPPER_LIMB_LEVELS.isdisjoint(levels)
 
 
 # --- JSON decoding -------------------------------------------------------------------------
@@ -477,8 +477,12 @@ def _spo2_scale(value: object, path: str, errors: _Errors) -> object:
     return value
 
 
-def _unique_list(item_check: _Check, empty: str) -> _Check:
-    """A list of distinct items; ``empty`` is the message for ``[]``."""
+def _unique_list(allowed: frozenset[str], item_check: _Check, empty: str) -> _Check:
+    """A list of distinct items; ``empty`` is the message for ``[]``.
+
+    ``allowed`` holds the strings ``item_check`` accepts, so that a known item seen for the
+    first time is taken without formatting its path; any other goes through ``item_check``.
+    """
 
     def check(value: object, path: str, errors: _Errors) -> object:
         if type(value) is not list:
@@ -490,6 +494,9 @@ def _unique_list(item_check: _Check, empty: str) -> _Check:
         seen: set[object] = set()
         ok = True
         for index, item in enumerate(value):
+            if type(item) is str and item in allowed and item not in seen:
+                seen.add(item)
+                continue
             item_path = f"{path}[{index}]"
             if item_check(item, item_path, errors) is _INVALID:
                 ok = False
@@ -517,29 +524,37 @@ def _level_check(value: object, path: str, errors: _Errors) -> object:
     return value
 
 
-# Each field: (kind, low or allowed values, high, check). The kind and bounds let
-# _parse_section accept a plainly valid value inline; anything else goes through the check,
-# which decides and knows the exact message. Parsing runs on every API call and wizard step,
-# and the inline test saves a function call per field. Both come from the same arguments
-# below, and the inline test accepts only what the check would accept.
-_BOOL, _INT, _NUMBER, _CHOICE, _LIST = range(5)
-_Spec: TypeAlias = tuple[int, object, object, _Check]
+# Each field: (type, values, check). A value of exactly that type (type() rather than
+# isinstance(): bool is an int subclass, and True is no pain score) that is one of the valid
+# values listed is plainly valid, and _parse_section takes it inline; anything else goes
+# through the check, which decides and knows the exact message. Parsing runs on every API
+# call and wizard step, and the inline test saves a function call per field. Numbers (any
+# float in a range) and lists (items, repeats) have no such list and always go through their
+# check. Both come from the same arguments below, and the inline test accepts only what the
+# check would accept.
+_Spec: TypeAlias = tuple[type | None, frozenset[object], _Check]
 
 
 def _int_field(low: int, high: int) -> _Spec:
-    return (_INT, low, high, _integer(low, high))
+    return (int, frozenset(range(low, high + 1)), _integer(low, high))
 
 
 def _choice_field(choices: tuple[str, ...]) -> _Spec:
-    return (_CHOICE, frozenset(choices), None, _choice(choices))
+    return (str, frozenset(choices), _choice(choices))
 
 
-_BOOL_FIELD: _Spec = (_BOOL, None, None, _boolean)
+def _checked_field(check: _Check) -> _Spec:
+    return (None, frozenset(), check)
 
-_FIELDS: dict[str, dict[str, _Spec]] = {
+
+_BOOL_FIELD: _Spec = (bool, frozenset((True, False)), _boolean)
+
+_SPECS: dict[str, dict[str, _Spec]] = {
     "procedure": {
-        "hours_since": (_NUMBER, 0, 8760, _number(0, 8760, "0", "8760")),
-        "levels": (_LIST, None, None, _unique_list(_level_check, "must name at least one level")),
+        "hours_since": _checked_field(_number(0, 8760, "0", "8760")),
+        "levels": _checked_field(
+            _unique_list(_LEVEL_SET, _level_check, "must name at least one level")
+        ),
     },
     "symptoms": {
         "pain_score": _int_field(0, 10),
@@ -559,22 +574,23 @@ _FIELDS: dict[str, dict[str, _Spec]] = {
     "vitals": {
         "respiratory_rate": _int_field(0, 80),
         "spo2": _int_field(50, 100),
-        "spo2_scale": (_INT, 1, 2, _spo2_scale),
+        "spo2_scale": (int, frozenset((1, 2)), _spo2_scale),
         "on_oxygen": _BOOL_FIELD,
         "systolic_bp": _int_field(40, 300),
         "heart_rate": _int_field(20, 250),
         "consciousness": _choice_field(CONSCIOUSNESS_LEVELS),
-        "temperature": (_NUMBER, 30.0, 45.0, _number(30.0, 45.0, "30.0", "45.0")),
+        "temperature": _checked_field(_number(30.0, 45.0, "30.0", "45.0")),
         "oxygen_reason": _choice_field(OXYGEN_REASONS),
     },
     "imaging": {
         "status": _choice_field(IMAGING_STATUSES),
         "modality": _choice_field(MODALITIES),
-        "findings": (
-            _LIST,
-            None,
-            None,
-            _unique_list(_choice(IMAGING_FINDINGS), f"must not be empty {_NORMAL_SCAN_HINT}"),
+        "findings": _checked_field(
+            _unique_list(
+                frozenset(IMAGING_FINDINGS),
+                _choice(IMAGING_FINDINGS),
+                f"must not be empty {_NORMAL_SCAN_HINT}",
+            )
         ),
         "after_current_symptoms": _BOOL_FIELD,
     },
@@ -586,9 +602,16 @@ _SECTION_TYPES: dict[str, type[Section]] = {
     "vitals": Vitals,
     "imaging": Imaging,
 }
+# Each spec with its field's name last. The names written above are interned strings and
+# keys decoded from JSON are not: setting an attribute by an equal but distinct string misses
+# the type's attribute cache and costs about twice as much.
+_FIELDS: dict[str, dict[str, tuple[type | None, frozenset[object], _Check, str]]] = {
+    section: {key: (*spec, key) for key, spec in specs.items()} for section, specs in _SPECS.items()
+}
+_SECTION_NAMES: dict[str, str] = {name: name for name in _SPECS}  # interned, as above
 # Field paths built once, so the happy path formats no strings.
 _PATHS: dict[str, dict[str, str]] = {
-    section: {key: f"{section}.{key}" for key in fields} for section, fields in _FIELDS.items()
+    section: {key: f"{section}.{key}" for key in fields} for section, fields in _SPECS.items()
 }
 
 
@@ -604,51 +627,43 @@ def _parse_section(name: str, data: object, errors: _Errors) -> Section | None:
             return None
         _check_duplicate_keys(data, name + ".", errors)
     fields = _FIELDS[name]
-    values: dict[str, object] = {}
+    # Every field starts as None ("not assessed") and is set once its value is known good;
+    # setting attributes costs less than gathering keyword arguments for the constructor.
+    section = _SECTION_TYPES[name]()
     for key, value in data.items():
-        spec = fields.get(key)
-        if spec is None:
+        try:
+            value_type, valid, check, field = fields[key]
+        except KeyError:
             _add(errors, f"{name}.{key}", "unknown field")
             continue
-        kind, low, high, check = spec
-        kind_of_value = type(value)
-        # type() rather than isinstance(): bool is an int subclass, and True is no pain score.
-        # NaN and infinities fail the range tests, so they reach the check and its message.
-        if (
-            (kind == _BOOL and kind_of_value is bool)
-            or (kind == _INT and kind_of_value is int and low <= value <= high)
-            or (kind == _CHOICE and kind_of_value is str and value in low)
-            or (
-                kind == _NUMBER
-                and (kind_of_value is int or kind_of_value is float)
-                and low <= value <= high
-            )
-        ):
-            values[key] = value
+        if type(value) is value_type and value in valid:
+            setattr(section, field, value)
             continue
-        checked = check(value, _PATHS[name][key], errors)
+        checked = check(value, _PATHS[name][field], errors)
         if checked is not _INVALID:
-            values[key] = checked
+            setattr(section, field, checked)
     if name == "imaging":
-        _check_imaging_consistency(values, data, errors)
+        _check_imaging_consistency(section, data, errors)  # type: ignore[arg-type]
     elif name == "vitals" and "oxygen_reason" in data:
-        _check_oxygen_reason(values, data, errors)
-    return _SECTION_TYPES[name](**values)
+        _check_oxygen_reason(section, data, errors)  # type: ignore[arg-type]
+    return section
 
 
-def _check_imaging_consistency(
-    values: dict[str, object], given: dict[str, object], errors: _Errors
-) -> None:
+# The two checks below read the parsed section (a field is None unless its value was valid,
+# since no field accepts null) beside the keys that were given.
+
+
+def _check_imaging_consistency(imaging: Imaging, given: dict[str, object], errors: _Errors) -> None:
     """Refuse imaging sections that contradict themselves.
 
     A scan marked done but with no result would otherwise read as a scan that found nothing,
     so a done scan must say what it showed and what it was. A modality is allowed with any
     status (a scan can be requested as an MRI); the rules read it only for a done scan.
     """
-    if "status" in given and "status" not in values:
+    if "status" in given and imaging.status is None:
         return  # the status itself is invalid; judging the rest against it would mislead
-    status = values.get("status")
-    findings = values.get("findings")
+    status = imaging.status
+    findings = imaging.findings
     if status == "done":
         if "modality" not in given:
             _add(errors, "imaging.modality", 'required when status is "done"')
@@ -663,17 +678,15 @@ def _check_imaging_consistency(
         _add(errors, "imaging.findings", '"no_leak" cannot be combined with other findings')
 
 
-def _check_oxygen_reason(
-    values: dict[str, object], given: dict[str, object], errors: _Errors
-) -> None:
+def _check_oxygen_reason(vitals: Vitals, given: dict[str, object], errors: _Errors) -> None:
     """The reason for oxygen belongs only beside ``on_oxygen: true``.
 
     A reason with the patient on air (or with no oxygen answer) contradicts itself or hides a
     missing answer; the form that sent it is wrong, so it is refused rather than guessed.
     """
-    if "on_oxygen" in given and "on_oxygen" not in values:
+    if "on_oxygen" in given and vitals.on_oxygen is None:
         return  # on_oxygen itself is invalid and already reported
-    if values.get("on_oxygen") is not True:
+    if vitals.on_oxygen is not True:
         _add(errors, "vitals.oxygen_reason", "allowed only when on_oxygen is true")
 
 
@@ -693,12 +706,13 @@ def parse_findings(data: object) -> Findings:
     errors: _Errors = {}
     if type(data) is not dict:
         _check_duplicate_keys(data, "", errors)
-    sections: dict[str, Section | None] = {}
-    for name, value in data.items():
-        if name not in _FIELDS:
-            _add(errors, name, "unknown field")
+    findings = Findings()
+    for key, value in data.items():
+        name = _SECTION_NAMES.get(key)
+        if name is None:
+            _add(errors, key, "unknown field")
             continue
-        sections[name] = _parse_section(name, value, errors)
+        setattr(findings, name, _parse_section(name, value, errors))
     if errors:
         raise FindingsError(errors)
-    return Findings(**sections)  # type: ignore[arg-type]
+    return findings

@@ -81,6 +81,8 @@ _EMBOLISM_SIGNS = (
     "respiratory_distress",
     "circulatory_compromise",
 )
+_EMBOLISM_SIGN_TITLES = {code: explain.RED_FLAG_TITLES[code] + ": " for code in _EMBOLISM_SIGNS}
+_EMBOLISM_SIGN_BECAUSE = {code: f"red_flags includes {code}" for code in _EMBOLISM_SIGNS}
 # Red flags beside which a neural leak may need decompression, not an injection.
 _DEFICIT_FLAGS = frozenset(("cord_compression", "progressive_neuro_deficit"))
 # Confirmed pathways that reassurance may stand beside: usually asymptomatic.
@@ -100,7 +102,11 @@ _Trigger = tuple[str, str]
 
 
 def _join(triggers: list[_Trigger]) -> tuple[str, tuple[str, ...]]:
-    return "; ".join([text for text, _ in triggers]), tuple([why for _, why in triggers])
+    if len(triggers) == 1:  # the usual case, without zip's cost
+        text, why = triggers[0]
+        return text, (why,)
+    texts, because = zip(*triggers, strict=True)
+    return "; ".join(texts), because
 
 
 def _hours_since(findings: Findings) -> float | None:
@@ -123,7 +129,7 @@ def derive_signs(findings: Findings) -> DerivedSigns:
     """
     imaging = findings.imaging
     scan_done = imaging is not None and imaging.excludes
-    mri_done = imaging is not None and imaging.mri_excludes
+    mri_done = scan_done and imaging.mri_excludes  # type: ignore[union-attr]
     vitals = findings.vitals
     if vitals is None:
         return DerivedSigns(None, None, None, None, None, None, None, None, scan_done, mri_done)
@@ -137,17 +143,25 @@ def derive_signs(findings: Findings) -> DerivedSigns:
             or (hr is not None and (hr <= SHOCK_PULSE_AT_MOST or hr >= SHOCK_PULSE_FROM))
             or (hr is not None and sbp is not None and hr >= sbp)
         )
+    tachypnoea = None if rr is None else rr > TACHYPNOEA_ABOVE
+    bradypnoea = None if rr is None else rr <= BRADYPNOEA_AT_MOST
+    hypoxia = None if spo2 is None else spo2 < HYPOXIA_BELOW[vitals.effective_spo2_scale]
+    new_oxygen_requirement = _new_oxygen_requirement(vitals, _hours_since(findings))
+    tachycardia = None if hr is None else hr > TACHYCARDIA_ABOVE
+    fever = None if temperature is None else temperature_tenths(temperature) >= FEVER_FROM_TENTHS
+    altered_consciousness = None if consciousness is None else consciousness != "A"
+    # Positional, in field order: keyword arguments cost a dictionary per call.
     return DerivedSigns(
-        tachypnoea=None if rr is None else rr > TACHYPNOEA_ABOVE,
-        bradypnoea=None if rr is None else rr <= BRADYPNOEA_AT_MOST,
-        hypoxia=None if spo2 is None else spo2 < HYPOXIA_BELOW[vitals.effective_spo2_scale],
-        new_oxygen_requirement=_new_oxygen_requirement(vitals, _hours_since(findings)),
-        tachycardia=None if hr is None else hr > TACHYCARDIA_ABOVE,
-        shock=shock,
-        fever=None if temperature is None else temperature_tenths(temperature) >= FEVER_FROM_TENTHS,
-        altered_consciousness=None if consciousness is None else consciousness != "A",
-        scan_done=scan_done,
-        mri_done=mri_done,
+        tachypnoea,
+        bradypnoea,
+        hypoxia,
+        new_oxygen_requirement,
+        tachycardia,
+        shock,
+        fever,
+        altered_consciousness,
+        scan_done,
+        mri_done,
     )
 
 
@@ -165,25 +179,100 @@ def _new_oxygen_requirement(vitals: Vitals, hours: float | None) -> bool | None:
 
 
 # --- Red flags -------------------------------------------------------------------------------
+#
+# The words of a trigger that reads a single observation depend on that value alone, and
+# formatting them is a good part of an assessment's cost; the range of each observation is
+# small, so each text is written once per value and kept. ``typed``: True and 1, or 90 and
+# 90.0, are equal keys but are written differently.
+
+
+@lru_cache(maxsize=128, typed=True)  # respiratory rate 0-80
+def _fast_breathing(rr: int) -> _Trigger:
+    return (
+        f"Fast breathing (respiratory rate {rr}/min)",
+        f"vitals.respiratory_rate = {rr} (> {TACHYPNOEA_ABOVE})",
+    )
+
+
+@lru_cache(maxsize=128, typed=True)  # respiratory rate 0-80
+def _slow_breathing(rr: int) -> tuple[str, tuple[str, ...]]:
+    return (
+        f"Slow breathing (respiratory rate {rr}/min)",
+        (f"vitals.respiratory_rate = {rr} (<= {BRADYPNOEA_AT_MOST})",),
+    )
+
+
+@lru_cache(maxsize=128, typed=True)  # SpO2 50-100 on one of two scales
+def _low_saturation(spo2: int, scale: int) -> _Trigger:
+    return (
+        f"Low oxygen saturation (SpO2 {spo2}% on scale {scale})",
+        f"vitals.spo2 = {spo2} (< {HYPOXIA_BELOW[scale]} on scale {scale})",
+    )
+
+
+@lru_cache(maxsize=128, typed=True)  # systolic 40-90
+def _low_blood_pressure(sbp: int) -> _Trigger:
+    return (
+        f"Low blood pressure (systolic {sbp} mmHg)",
+        f"vitals.systolic_bp = {sbp} (<= {SHOCK_SYSTOLIC_AT_MOST})",
+    )
+
+
+@lru_cache(maxsize=256, typed=True)  # pulse 20-40 or 131-250
+def _abnormal_pulse(hr: int) -> _Trigger:
+    if hr <= SHOCK_PULSE_AT_MOST:
+        return (f"Slow pulse ({hr}/min)", f"vitals.heart_rate = {hr} (<= {SHOCK_PULSE_AT_MOST})")
+    return (f"Very fast pulse ({hr}/min)", f"vitals.heart_rate = {hr} (>= {SHOCK_PULSE_FROM})")
+
+
+@lru_cache(maxsize=32, typed=True)  # NEWS2 7-20
+def _high_news2(score: int) -> tuple[str, tuple[str, ...]]:
+    return (
+        f"NEWS2 score {score} (high)",
+        (f"news2.score = {score} (>= {NEWS2_HIGH_FROM})",),
+    )
+
+
+@lru_cache(maxsize=16, typed=True)  # pain score 7-10
+def _uncontrolled_pain(pain_score: int) -> tuple[str, tuple[str, ...]]:
+    return (
+        f"Pain {pain_score}/10 not controlled despite adequate analgesia",
+        (
+            f"symptoms.pain_score = {pain_score} (>= {SEVERE_PAIN_FROM})",
+            "symptoms.uncontrolled_despite_analgesia = true",
+        ),
+    )
+
+
+_PROGRESSION_FIELDS = ("motor", "sensory", "upper_limb", "bowel_bladder")
+_progression_values = attrgetter(*_PROGRESSION_FIELDS)
+# The trigger of each new or worsening neuro finding; its words depend only on the field and
+# the value, so they are written once.
+_PROGRESSION_TRIGGERS: dict[tuple[str, str], _Trigger] = {
+    (name, value): (explain.describe_finding(f"neuro.{name}", value), f"neuro.{name} = {value}")
+    for name in _PROGRESSION_FIELDS
+    for value in sorted(_DYSFUNCTIONS if name == "bowel_bladder" else _DEFICITS)
+}
+_PROGRESSIONS = _DEFICITS | _DYSFUNCTIONS
 
 
 def _neuro_triggers(neuro: Neuro | None) -> list[_Trigger]:
     if neuro is None:
         return []
-    triggers: list[_Trigger] = []
-    for name in ("motor", "sensory", "upper_limb"):
-        value = getattr(neuro, name)
-        if value in _DEFICITS:
-            path = "neuro." + name
-            triggers.append((explain.describe_finding(path, value), f"{path} = {value}"))
-    if neuro.bowel_bladder in _DYSFUNCTIONS:
-        triggers.append(
-            (
-                explain.describe_finding("neuro.bowel_bladder", neuro.bowel_bladder),
-                f"neuro.bowel_bladder = {neuro.bowel_bladder}",
-            )
-        )
-    return triggers
+    values = _progression_values(neuro)
+    if _PROGRESSIONS.isdisjoint(values):  # most patients: nothing new or worse
+        return []
+    return [
+        _PROGRESSION_TRIGGERS[name, value]
+        for name, value in zip(_PROGRESSION_FIELDS, values, strict=True)
+        if (name, value) in _PROGRESSION_TRIGGERS
+    ]
+
+
+_FOCAL_SIGNS_TRIGGER: _Trigger = (
+    explain.describe_finding("neuro.focal_signs", True),
+    "neuro.focal_signs = true",
+)
 
 
 def _stroke_triggers(findings: Findings) -> list[_Trigger]:
@@ -192,14 +281,12 @@ def _stroke_triggers(findings: Findings) -> list[_Trigger]:
         return []
     triggers: list[_Trigger] = []
     if neuro.focal_signs:
-        triggers.append(
-            (explain.describe_finding("neuro.focal_signs", True), "neuro.focal_signs = true")
-        )
+        triggers.append(_FOCAL_SIGNS_TRIGGER)
     levels = findings.procedure.levels if findings.procedure is not None else None
     if (
         neuro.upper_limb in _DEFICITS
         and levels is not None
-        and not any(level in UPPER_LIMB_LEVELS for level in levels)
+        and UPPER_LIMB_LEVELS.isdisjoint(levels)
     ):
         triggers.append(
             (
@@ -241,21 +328,9 @@ def _respiratory_triggers(
     if vitals is None:
         return triggers
     if signs.tachypnoea:
-        rr = vitals.respiratory_rate
-        triggers.append(
-            (
-                f"Fast breathing (respiratory rate {rr}/min)",
-                f"vitals.respiratory_rate = {rr} (> {TACHYPNOEA_ABOVE})",
-            )
-        )
+        triggers.append(_fast_breathing(vitals.respiratory_rate))
     if signs.hypoxia:
-        scale = vitals.effective_spo2_scale
-        triggers.append(
-            (
-                f"Low oxygen saturation (SpO2 {vitals.spo2}% on scale {scale})",
-                f"vitals.spo2 = {vitals.spo2} (< {HYPOXIA_BELOW[scale]} on scale {scale})",
-            )
-        )
+        triggers.append(_low_saturation(vitals.spo2, vitals.effective_spo2_scale))
     if signs.new_oxygen_requirement:
         reason = vitals.oxygen_reason or "not recorded"
         triggers.append(
@@ -271,20 +346,9 @@ def _shock_triggers(vitals: Vitals) -> list[_Trigger]:
     sbp, hr = vitals.systolic_bp, vitals.heart_rate
     triggers: list[_Trigger] = []
     if sbp is not None and sbp <= SHOCK_SYSTOLIC_AT_MOST:
-        triggers.append(
-            (
-                f"Low blood pressure (systolic {sbp} mmHg)",
-                f"vitals.systolic_bp = {sbp} (<= {SHOCK_SYSTOLIC_AT_MOST})",
-            )
-        )
-    if hr is not None and hr <= SHOCK_PULSE_AT_MOST:
-        triggers.append(
-            (f"Slow pulse ({hr}/min)", f"vitals.heart_rate = {hr} (<= {SHOCK_PULSE_AT_MOST})")
-        )
-    if hr is not None and hr >= SHOCK_PULSE_FROM:
-        triggers.append(
-            (f"Very fast pulse ({hr}/min)", f"vitals.heart_rate = {hr} (>= {SHOCK_PULSE_FROM})")
-        )
+        triggers.append(_low_blood_pressure(sbp))
+    if hr is not None and (hr <= SHOCK_PULSE_AT_MOST or hr >= SHOCK_PULSE_FROM):
+        triggers.append(_abnormal_pulse(hr))
     if hr is not None and sbp is not None and hr >= sbp:
         index = f"{hr / sbp:.1f}"
         triggers.append(
@@ -311,7 +375,8 @@ def red_flags(
                 ("imaging.findings includes cord_compression",),
             )
         )
-    systemic = [code for code in _SYSTEMIC_EMBOLISMS if code in found]
+    # (Most patients have no scan findings: "if found" skips building an empty list.)
+    systemic = [code for code in _SYSTEMIC_EMBOLISMS if code in found] if found else []
     if systemic:
         flags.append(
             RedFlag(
@@ -341,24 +406,11 @@ def red_flags(
     if respiratory:
         flags.append(RedFlag("respiratory_distress", *_join(respiratory)))
     if signs.bradypnoea and vitals is not None:
-        rr = vitals.respiratory_rate
-        flags.append(
-            RedFlag(
-                "respiratory_depression",
-                f"Slow breathing (respiratory rate {rr}/min)",
-                (f"vitals.respiratory_rate = {rr} (<= {BRADYPNOEA_AT_MOST})",),
-            )
-        )
+        flags.append(RedFlag("respiratory_depression", *_slow_breathing(vitals.respiratory_rate)))
     if signs.shock and vitals is not None:
         flags.append(RedFlag("circulatory_compromise", *_join(_shock_triggers(vitals))))
     if score is not None and score.score >= NEWS2_HIGH_FROM:
-        flags.append(
-            RedFlag(
-                "news2_high",
-                f"NEWS2 score {score.score} (high)",
-                (f"news2.score = {score.score} (>= {NEWS2_HIGH_FROM})",),
-            )
-        )
+        flags.append(RedFlag("news2_high", *_high_news2(score.score)))
     symptoms = findings.symptoms
     if (
         symptoms is not None
@@ -366,16 +418,7 @@ def red_flags(
         and symptoms.pain_score >= SEVERE_PAIN_FROM
         and symptoms.uncontrolled_despite_analgesia
     ):
-        flags.append(
-            RedFlag(
-                "uncontrolled_pain",
-                f"Pain {symptoms.pain_score}/10 not controlled despite adequate analgesia",
-                (
-                    f"symptoms.pain_score = {symptoms.pain_score} (>= {SEVERE_PAIN_FROM})",
-                    "symptoms.uncontrolled_despite_analgesia = true",
-                ),
-            )
-        )
+        flags.append(RedFlag("uncontrolled_pain", *_uncontrolled_pain(symptoms.pain_score)))
     return tuple(flags)
 
 
@@ -398,22 +441,31 @@ def _scan_gap(imaging: Imaging | None) -> tuple[str, str]:
     return "a CT cannot rule it out", f"imaging.modality = {imaging.modality} (no MRI)"
 
 
+# What a confirming finding says, fixed per finding: written once.
+_CONFIRMED_BY: dict[str, tuple[str, tuple[str, ...]]] = {
+    finding: (text + " on imaging", (f"imaging.findings includes {finding}",))
+    for finding, text in explain.IMAGING_FINDING_TEXT.items()
+}
+
+
 def _confirmed(code: str, finding: str) -> Pathway:
-    return Pathway(
-        code,
-        "confirmed",
-        explain.IMAGING_FINDING_TEXT[finding] + " on imaging",
-        (f"imaging.findings includes {finding}",),
+    return Pathway(code, "confirmed", *_CONFIRMED_BY[finding])
+
+
+# The courses that suspect a fracture whatever the time since the procedure, in words.
+_FRACTURE_COURSES: dict[str, _Trigger] = {
+    course: (
+        explain.describe_finding("symptoms.pain_course", course),
+        f"symptoms.pain_course = {course}",
     )
+    for course in ("sudden_increase_after_improvement", "new_back_pain")
+}
 
 
 def _adjacent_fracture_trigger(symptoms: Symptoms | None, hours: float | None) -> _Trigger | None:
     course = symptoms.pain_course if symptoms is not None else None
     if course in ("sudden_increase_after_improvement", "new_back_pain"):
-        return (
-            explain.describe_finding("symptoms.pain_course", course),
-            f"symptoms.pain_course = {course}",
-        )
+        return _FRACTURE_COURSES[course]
     if course == "worse_since_procedure":
         if hours is None:
             return (
@@ -431,14 +483,16 @@ def _adjacent_fracture_trigger(symptoms: Symptoms | None, hours: float | None) -
 
 
 def causes(
-    findings: Findings, flags: tuple[RedFlag, ...], signs: DerivedSigns, hours: float | None
+    findings: Findings,
+    flag_by_code: dict[str, RedFlag],
+    signs: DerivedSigns,
+    hours: float | None,
 ) -> list[Pathway]:
     """The contract's pathways but transient pain, in contract order; confirmed beats
-    suspected for one code."""
+    suspected for one code. ``flag_by_code``: the red flags, by code."""
     imaging = findings.imaging
     symptoms = findings.symptoms
     found = (imaging.findings or _NO_FINDINGS) if imaging is not None else _NO_FINDINGS
-    flag_by_code = {flag.code: flag for flag in flags}
     deficit = not _DEFICIT_FLAGS.isdisjoint(flag_by_code)
     result: list[Pathway] = []
 
@@ -457,7 +511,7 @@ def causes(
         )
 
     # cement_embolism [3]: any embolism on imaging; suspected on systemic signs.
-    embolisms = [code for code in _EMBOLISMS if code in found]
+    embolisms = [code for code in _EMBOLISMS if code in found] if found else []
     if embolisms:
         result.append(
             Pathway(
@@ -466,7 +520,7 @@ def causes(
                 " and ".join(explain.IMAGING_FINDING_TEXT[code] for code in embolisms)
                 + " on imaging",
                 tuple(f"imaging.findings includes {code}" for code in embolisms),
-                "distressed" if flags else "",
+                "distressed" if flag_by_code else "",
             )
         )
     else:
@@ -474,8 +528,8 @@ def causes(
         because: list[str] = []
         for code in _EMBOLISM_SIGNS:
             if code in flag_by_code:
-                texts.append(f"{explain.RED_FLAG_TITLES[code]}: {flag_by_code[code].reason}")
-                because.append(f"red_flags includes {code}")
+                texts.append(_EMBOLISM_SIGN_TITLES[code] + flag_by_code[code].reason)
+                because.append(_EMBOLISM_SIGN_BECAUSE[code])
         if "paravertebral_venous_leak" in found and (signs.tachycardia or signs.hypoxia):
             vitals = findings.vitals
             sign = (
@@ -494,7 +548,7 @@ def causes(
             result.append(Pathway("cement_embolism", "suspected", "; ".join(texts), tuple(because)))
 
     # cement_leak_neural [3]: suspected on radicular pain until a scan has looked.
-    neural = [finding for finding in _NEURAL_LEAKS if finding in found]
+    neural = [finding for finding in _NEURAL_LEAKS if finding in found] if found else []
     if neural:
         result.append(
             Pathway(
@@ -558,7 +612,7 @@ def causes(
 
 def reassurance_withheld(
     findings: Findings,
-    flags: tuple[RedFlag, ...],
+    flag_codes: tuple[str, ...],
     others: list[Pathway],
     score: News2 | None,
     incomplete: tuple[str, ...],
@@ -572,9 +626,9 @@ def reassurance_withheld(
     intradiscal leak; a ``low`` NEWS2 band; no radicular pain and no failed analgesia; and
     at most 72 hours since the procedure, or an unknown time with improving pain.
     """
-    if flags:
+    if flag_codes:
         # Decided already (an emergency); the other reasons would never be shown.
-        return [_emergency_words(tuple([flag.code for flag in flags]))[1]]
+        return [_emergency_words(flag_codes)[1]]
     reasons: list[str] = []
     for name in ("symptoms", "neuro", "vitals"):
         if name in not_assessed:
@@ -644,13 +698,13 @@ def _transient_pain(score: News2 | None, hours: float | None) -> Pathway:
 
 
 def imaging_advice(
-    findings: Findings, flags: tuple[RedFlag, ...], found: tuple[Pathway, ...], scan_done: bool
+    findings: Findings, flag_codes: tuple[str, ...], found: tuple[Pathway, ...], scan_done: bool
 ) -> ImagingAdvice:
     """Imaging [1]: emergency on any red flag; urgent while no scan is done or a suspected
     pathway needs a further study; otherwise done."""
     imaging = findings.imaging
-    if flags:
-        _, reason, _, because = _emergency_words(tuple([flag.code for flag in flags]))
+    if flag_codes:
+        _, reason, _, because = _emergency_words(flag_codes)
         return ImagingAdvice("emergency", reason, because)
     waiting = [p for p in found if p.status == "suspected" and p.code in _NEXT_STUDY]
     studies = ", ".join(dict.fromkeys(_NEXT_STUDY[p.code] for p in waiting))
@@ -698,7 +752,7 @@ def _emergency_words(codes: tuple[str, ...]) -> tuple[str, str, tuple[str, ...],
 
 
 def escalation(
-    flags: tuple[RedFlag, ...],
+    flag_codes: tuple[str, ...],
     found: tuple[Pathway, ...],
     score: News2 | None,
     withheld: list[str],
@@ -707,8 +761,8 @@ def escalation(
     transient pain is offered (the other pathways can then only be confirmed asymptomatic
     leaks); otherwise urgent (something was found, nothing explains the pain, or the patient
     was not fully assessed)."""
-    if flags:
-        return Escalation("emergency", *_emergency_words(tuple([flag.code for flag in flags])))
+    if flag_codes:
+        return Escalation("emergency", *_emergency_words(flag_codes))
     if any(p.code == "transient_pain" for p in found):
         checked = "symptoms, neuro exam and vital signs"
         news2_text = f"NEWS2 {score.score}" if score is not None else "NEWS2"
@@ -752,17 +806,25 @@ def not_assessed_sections(findings: Findings) -> tuple[str, ...]:
 def missing_keys(findings: Findings, not_assessed: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """For each present, non-empty section among symptoms, neuro and vitals, the keys that
     reassurance needs and that were not recorded (only sections missing some)."""
+    # A complete section (the usual case) costs one C call and one test.
     missing: dict[str, tuple[str, ...]] = {}
     if "symptoms" not in not_assessed:
-        _add_gaps(missing, "symptoms", findings.symptoms, SYMPTOM_FIELDS, _SYMPTOM_VALUES)
+        got = _SYMPTOM_VALUES(findings.symptoms)
+        if None in got:
+            missing["symptoms"] = _gaps(SYMPTOM_FIELDS, got)
     if "neuro" not in not_assessed:
         levels = findings.procedure.levels if findings.procedure is not None else None
         if needs_upper_limb(levels):
-            _add_gaps(missing, "neuro", findings.neuro, _NEURO_WITH_ARMS, _NEURO_WITH_ARMS_VALUES)
+            names, getter = _NEURO_WITH_ARMS, _NEURO_WITH_ARMS_VALUES
         else:
-            _add_gaps(missing, "neuro", findings.neuro, NEURO_REQUIRED, _NEURO_VALUES)
+            names, getter = NEURO_REQUIRED, _NEURO_VALUES
+        got = getter(findings.neuro)
+        if None in got:
+            missing["neuro"] = _gaps(names, got)
     if "vitals" not in not_assessed:
-        _add_gaps(missing, "vitals", findings.vitals, NEWS2_PARAMETERS, _NEWS2_VALUES)
+        got = _NEWS2_VALUES(findings.vitals)
+        if None in got:
+            missing["vitals"] = _gaps(NEWS2_PARAMETERS, got)
     return missing
 
 
@@ -773,18 +835,8 @@ _NEURO_WITH_ARMS_VALUES = attrgetter(*_NEURO_WITH_ARMS)
 _NEWS2_VALUES = attrgetter(*NEWS2_PARAMETERS)
 
 
-def _add_gaps(
-    missing: dict[str, tuple[str, ...]],
-    section: str,
-    values: object,
-    names: tuple[str, ...],
-    getter: attrgetter,
-) -> None:
-    got = getter(values)
-    if None in got:  # rare: a complete section costs one C call
-        missing[section] = tuple(
-            [name for name, value in zip(names, got, strict=True) if value is None]
-        )
+def _gaps(names: tuple[str, ...], values: tuple[object, ...]) -> tuple[str, ...]:
+    return tuple([name for name, value in zip(names, values, strict=True) if value is None])
 
 
 def warnings_for(
@@ -812,28 +864,33 @@ def assess(findings: Findings) -> Assessment:
     """Apply the contract's decision rules to validated findings."""
     not_assessed = not_assessed_sections(findings)
     missing = missing_keys(findings, not_assessed)
-    incomplete = tuple(name for name in ("symptoms", "neuro", "vitals") if name in missing)
+    incomplete = tuple(missing)  # missing_keys lists symptoms, neuro and vitals in that order
     hours = _hours_since(findings)
     vitals = findings.vitals
     score = news2(vitals)
     news2_missing = () if score is not None else missing_parameters(vitals)
     signs = derive_signs(findings)
     flags = red_flags(findings, score, signs, hours)
-    found = causes(findings, flags, signs, hours)
-    withheld = reassurance_withheld(findings, flags, found, score, incomplete, not_assessed, hours)
+    flag_by_code = {flag.code: flag for flag in flags}
+    flag_codes = tuple(flag_by_code)  # all that reassurance, imaging and escalation read
+    found = causes(findings, flag_by_code, signs, hours)
+    withheld = reassurance_withheld(
+        findings, flag_codes, found, score, incomplete, not_assessed, hours
+    )
     if not withheld:
         found.append(_transient_pain(score, hours))
     chosen = tuple(found)
+    # Positional, in field order: keyword arguments cost a dictionary per call.
     return Assessment(
-        red_flags=flags,
-        pathways=chosen,
-        news2=score,
-        news2_missing=news2_missing,
-        imaging=imaging_advice(findings, flags, chosen, signs.scan_done),
-        escalation=escalation(flags, chosen, score, withheld),
-        not_assessed=not_assessed,
-        incomplete=incomplete,
-        missing=missing,
-        signs=signs,
-        warnings=warnings_for(not_assessed, missing),
+        flags,  # red_flags
+        chosen,  # pathways
+        score,  # news2
+        news2_missing,
+        imaging_advice(findings, flag_codes, chosen, signs.scan_done),
+        escalation(flag_codes, chosen, score, withheld),
+        not_assessed,
+        incomplete,
+        missing,
+        signs,
+        warnings_for(not_assessed, missing),
     )
