@@ -882,8 +882,19 @@ def test_an_emergency_names_who_to_call_and_the_first_action_of_each_red_flag():
     detail = result_of(findings)["escalation_detail"]
     assert detail["headline"] == "Emergency: call the spinal team and the emergency team now"
     assert detail["actions"][0] == "Call the on-call spinal team now"
-    assert detail["actions"][1].startswith("ABCDE assessment now and call the emergency team")
+    assert detail["actions"][1] == "ABCDE assessment now and call the emergency team"
     assert len(detail["actions"]) == 2
+
+
+def test_an_emergency_summary_says_a_shared_first_action_once():
+    findings = patient(
+        symptoms={"chest_pain": True}, vitals={"consciousness": "U", "systolic_bp": 88}
+    )
+    result = result_of(findings)
+    assert len(result["red_flags"]) == 3
+    assert result["escalation_detail"]["actions"] == [
+        "ABCDE assessment now and call the emergency team"
+    ]
 
 
 def test_a_routine_result_says_no_red_flag_was_found_and_what_was_checked():

@@ -154,10 +154,11 @@ RED_FLAG_ACTIONS: dict[str, tuple[str, ...]] = {
         "CT of the head if a cerebral event (cement embolism, stroke) is possible",
     ),
     "respiratory_distress": (
-        "ABCDE assessment now and call the emergency team: a pulmonary cement embolism must "
-        "be ruled out",
+        # The same first words as the other ABCDE emergencies, so that the summary of a
+        # patient with several says it once.
+        "ABCDE assessment now and call the emergency team",
         "Give oxygen to the target saturation (94-98%, or 88-92% for a patient on SpO2 scale 2)",
-        "Arrange a CT pulmonary angiogram",
+        "Arrange a CT pulmonary angiogram: a pulmonary cement embolism must be ruled out",
         "Record a 12-lead ECG",
     ),
     "respiratory_depression": (
