@@ -299,7 +299,9 @@ def test_an_encounter_signed_before_escalations_were_kept_says_what_its_codes_te
 
 
 def test_filter_by_submission_dates(physician_client, make_encounter):
-    today = timezone.localdate()
+    # The day of NOW (read when this module was imported), not of the clock now: a run that
+    # crosses midnight must not move the dates the filter is asked for.
+    today = timezone.localdate(NOW)
     old = make_encounter(submitted_at=NOW - timedelta(days=10))
     recent = make_encounter(submitted_at=NOW - timedelta(days=2))
     day = (today - timedelta(days=10)).isoformat()
