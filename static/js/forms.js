@@ -20,18 +20,19 @@
     button.setAttribute("aria-disabled", "true");
   }
 
-  function saveStatus(problem, advice) {
+  function saveStatus(event, problem, advice) {
     var status = document.getElementById("save-status");
-    if (!status) return;
+    // A wizard step keeps its answers on the device and says so itself (answers.js).
+    if (!status || event.target.closest("[data-keep-answers]")) return;
     status.textContent = "Not saved: " + problem + ". " + status.dataset.kept + "; " + advice + ".";
   }
 
   document.addEventListener("DOMContentLoaded", focusErrorSummary);
   document.addEventListener("submit", guardDoubleSubmit, true);
-  document.addEventListener("htmx:sendError", function () {
-    saveStatus("the connection was lost", "press the save button when the connection is back");
+  document.addEventListener("htmx:sendError", function (event) {
+    saveStatus(event, "the connection was lost", "press the save button when the connection is back");
   });
-  document.addEventListener("htmx:responseError", function () {
-    saveStatus("the server could not save just now", "press the save button to try again");
+  document.addEventListener("htmx:responseError", function (event) {
+    saveStatus(event, "the server could not save just now", "press the save button to try again");
   });
 })();

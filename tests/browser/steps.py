@@ -63,6 +63,12 @@ def answer_vitals(page: Page, acvpu: str = "A – Alert", **values: str) -> None
     page.get_by_label(acvpu).check()
 
 
+def wait_until_saved(page: Page) -> None:
+    """Until the server has every answer given on this page (none waits on the device)."""
+    expect(page.locator("form[data-keep-answers]")).not_to_have_attribute("data-unsent", "")
+    expect(page.locator("#save-status")).to_contain_text("Saved at")
+
+
 def save_and_continue(page: Page, next_heading: str) -> None:
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("heading", name=next_heading, level=1)).to_be_visible()

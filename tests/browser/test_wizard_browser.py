@@ -20,6 +20,7 @@ from tests.browser.steps import (
     answer_vitals,
     save_and_continue,
     start,
+    wait_until_saved,
 )
 from triage.models import Round
 
@@ -91,7 +92,7 @@ def test_save_and_continue_waits_for_an_autosave_on_its_way(nurse_page, live_ser
     answer_symptoms(page)
     save_and_continue(page, "Neuro exam")
     answer_neuro(page)
-    expect(page.locator("#save-status")).to_contain_text("Saved at")
+    wait_until_saved(page)
 
     held, full_saves = hold_first_autosave(page, "**/neuro/")
     page.locator("#div_id_bowel_bladder").get_by_label(
@@ -115,8 +116,8 @@ def test_an_autosave_that_cannot_reach_the_server_says_so(nurse_page, live_serve
     page.route("**/symptoms/", lambda route: route.abort("internetdisconnected"))
     page.get_by_label("Improving").check()
     expect(page.locator("#save-status")).to_have_text(
-        "Not saved: the connection was lost. Your answers are still on this page; "
-        "press the save button when the connection is back."
+        "Not saved yet: the server could not be reached. Your answers are kept on this tablet "
+        "and will be sent when the connection is back."
     )
     expect(page.get_by_label("Improving")).to_be_checked()
 

@@ -13,6 +13,7 @@ from tests.browser.steps import (
     answer_vitals,
     save_and_continue,
     start,
+    wait_until_saved,
 )
 from tests.browser.test_wizard_browser import SIZE_CHECK, TOUCH_TARGETS
 from triage.models import Round
@@ -107,7 +108,7 @@ def test_the_reason_for_oxygen_appears_only_on_oxygen_and_is_not_kept_on_air(
     page.locator("#div_id_on_oxygen").get_by_label("Yes").check()
     expect(reason).to_be_visible()
     page.get_by_label("Their usual home oxygen, at the usual flow").check()
-    expect(page.locator("#save-status")).to_contain_text("Saved at")
+    wait_until_saved(page)
     assert Round.objects.get().vitals["oxygen_reason"] == "long_term"
     assert serious_violations(axe, page) == []
     page.locator("#div_id_on_oxygen").get_by_label("No").check()

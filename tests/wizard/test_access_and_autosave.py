@@ -3,10 +3,13 @@
 import gzip
 
 import pytest
+from django.test import Client
 
+from tests.factories import UserFactory
 from tests.wizard.conftest import step_url
 from tests.wizard.helpers import neuro_post, symptoms_post, vitals_post
 from triage.models import Round
+from triage.roles import Role
 
 ENCOUNTER_PAGES = ["", "patient/", "symptoms/", "neuro/", "vitals/", "imaging/", "check/"]
 
@@ -74,6 +77,30 @@ def test_a_partly_filled_step_still_raises_the_banner(nurse_client, encounter):
     assert 'data-red-flag="progressive_neuro_deficit"' in response.content.decode()
     assert Round.objects.get().neuro is None  # not a complete, valid step: not saved
     assert Round.objects.get().pending["neuro"]["power_L4_left"] == ["2"]
+
+
+def test_an_autosave_tells_the_page_the_server_has_the_answers(nurse_client, encounter):
+    """The page keeps a copy on the device until an autosave says `saved` or `kept`."""
+    saved = autosave(nurse_client, encounter, "vitals", vitals_post())
+    assert saved["X-Autosave"] == "saved"
+    kept = autosave(nurse_client, encounter, "vitals", {"respiratory_rate": "18.5"})
+    assert kept["X-Autosave"] == "kept"
+    assert Round.objects.get().pending["vitals"]["respiratory_rate"] == ["18.5"]
+
+
+def test_an_autosave_over_someone_elses_change_says_conflict(nurse_client, encounter, ward):
+    encounter.refresh_from_db()
+    stale = encounter.lock_version
+    colleague = Client()
+    colleague.force_login(UserFactory(username="nurse2", roles=(Role.NURSE,), wards=(ward,)))
+    autosave(colleague, encounter, "symptoms", symptoms_post())
+    response = nurse_client.post(
+        step_url(encounter, "vitals"),
+        {**vitals_post(heart_rate="123"), "lock_version": stale, "_autosave": "1"},
+        headers={"HX-Request": "true"},
+    )
+    assert response["X-Autosave"] == "conflict"
+    assert Round.objects.get().vitals is None
 
 
 def test_autosave_on_vitals_returns_news2_live(nurse_client, encounter):

@@ -265,7 +265,10 @@ def _post_step(request, encounter, round, step) -> HttpResponse:
         **_live_context(round, replace),
     }
     if autosave:
-        return _render_step(request, encounter, round, step, form, context, partial="live")
+        response = _render_step(request, encounter, round, step, form, context, partial="live")
+        # What the page's answer keeper needs to know: may it forget its copy on the device?
+        response["X-Autosave"] = "saved" if saved else "conflict" if conflict else "kept"
+        return response
     if conflict is not None:
         form.add_error(None, str(conflict))
     return _render_step(
