@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,7 +80,36 @@ def assessment_view(
         "warnings": warnings,
         "incomplete_warnings": [w for w in warnings if w not in _NOT_ASSESSED_TEXT],
         "news2_rows": _news2_rows((assessment.get("news2_detail") or {}).get("sub_scores")),
+        "flagged_answers": flagged_answers(assessment),
     }
+
+
+_ANSWER_PATH = re.compile(r"\b(?:symptoms|neuro|vitals|imaging)\.\w+")
+
+
+def flagged_answers(assessment: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each answer that raised a red flag, with the titles of the flags it raised, read from
+    the flags' machine traces, so a page can show the flag beside the answer.
+
+    >>> flagged_answers({"red_flags": [
+    ...     {"title": "Respiratory distress",
+    ...      "because": ["symptoms.dyspnoea = true", "vitals.respiratory_rate = 28 (> 20)"]},
+    ...     {"title": "Circulatory compromise",
+    ...      "because": ["vitals.heart_rate = 118 (>= vitals.systolic_bp = 96)"]}]})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('symptoms.dyspnoea', 'Respiratory distress'),
+     ('vitals.respiratory_rate', 'Respiratory distress'),
+     ('vitals.heart_rate', 'Circulatory compromise'),
+     ('vitals.systolic_bp', 'Circulatory compromise')]
+    """
+    titles: dict[str, list[str]] = {}
+    for flag in assessment.get("red_flags") or []:
+        title = flag.get("title") or flag.get("code", "")
+        for trace in flag.get("because") or []:
+            for path in _ANSWER_PATH.findall(trace):
+                if title not in titles.setdefault(path, []):
+                    titles[path].append(title)
+    return [(path, ", ".join(names)) for path, names in titles.items()]
 
 
 def _news2_rows(sub_scores: dict[str, int] | None) -> list[tuple[str, int]]:

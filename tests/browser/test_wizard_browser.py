@@ -79,7 +79,9 @@ def test_new_leg_weakness_raises_the_banner_live_on_the_neuro_step(nurse_page, l
     answer_neuro(page, weak_left_l4="3")
     expect(banner).to_be_visible()  # before any submit: the htmx autosave brought it
     expect(banner).to_contain_text("Call the on-call spinal team now")
-    expect(page.locator("#red-flags")).to_have_attribute("role", "alert")
+    bar = page.locator("#live-bar")
+    expect(bar).to_have_attribute("aria-live", "polite")
+    expect(bar).to_contain_text("Emergency – red flag: Progressive neurological deficit")
     screenshot(page, "wizard-neuro-red-flag")
     assert Round.objects.get().status == Round.Status.DRAFT
 

@@ -65,6 +65,8 @@ def test_autosave_saves_and_shows_the_red_flag_live(nurse_client, encounter):
     content = response.content.decode()
     assert 'id="red-flags" hx-swap-oob="innerHTML"' in content
     assert 'data-red-flag="progressive_neuro_deficit"' in content
+    assert 'id="live-bar" hx-swap-oob="innerHTML"' in content
+    assert 'data-flagged-answer="neuro.motor"' in content  # shown beside the leg power table
     assert "Call the on-call spinal team now" in content
     assert "<html" not in content  # a fragment, not the page
     assert Round.objects.get().neuro["power_L4_left"] == "3"

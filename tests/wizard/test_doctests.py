@@ -5,10 +5,14 @@ import doctest
 import pytest
 
 import triage.findings_builder
+import triage.presenters
 import triage.wizard
 
 
-@pytest.mark.parametrize("module", [triage.findings_builder, triage.wizard], ids=str)
+MODULES = [triage.findings_builder, triage.presenters, triage.wizard]
+
+
+@pytest.mark.parametrize("module", MODULES, ids=str)
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0
