@@ -8,7 +8,6 @@ import triage.findings_builder
 import triage.presenters
 import triage.wizard
 
-
 MODULES = [triage.findings_builder, triage.presenters, triage.wizard]
 
 
