@@ -5,10 +5,11 @@ import doctest
 import pytest
 
 import triage.findings_builder
+import triage.forms.wizard
 import triage.presenters
 import triage.wizard
 
-MODULES = [triage.findings_builder, triage.presenters, triage.wizard]
+MODULES = [triage.findings_builder, triage.forms.wizard, triage.presenters, triage.wizard]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=str)

@@ -160,3 +160,22 @@ def test_the_result_shows_the_guidance_text_of_its_version(nurse_client, encount
     assert 'data-guidance-entry="red_flag.progressive_neuro_deficit"' in page
     assert entry.title in page
     assert 'data-guidance-entry="pathway.cord_compression"' in page
+
+
+def test_a_reassessment_starts_its_neuro_exam_from_the_last_rounds_baselines(
+    nurse_client, encounter
+):
+    complete(nurse_client, encounter, neuro=neuro_post(weak={("L4", "left"): ("4", "3")}))
+    nurse_client.post(f"/encounters/{encounter.pk}/reassess/")
+    page = nurse_client.get(step_url(encounter, "neuro")).content.decode()
+    assert "carried over from assessment 1" in page
+    baseline = page.split('id="id_power_L4_left_baseline"')[1].split("</select>")[0]
+    assert '<option value="4" selected>' in baseline  # shown, to be checked
+    now = page.split('id="id_power_L4_left"')[1].split("</select>")[0]
+    assert "selected" not in now  # what is measured now is never carried over
+    assert Round.objects.get(number=2).neuro is None  # nothing saved until the nurse saves
+
+
+def test_a_first_assessment_has_no_carried_baselines(nurse_client, encounter):
+    page = nurse_client.get(step_url(encounter, "neuro")).content.decode()
+    assert "carried over" not in page

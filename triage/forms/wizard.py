@@ -221,13 +221,13 @@ class SymptomsForm(StepForm):
         return cleaned
 
 
-MRC_CHOICES = [
-    ("5", "5 – normal power"),
-    ("4", "4 – moves against some resistance"),
-    ("3", "3 – moves against gravity only"),
-    ("2", "2 – moves with gravity eliminated"),
-    ("1", "1 – flicker of contraction"),
-    ("0", "0 – no contraction"),
+MRC_CHOICES = [  # short enough to read in a phone's select; the page's key gives each in full
+    ("5", "5 – normal"),
+    ("4", "4 – some resistance"),
+    ("3", "3 – against gravity"),
+    ("2", "2 – gravity removed"),
+    ("1", "1 – flicker"),
+    ("0", "0 – none"),
 ]
 BASELINE_UNKNOWN = ("unknown", "Not recorded")
 SENSATION_CHOICES = [("normal", "Normal"), ("reduced", "Reduced"), ("absent", "Absent")]
@@ -323,6 +323,15 @@ class NeuroForm(StepForm):
         value = initial.get("bowel_bladder")
         initial["bowel_bladder"] = LEGACY_BOWEL_BLADDER.get(value, value)
         return {k: v for k, v in initial.items() if v is not None}
+
+    @classmethod
+    def baselines_from(cls, answers: dict | None) -> dict:
+        """The pre-procedure answers of an exam, to start the next round's exam from.
+
+        >>> NeuroForm.baselines_from({"power_L4_left_baseline": "5", "power_L4_left": "3"})
+        {'power_L4_left_baseline': '5'}
+        """
+        return {k: v for k, v in cls.initial_from(answers).items() if k.endswith("_baseline")}
 
     def field_for_path(self, path: str) -> str | None:
         if path == "neuro.focal_signs":

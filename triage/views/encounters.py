@@ -218,10 +218,24 @@ def question_step(request: HttpRequest, pk: uuid.UUID, slug: str) -> HttpRespons
         messages.warning(
             request, "These answers were typed but not saved yet. Check them, then save."
         )
-    else:
-        initial = STEP_FORMS[slug].initial_from(getattr(round, step.section))
-        form = _step_form(encounter, slug, initial=initial)
-    return _render_step(request, encounter, round, step, form)
+        return _render_step(request, encounter, round, step, form)
+    initial = STEP_FORMS[slug].initial_from(getattr(round, step.section))
+    carried = _carried_baselines(round) if slug == "neuro" and not initial else None
+    form = _step_form(encounter, slug, initial=initial or (carried or {}).get("answers", {}))
+    extra = {**_live_context(round), "carried_from": carried["number"]} if carried else None
+    return _render_step(request, encounter, round, step, form, extra)
+
+
+def _carried_baselines(round: Round) -> dict | None:
+    """A reassessment's neuro exam starts from the previous round's pre-procedure answers
+    (shown on the page as carried over, to be checked); what is measured now starts blank."""
+    previous = (
+        round.encounter.rounds.filter(number__lt=round.number, status=Round.Status.SUBMITTED)
+        .order_by("-number")
+        .first()
+    )
+    answers = NeuroForm.baselines_from(previous.neuro) if previous else {}
+    return {"number": previous.number, "answers": answers} if answers else None
 
 
 def _as_querydict(data: dict[str, list[str]]) -> QueryDict:
