@@ -40,6 +40,13 @@ NEWS2_PARAMETER_LABELS = {
     "consciousness": "Consciousness",
     "temperature": "Temperature",
 }
+# The NEWS2 bands in words (the engine's band codes stay in the snapshot and the API).
+NEWS2_BAND_LABELS = {
+    "low": "low",
+    "low_medium": "low, but one observation scores 3",
+    "medium": "medium",
+    "high": "high",
+}
 _NOT_ASSESSED_TEXT = frozenset(NOT_ASSESSED_WARNINGS.values())
 # A v1 snapshot has no escalation of its own: its headline in words, by the escalation its
 # red flags and pathways imply (`stored_escalation`).
@@ -80,6 +87,7 @@ def assessment_view(
         "warnings": warnings,
         "incomplete_warnings": [w for w in warnings if w not in _NOT_ASSESSED_TEXT],
         "news2_rows": _news2_rows((assessment.get("news2_detail") or {}).get("sub_scores")),
+        "news2_detail": _news2_in_words(assessment.get("news2_detail")),
         "flagged_answers": flagged_answers(assessment),
     }
 
@@ -110,6 +118,13 @@ def flagged_answers(assessment: dict[str, Any]) -> list[tuple[str, str]]:
                 if title not in titles.setdefault(path, []):
                     titles[path].append(title)
     return [(path, ", ".join(names)) for path, names in titles.items()]
+
+
+def _news2_in_words(detail: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The NEWS2 detail with its band in words (`band_label`)."""
+    if not detail or not detail.get("band"):
+        return detail
+    return {**detail, "band_label": NEWS2_BAND_LABELS.get(detail["band"], detail["band"])}
 
 
 def _news2_rows(sub_scores: dict[str, int] | None) -> list[tuple[str, int]]:

@@ -284,8 +284,8 @@ def test_the_news2_detail_gives_the_response_its_score_calls_for(vitals, respons
 def test_an_unscored_news2_names_what_is_missing_in_words():
     detail = result_of({"vitals": {"respiratory_rate": 16, "spo2": 97}})["news2_detail"]
     assert detail["reason"] == (
-        "NEWS2 not scored: air or oxygen, systolic blood pressure, pulse, consciousness (ACVPU) "
-        "and temperature not recorded"
+        "NEWS2 not scored yet: record air or oxygen, systolic blood pressure, pulse, "
+        "consciousness (ACVPU) and temperature"
     )
     assert detail["missing"] == [
         "on_oxygen",

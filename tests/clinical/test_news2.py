@@ -278,7 +278,7 @@ def test_it_is_null_unless_all_seven_parameters_are_present(missing: str):
     assert result["news2_detail"]["score"] is None
     assert result["news2_detail"]["missing"] == [missing]
     label = FIELD_LABELS[f"vitals.{missing}"]
-    assert result["news2_detail"]["reason"] == f"NEWS2 not scored: {label} not recorded"
+    assert result["news2_detail"]["reason"] == f"NEWS2 not scored yet: record {label}"
     assert f"Vital signs incomplete: {label} not recorded" in " ".join(result["warnings"])
     assert result["incomplete"] == ["vitals"]
 

@@ -4,12 +4,19 @@ import doctest
 
 import pytest
 
+import triage.audit_words
 import triage.findings_builder
 import triage.forms.wizard
 import triage.presenters
 import triage.wizard
 
-MODULES = [triage.findings_builder, triage.forms.wizard, triage.presenters, triage.wizard]
+MODULES = [
+    triage.audit_words,
+    triage.findings_builder,
+    triage.forms.wizard,
+    triage.presenters,
+    triage.wizard,
+]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=str)

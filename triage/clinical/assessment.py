@@ -300,9 +300,8 @@ class Assessment:
             "score": None,
             "band": None,
             "missing": [*self.news2_missing],
-            "reason": "NEWS2 not scored: "
-            + explain.field_labels("vitals", self.news2_missing)
-            + " not recorded",
+            "reason": "NEWS2 not scored yet: record "
+            + explain.field_labels("vitals", self.news2_missing),
             "reference": NEWS2_REFERENCE,
         }
 

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from pghistory.models import Events
 
+from triage import audit_words
 from triage.access import clinical_required, encounter_for
 from triage.actions import review as actions
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
@@ -557,6 +558,8 @@ class AuditEntry:
     action: str
     url: str
     changes: list[tuple[str, str, str]]  # field, before, after
+    group: str = ""  # the recorded action (request) this change belongs to
+    diff: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # column: (before, after)
 
 
 def _text(value: Any) -> str:
@@ -567,16 +570,16 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _event_changes(event: Events) -> list[tuple[str, str, str]]:
+def _event_diff(event: Events) -> dict[str, tuple[Any, Any]]:
     if event.pgh_diff:
-        return [(name, _text(old), _text(new)) for name, (old, new) in event.pgh_diff.items()]
+        return {name: (old, new) for name, (old, new) in event.pgh_diff.items()}
     if event.pgh_label == "insert":
-        return [
-            (name, "", _text(value))
+        return {
+            name: (None, value)
             for name, value in event.pgh_data.items()
             if value not in (None, "", [], {})
-        ]
-    return []
+        }
+    return {}
 
 
 def audit_trail(encounter: Encounter) -> list[AuditEntry]:
@@ -594,6 +597,7 @@ def audit_trail(encounter: Encounter) -> list[AuditEntry]:
         what = OBJECT_NAMES.get(event.pgh_obj_model, event.pgh_obj_model)
         if event.pgh_obj_model == "triage.Round":
             what += f" {event.pgh_data.get('number')}"
+        diff = _event_diff(event)
         entries.append(
             AuditEntry(
                 at=event.pgh_created_at,
@@ -601,7 +605,9 @@ def audit_trail(encounter: Encounter) -> list[AuditEntry]:
                 what=f"{what}: {event.pgh_label}",
                 action=context.get("action", ""),
                 url=context.get("url", ""),
-                changes=_event_changes(event),
+                changes=[(name, _text(old), _text(new)) for name, (old, new) in diff.items()],
+                group=str(event.pgh_context_id or f"event-{event.pgh_id}"),
+                diff=diff,
             )
         )
     entries += [
@@ -622,9 +628,8 @@ def record_physician_view(request: HttpRequest, encounter: Encounter) -> None:
 def audit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
     record_physician_view(request, encounter)
-    return render(
-        request, "review/audit.html", {"encounter": encounter, "entries": audit_trail(encounter)}
-    )
+    actions_done = audit_words.in_words(audit_trail(encounter))
+    return render(request, "review/audit.html", {"encounter": encounter, "actions": actions_done})
 
 
 @clinical_required
