@@ -178,7 +178,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTH_USER_MODEL = "triage.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+# The sign-in page then says that unsubmitted assessments are kept as drafts.
+LOGOUT_REDIRECT_URL = "/accounts/login/?signed_out=1"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_nurse_makes_a_token_and_revokes_it(page: Page, live_server, sign_in, axe, nurse):
     sign_in(nurse.username)
+    page.locator(".app-account-menu > summary").click()
     page.get_by_role("link", name="API tokens").click()
     expect(page.get_by_role("heading", name="API tokens", level=1)).to_be_visible()
     expect(page.get_by_text("You have no API tokens.")).to_be_visible()

@@ -48,7 +48,7 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     "encounters:imaging":      ("GET",  (LOGIN,       302,  302,      403,    404,    404)),
     "encounters:check":        ("GET",  (LOGIN,       302,  302,      403,    404,    404)),
     "encounters:round":        ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
-    "encounters:reassess":     ("POST", (LOGIN,       302,  302,      403,    404,    404)),
+    "encounters:reassess":     ("POST", (LOGIN,       302,  403,      403,    404,    404)),
     # Review: physicians of the ward sign, override and add addenda; nurses may read.
     "review:queue":            ("GET",  (LOGIN,       403,  200,      403,    403,    200)),
     # The look-back: physicians only, over their own wards (the other physician's are empty).

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 
 from tests.wizard.conftest import post_step, step_url
 from tests.wizard.helpers import imaging_post, neuro_post, symptoms_post, vitals_post
@@ -179,3 +180,20 @@ def test_a_reassessment_starts_its_neuro_exam_from_the_last_rounds_baselines(
 def test_a_first_assessment_has_no_carried_baselines(nurse_client, encounter):
     page = nurse_client.get(step_url(encounter, "neuro")).content.decode()
     assert "carried over" not in page
+
+
+def test_physicians_are_not_offered_to_reassess(physician, nurse_client, encounter):
+    complete(nurse_client, encounter)
+    client = Client()
+    client.force_login(physician)
+    page = client.get(f"/encounters/{encounter.pk}/").content.decode()
+    assert "Reassess the patient" not in page
+    assert client.post(f"/encounters/{encounter.pk}/reassess/").status_code == 403
+    assert Round.objects.filter(encounter=encounter).count() == 1
+    nurse_page = nurse_client.get(f"/encounters/{encounter.pk}/").content.decode()
+    assert "Reassess the patient" in nurse_page
+
+
+def test_signing_out_says_drafts_are_kept(nurse_client):
+    response = nurse_client.post("/accounts/logout/", follow=True)
+    assert "Any assessment not yet submitted is kept as a draft" in response.content.decode()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +26,7 @@ from triage.forms.wizard import ImagingForm, NeuroForm, PatientForm, SymptomsFor
 from triage.guidance import entries_by_key
 from triage.models import Encounter, Round
 from triage.presenters import answers_summary, assessment_view
+from triage.roles import Role, has_role
 from triage.views import review
 
 STEP_FORMS = {
@@ -386,6 +388,8 @@ def encounter_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 def reassess(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
+    if not has_role(request.user, Role.NURSE):
+        raise PermissionDenied("Reassessing the patient at the bedside is a nurse's task.")
     try:
         actions.start_reassessment(encounter=encounter, by=request.user)
     except actions.Locked as locked:
