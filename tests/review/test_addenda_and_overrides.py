@@ -39,6 +39,7 @@ def override_post(encounter: Encounter, **overrides) -> dict:
         "item": "red_flag:progressive_neuro_deficit",
         "decision": "ruled_out",
         "reason": "Left L4 weakness documented before the procedure.",
+        "password": PASSWORD,
         "lock_version": version(encounter),
         **overrides,
     }
@@ -235,4 +236,18 @@ def test_nurses_cannot_override(client, nurse, red_flag_encounter):
     client.force_login(nurse)
     response = client.post(override_url(red_flag_encounter), override_post(red_flag_encounter))
     assert response.status_code == 403
+    assert not Override.objects.exists()
+
+
+def test_an_override_needs_the_password_and_keeps_what_was_typed(
+    physician_client, red_flag_encounter
+):
+    response = physician_client.post(
+        override_url(red_flag_encounter),
+        override_post(red_flag_encounter, password="wrong-password"),
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "That password is not right, so nothing was signed" in content
+    assert "Left L4 weakness documented before the procedure." in content
     assert not Override.objects.exists()

@@ -30,6 +30,7 @@ def reviewed(physician_client, red_flag_encounter):
                 "item": "pathway:cord_compression",
                 "decision": "confirmed",
                 "reason": "MRI shows cement in the canal",
+                "password": PASSWORD,
                 "lock_version": version(),
             },
         ),

@@ -140,8 +140,9 @@ class AddendumForm(SignatureForm):
     id_prefix = "addendum"
 
 
-class OverrideForm(forms.Form):
-    """A physician's decision on one red flag or pathway of a submitted round."""
+class OverrideForm(SignatureForm):
+    """A physician's decision on one red flag or pathway of a submitted round, signed with
+    their password like a sign-off: it changes what the record says about the patient."""
 
     item = forms.ChoiceField(
         label="Which item", error_messages={"required": "Choose the red flag or pathway."}
@@ -159,10 +160,11 @@ class OverrideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Give the reason for your decision."},
     )
-    lock_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    field_order = ["item", "decision", "reason", "password"]
+    id_prefix = "override"
 
     def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
-        super().__init__(*args, auto_id="id_override_%s", **kwargs)
+        super().__init__(*args, **kwargs)
         self.items = override_items(round)
         kind_labels = {"red_flag": "Red flag", "pathway": "Pathway"}
         self.fields["item"].choices = [

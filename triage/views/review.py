@@ -420,7 +420,9 @@ def encounter_page(
         actions.record_view(encounter=encounter, by=request.user, path=request.get_full_path())
         context["addendum_form"] = addendum_form or AddendumForm(request=request)
         if sign_off is None:
-            context["override_form"] = override_form or OverrideForm(round=selected.round)
+            context["override_form"] = override_form or OverrideForm(
+                round=selected.round, request=request
+            )
             if ready:
                 context["sign_form"] = sign_form or SignOffForm(request=request)
     context["error_forms"] = [
@@ -513,7 +515,7 @@ def _get_round_for_user(request: HttpRequest, pk: uuid.UUID, number: int) -> Rou
 def add_override(request: HttpRequest, pk: uuid.UUID, number: int) -> HttpResponse:
     round = _get_round_for_user(request, pk, number)
     encounter = round.encounter
-    form = OverrideForm(request.POST, round=round)
+    form = OverrideForm(request.POST, round=round, request=request)
     status = 400
     if form.is_valid():
         kind, code = form.cleaned_data["item"]
