@@ -39,7 +39,9 @@ def errors_of(response) -> dict[str, list[str]]:
         ),
         ("vitals", vitals_post(spo2="104"), "spo2", "SpO2 (%) must be between 50 and 100"),
         ("vitals", vitals_post(spo2="97.5"), "spo2", "whole number"),
-        ("vitals", vitals_post(respiratory_rate="abc"), "respiratory_rate", "as a number"),
+        ("vitals", vitals_post(respiratory_rate="abc"), "respiratory_rate", "as a whole number"),
+        ("vitals", vitals_post(respiratory_rate="18.5"), "respiratory_rate", "whole number, like"),
+        ("vitals", vitals_post(temperature="warm"), "temperature", "as a number, like 37.5"),
         ("vitals", vitals_post(respiratory_rate="81"), "respiratory_rate", "between 0 and 80"),
         ("vitals", vitals_post(heart_rate=""), "heart_rate", "Enter the pulse"),
         ("vitals", vitals_post(systolic_bp="301"), "systolic_bp", "between 40 and 300"),
@@ -99,6 +101,8 @@ def test_every_problem_is_reported_at_once(nurse_client, encounter):
     [
         ({"patient_identifier": "x"}, "patient_identifier", "3 to 32 letters"),
         ({"patient_identifier": "<script>"}, "patient_identifier", "3 to 32 letters"),
+        ({"patient_identifier": "943 476 5918"}, "patient_identifier", "NHS number is not right"),
+        ({"patient_identifier": "RX 1234"}, "patient_identifier", "10-digit NHS number"),
         ({"procedure_at": "2999-01-01T10:00"}, "procedure_at", "cannot be in the future"),
         ({"procedure_at": "2001-01-01T10:00"}, "procedure_at", "within the last year"),
         ({"procedure_at": "yesterday"}, "procedure_at", "Enter the date and time"),
@@ -171,3 +175,27 @@ def test_a_stale_version_is_a_conflict_that_keeps_the_input(nurse_client, encoun
     assert "Someone else has saved changes" in content
     assert 'value="123"' in content
     assert Round.objects.get().vitals is None
+
+
+@pytest.mark.parametrize("typed", ["943 476 5919", "943-476-5919", " 9434765919 "])
+def test_an_nhs_number_with_spaces_or_dashes_is_stored_as_ten_digits(nurse_client, ward, typed):
+    data = {**patient_post(ward), "patient_identifier": typed, "client_token": str(uuid.uuid4())}
+    response = nurse_client.post("/encounters/new/", data)
+    assert response.status_code == 302
+    assert Encounter.objects.get().patient_identifier == "9434765919"
+
+
+def test_a_hospital_number_is_kept_as_written(nurse_client, ward):
+    data = {**patient_post(ward), "patient_identifier": "RX-00042"}
+    data["client_token"] = str(uuid.uuid4())
+    assert nurse_client.post("/encounters/new/", data).status_code == 302
+    assert Encounter.objects.get().patient_identifier == "RX-00042"
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("37,5", 37.5), ("38.1", 38.1), (" 36,9 ", 36.9)])
+def test_a_temperature_with_a_decimal_comma_is_read_as_a_decimal(
+    nurse_client, encounter, typed, stored
+):
+    response = post_step(nurse_client, encounter, "vitals", vitals_post(temperature=typed))
+    assert response.status_code == 302
+    assert Round.objects.get().vitals["temperature"] == stored

@@ -13,12 +13,12 @@ without JavaScript every question is shown and the form drops the answers that d
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from triage.clinical import FindingsError, parse_findings
@@ -58,6 +58,38 @@ def number_input(*, decimal: bool = False, **attrs: Any) -> forms.NumberInput:
     return forms.NumberInput(
         attrs={"inputmode": "decimal" if decimal else "numeric", "class": "app-number", **attrs}
     )
+
+
+class DecimalCommaField(forms.FloatField):
+    """A decimal number that may be written with a comma, as on many European keyboards
+    ("37,5" is 37.5, never 375). Typed as text: a number box would drop the comma."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "app-number"})
+
+    def to_python(self, value: Any) -> float | None:
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
+def nhs_number(text: str) -> str | None:
+    """The 10-digit NHS number written in `text` (spaces or dashes allowed), or None when
+    `text` is not 10 digits. Raises ValueError when its check digit (modulus 11) is wrong.
+
+    >>> nhs_number("943 476 5919"), nhs_number("943-476-5919"), nhs_number("RX1234")
+    ('9434765919', '9434765919', None)
+    >>> nhs_number("943 476 5918")
+    Traceback (most recent call last):
+    ValueError: check digit
+    """
+    digits = "".join(ch for ch in text if ch not in " -")
+    if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
+        return None
+    remainder = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True)) % 11
+    check = (11 - remainder) % 11
+    if check == 10 or check != int(digits[9]):
+        raise ValueError("check digit")
+    return digits
 
 
 class StepForm(forms.Form):
@@ -114,17 +146,14 @@ class StepForm(forms.Form):
         return name if name in self.fields else None
 
 
+HOSPITAL_NUMBER = re.compile(r"[A-Za-z0-9-]{3,32}")
+
+
 class PatientForm(forms.ModelForm):
     patient_identifier = forms.CharField(
         label="Patient identifier",
         help_text="Hospital number or NHS number, as on the wristband.",
-        max_length=32,
-        validators=[
-            RegexValidator(
-                r"^[A-Za-z0-9-]{3,32}$",
-                "Enter 3 to 32 letters, digits or hyphens, as on the wristband.",
-            )
-        ],
+        max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     procedure_at = forms.DateTimeField(
@@ -153,6 +182,26 @@ class PatientForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def clean_patient_identifier(self) -> str:
+        """A 10-digit NHS number (spaces or dashes allowed) is stored as its 10 digits once
+        its check digit is right; any other hospital number is kept as written."""
+        value = self.cleaned_data["patient_identifier"].strip()
+        try:
+            digits = nhs_number(value)
+        except ValueError:
+            raise forms.ValidationError(
+                "This NHS number is not right: its last digit does not match the others. "
+                "Check it against the wristband."
+            ) from None
+        if digits:
+            return digits
+        if not HOSPITAL_NUMBER.fullmatch(value):
+            raise forms.ValidationError(
+                "Enter the hospital number (3 to 32 letters, digits or hyphens) or the "
+                "10-digit NHS number, as on the wristband."
+            )
+        return value
 
     def clean_procedure_at(self):
         value = self.cleaned_data["procedure_at"]
@@ -421,22 +470,26 @@ class VitalsForm(StepForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the level of consciousness."},
     )
-    temperature = forms.FloatField(
-        label="Temperature (°C)", widget=number_input(decimal=True, step="0.1")
-    )
+    temperature = DecimalCommaField(label="Temperature (°C)")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("respiratory_rate", "spo2", "systolic_bp", "heart_rate", "temperature"):
-            label = self.fields[name].label
+        for name, example in (
+            ("respiratory_rate", "18"),
+            ("spo2", "96"),
+            ("systolic_bp", "120"),
+            ("heart_rate", "80"),
+            ("temperature", "37.5"),
+        ):
+            what = self.fields[name].label.split(" (")[0]
+            what = what if what.startswith("SpO2") else what.lower()
+            kind = "a number" if name == "temperature" else "a whole number"
             self.fields[name].error_messages.update(
                 {
-                    "required": f"Enter the {label.split(' (')[0].lower()}.",
-                    "invalid": f"Enter the {label.split(' (')[0].lower()} as a number.",
+                    "required": f"Enter the {what}.",
+                    "invalid": f"Enter the {what} as {kind}, like {example}.",
                 }
             )
-        self.fields["spo2"].error_messages["required"] = "Enter the SpO2."
-        self.fields["spo2"].error_messages["invalid"] = "Enter the SpO2 as a whole number."
 
     def clean(self) -> dict:
         on_oxygen = self.cleaned_data.get("on_oxygen")
