@@ -14,6 +14,7 @@ from triage.clinical.explain import (
     ESCALATION_TITLES,
     FIELD_LABELS,
     NOT_ASSESSED_WARNINGS,
+    RED_FLAG_TITLES,
     SECTION_TITLES,
     describe_finding,
     field_labels,
@@ -55,6 +56,18 @@ _V1_HEADLINES = {
     "urgent": "Urgent review: no red flag, and reassurance was not offered",
     "routine": "Routine: no red flag found, and reassurance was offered",
 }
+
+
+def encounter_badges(encounter: Encounter) -> dict[str, Any]:
+    """What a list of encounters shows of one, from its own columns (no query): the most
+    urgent escalation of any round, its red flags in words, and whether it is signed."""
+    signed = getattr(encounter, "sign_off", None)  # a missing sign-off is an AttributeError
+    return {
+        "escalation": encounter.escalation,
+        "escalation_title": ESCALATION_TITLES.get(encounter.escalation, ""),
+        "red_flags": [RED_FLAG_TITLES.get(code, code) for code in encounter.red_flag_codes],
+        "signed": signed,
+    }
 
 
 def section_title(section: str) -> str:

@@ -50,7 +50,10 @@ def test_a_physician_signs_the_top_red_flag_and_it_moves_down(
     expect(top).to_contain_text("Red flag: Progressive neurological deficit")
     expect(top.locator("[data-escalation-badge]")).to_have_text("Emergency")
 
-    # Filtering swaps the results in place (htmx) and keeps the URL shareable.
+    # Filtering swaps the results in place (htmx) and keeps the URL shareable; the filters are
+    # folded away until asked for.
+    expect(page.get_by_label("Red flag")).to_be_hidden()
+    page.get_by_text("Filter encounters").click()
     page.get_by_label("Red flag").select_option("uncontrolled_pain")
     expect(page.locator("tbody tr")).to_have_count(1)
     expect(page).to_have_url(

@@ -197,3 +197,14 @@ def test_physicians_are_not_offered_to_reassess(physician, nurse_client, encount
 def test_signing_out_says_drafts_are_kept(nurse_client):
     response = nurse_client.post("/accounts/logout/", follow=True)
     assert "Any assessment not yet submitted is kept as a draft" in response.content.decode()
+
+
+def test_the_nurses_list_shows_escalation_red_flags_and_sign_off(
+    nurse_client, encounter, django_assert_max_num_queries
+):
+    complete(nurse_client, encounter, neuro=neuro_post(weak={("L4", "left"): ("5", "3")}))
+    with django_assert_max_num_queries(8):
+        page = nurse_client.get("/encounters/").content.decode()
+    assert 'data-escalation-badge="emergency"' in page
+    assert "Red flag: Progressive neurological deficit" in page
+    assert "Not signed yet" in page

@@ -10,7 +10,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +24,7 @@ from triage.clinical import FindingsError
 from triage.forms.wizard import ImagingForm, NeuroForm, PatientForm, SymptomsForm, VitalsForm
 from triage.guidance import entries_by_key
 from triage.models import Encounter, Round
-from triage.presenters import answers_summary, assessment_view
+from triage.presenters import answers_summary, assessment_view, encounter_badges
 from triage.roles import Role, has_role
 from triage.views import review
 
@@ -103,8 +102,7 @@ def encounter_list(request: HttpRequest) -> HttpResponse:
     )
     recent = (
         Encounter.objects.filter(ward__in=wards, submitted_at__isnull=False)
-        .select_related("ward", "created_by")
-        .prefetch_related(Prefetch("rounds", queryset=Round.objects.order_by("number")))
+        .select_related("ward", "created_by", "sign_off")
         .order_by("-submitted_at")[:25]
     )
     resume = {
@@ -115,7 +113,7 @@ def encounter_list(request: HttpRequest) -> HttpResponse:
         "encounters/list.html",
         {
             "drafts": [(draft, resume[draft.pk]) for draft in drafts],
-            "recent": recent,
+            "recent": [(encounter, encounter_badges(encounter)) for encounter in recent],
         },
     )
 

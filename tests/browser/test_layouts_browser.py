@@ -1,0 +1,50 @@
+"""Every page type fits a phone (390 px) and a tablet (768 px) without sideways scrolling."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page
+
+from tests.browser.conftest import PHONE, TABLET, screenshot, sign_in_as
+from tests.factories import PASSWORD
+from triage.models import Encounter, GuidanceVersion, User
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SIZES = pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["tablet", "phone"])
+WIDTH = "() => document.documentElement.scrollWidth"
+
+
+def pages_for(username: str) -> list[str]:
+    signed = Encounter.objects.filter(patient_identifier="DEMO-1001").first()
+    encounter = Encounter.objects.filter(submitted_at__isnull=False).order_by("pk").first()
+    version = GuidanceVersion.objects.order_by("-number").first()
+    base = f"/encounters/{encounter.pk}/"
+    pages = {
+        "nurse": ["/", "/encounters/", "/encounters/new/", base, f"{base}rounds/1/",
+                  "/account/api-tokens/"],
+        "physician": ["/review/", "/review/lookback/", base, f"{base}audit/",
+                      f"/encounters/{(signed or encounter).pk}/"],
+        "admin": ["/guidance/", f"/guidance/{version.pk}/", f"/guidance/{version.pk}/history/"],
+    }  # fmt: skip
+    return pages[username]
+
+
+@SIZES
+@pytest.mark.parametrize("username", ["nurse", "physician", "admin"])
+def test_no_page_scrolls_sideways(page: Page, live_server, published_guidance, viewport, username):
+    call_command("demo_data")
+    user = User.objects.get(username=username)
+    user.set_password(PASSWORD)
+    user.save()
+    page.set_viewport_size(viewport)
+    sign_in_as(page, live_server, username)
+    too_wide = {}
+    for path in pages_for(username):
+        page.goto(live_server.url + path)
+        width = page.evaluate(WIDTH)
+        if width > viewport["width"]:
+            too_wide[path] = width
+        screenshot(page, f"layout-{username}-{path.strip('/').replace('/', '-')[:40] or 'home'}")
+    assert too_wide == {}
