@@ -7,6 +7,7 @@ from triage.views import api, api_tokens, core, export
 urlpatterns = [
     path("", core.home, name="home"),
     path("healthz", core.healthz, name="healthz"),
+    path("sources/", core.sources, name="sources"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

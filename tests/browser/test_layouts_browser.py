@@ -23,7 +23,7 @@ def pages_for(username: str) -> list[str]:
     base = f"/encounters/{encounter.pk}/"
     pages = {
         "nurse": ["/", "/encounters/", "/encounters/new/", base, f"{base}rounds/1/",
-                  "/account/api-tokens/"],
+                  "/account/api-tokens/", "/sources/"],
         "physician": ["/review/", "/review/lookback/", base, f"{base}audit/",
                       f"/encounters/{(signed or encounter).pk}/"],
         "admin": ["/guidance/", f"/guidance/{version.pk}/", f"/guidance/{version.pk}/history/"],

@@ -23,7 +23,9 @@ def test_it_renders_one_entry_of_a_version(v2):
     assert 'data-guidance-entry="general"' in html
     assert f"Local guidance: {entry.title}" in html and "(version 2)" in html
     assert "<li>Arrange early follow-up of pain, mobility and analgesic needs</li>" in html
-    assert "Source [1], [2], [6], [7]" in html
+    assert (
+        'Source <a href="/sources/#source-1">[1]</a>, <a href="/sources/#source-2">[2]</a>' in html
+    )
     assert "<details" in html and " open" not in html
 
 
@@ -38,7 +40,7 @@ def test_every_shipped_key_renders_through_the_component(v2, key):
     assert html.count("<li>") >= len(action_lines(entry.actions)) >= 1
     for action in action_lines(entry.actions):
         assert f"<li>{escape(action)}</li>" in html
-    sources = ", ".join(f"[{n}]" for n in entry.citations)
+    sources = ", ".join(f'<a href="/sources/#source-{n}">[{n}]</a>' for n in entry.citations)
     if entry.citations:
         assert f'app-guidance-sources">Source {sources}</p>' in html
     else:

@@ -29,6 +29,7 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     #                                  anonymous    nurse physician g-admin other-n other-p
     "home":                    ("GET",  (LOGIN,       200,  200,      200,    200,    200)),
     "healthz":                 ("GET",  (200,         200,  200,      200,    200,    200)),
+    "sources":                 ("GET",  (LOGIN,       200,  200,      200,    200,    200)),
     "login":                   ("GET",  (200,         302,  302,      302,    302,    302)),
     "logout":                  ("GET",  (405,         405,  405,      405,    405,    405)),
     # JSON API: POST only, so a GET is 405 for everyone before anything else.

@@ -57,6 +57,38 @@ ESCALATION_CODES = ("emergency", "urgent", "routine")
 SOURCES: dict[int, str] = {n: f"[{n}]" for n in range(1, 8)}
 SAFETY_REVIEW = "Added by clinical safety review of the assessment rules (contract v2)."
 
+# What each citation number of the clinical source backs, in our words. The source numbers
+# its citations 1-7 but lists no references, so no author or publication can be named.
+SOURCE_SUPPORTS: dict[int, str] = {
+    1: (
+        "Scanning promptly when pain increases; examining the legs for new nerve or cord "
+        "signs; a new fracture next to the treated vertebra (suspected from a sudden rise in "
+        "pain after a spell of improvement, shown on MRI with fat-suppressed or STIR images, "
+        "treated again if it does not settle); the first day or two of monitoring; follow-up, "
+        "teaching the patient to report new back pain, and bone-strengthening treatment; the "
+        "red flags of a worsening deficit and of pain that analgesia does not control."
+    ),
+    2: "How often cement escapes the vertebra: often, and mostly without symptoms.",
+    3: (
+        "Cement leaks and what they cause: a leak by a nerve root (radiating pain, treated with "
+        "an epidural steroid injection or surgery if weakness progresses), cement pressing on "
+        "the cord (emergency decompression), cement travelling to the lungs, heart or brain "
+        "(rare, can kill; in the lungs usually silent, supportive care and anticoagulation "
+        "when it causes symptoms); watching the pulse, oxygen saturation and chest pain; the "
+        "red flags of a worsening deficit and of breathing trouble; short-lived pain as a "
+        "minor complication."
+    ),
+    4: "Cement leaking into the disc: usually silent, sometimes a cause of disc pain.",
+    5: "Short-lived pain after the procedure: pain relief, a day or two of bed rest, reassurance.",
+    6: "Walking with supervision after a period of observation; home the same day or next.",
+    7: "How many patients still need pain relief at first, and how many stop within a day.",
+}
+SOURCES_NOTE = (
+    "The clinical source behind this product numbers its citations [1] to [7] but gives no "
+    "reference list, so the authors and publications behind each number are not known to "
+    "the product and are not named here. Each number is listed with what it supports."
+)
+
 
 def guidance_key(kind: str, code: str) -> str:
     return f"{kind}.{code}"

@@ -11,6 +11,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from triage.clinical.explain import (
+    NEWS2_REFERENCE,
+    SAFETY_REVIEW,
+    SOURCE_SUPPORTS,
+    SOURCES_NOTE,
+)
 from triage.roles import roles_of
 
 logger = logging.getLogger(__name__)
@@ -20,6 +26,19 @@ logger = logging.getLogger(__name__)
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own dashboard; a user with several roles sees each section."""
     return render(request, "home.html", {"roles": roles_of(request.user)})
+
+
+@login_required
+@require_GET
+def sources(request: HttpRequest) -> HttpResponse:
+    """What each citation number shown beside a recommendation supports."""
+    context = {
+        "note": SOURCES_NOTE,
+        "sources": sorted(SOURCE_SUPPORTS.items()),
+        "news2": NEWS2_REFERENCE,
+        "safety_review": SAFETY_REVIEW,
+    }
+    return render(request, "sources.html", context)
 
 
 @require_GET
