@@ -49,9 +49,9 @@ def errors_of(response) -> dict[str, list[str]]:
         ("vitals", vitals_post(consciousness="drowsy"), "consciousness", "valid choice"),
         ("vitals", vitals_post(spo2_scale="3"), "spo2_scale", "valid choice"),
         ("imaging", imaging_post(status=""), "status", "Choose whether imaging"),
-        ("imaging", scan_post(modality=""), "modality", "required"),
+        ("imaging", scan_post(modality=""), "modality", "needed when imaging is done"),
         ("imaging", scan_post(findings=[]), "findings", "normal scan"),
-        ("imaging", scan_post("no_leak", "epidural_leak"), "findings", "cannot be combined"),
+        ("imaging", scan_post("no_leak", "epidural_leak"), "findings", "cannot be ticked with"),
         ("imaging", scan_post(after=""), "after_current_symptoms", "after the current symptoms"),
         (
             "imaging",
@@ -199,3 +199,30 @@ def test_a_temperature_with_a_decimal_comma_is_read_as_a_decimal(
     response = post_step(nurse_client, encounter, "vitals", vitals_post(temperature=typed))
     assert response.status_code == 302
     assert Round.objects.get().vitals["temperature"] == stored
+
+
+def test_a_value_out_of_range_is_reported_beside_a_missing_answer(nurse_client, encounter):
+    """Every problem at once: the engine's range check is not held back until the type
+    checks of the other fields pass."""
+    data = vitals_post(spo2="104", heart_rate="", respiratory_rate="18.5")
+    errors = errors_of(post_step(nurse_client, encounter, "vitals", data))
+    assert any("between 50 and 100" in text for text in errors["spo2"])
+    assert errors["heart_rate"] == ["Enter the pulse."]
+    assert any("whole number" in text for text in errors["respiratory_rate"])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        scan_post(modality=""),
+        scan_post(findings=[]),
+        scan_post("no_leak", "epidural_leak"),
+        imaging_post(status="requested", findings=["epidural_leak"]),
+    ],
+)
+def test_imaging_errors_name_no_codes(nurse_client, encounter, data):
+    response = post_step(nurse_client, encounter, "imaging", data)
+    errors = " ".join(" ".join(texts) for texts in errors_of(response).values())
+    assert errors
+    for code in ('"done"', "no_leak", "status is", "["):
+        assert code not in errors, errors

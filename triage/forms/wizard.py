@@ -92,6 +92,26 @@ def nhs_number(text: str) -> str | None:
     return digits
 
 
+# The engine's messages name contract codes (they serve the API); the wizard says them in words.
+ENGINE_MESSAGES = {
+    ("imaging.modality", 'required when status is "done"'): (
+        "Choose the type of scan: it is needed when imaging is done."
+    ),
+    ("imaging.findings", 'required when status is "done" (use ["no_leak"] for a normal scan)'): (
+        "Tick what the scan showed, or “No cement leak or other abnormality” for a normal scan."
+    ),
+    ("imaging.findings", 'not allowed unless status is "done"'): (
+        "Findings can be recorded only for a scan that is done."
+    ),
+    ("imaging.after_current_symptoms", 'not allowed unless status is "done"'): (
+        "Say when the scan was done only for a scan that is done."
+    ),
+    ("imaging.findings", '"no_leak" cannot be combined with other findings'): (
+        "“No cement leak or other abnormality” cannot be ticked with another finding."
+    ),
+}
+
+
 class StepForm(forms.Form):
     """A step whose answers form one section of the contract's findings."""
 
@@ -127,18 +147,23 @@ class StepForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [])}
 
     def clean(self) -> dict:
+        """The engine checks what is valid so far in the same pass, so every problem (a value
+        out of range beside a missing answer) is reported at once, in words."""
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        section = section_from_answers(self.section, self.answers())
+        valid = {k: v for k, v in cleaned.items() if k not in self.errors}
+        answers = {k: v for k, v in valid.items() if v not in (None, "", [])}
         try:
-            parse_findings({self.section: section})
+            parse_findings({self.section: section_from_answers(self.section, answers)})
         except FindingsError as error:
             for path, messages in error.errors.items():
                 field = self.field_for_path(path)
+                if field in self.errors:
+                    continue  # its own message already says what is wrong
                 for message in messages:
                     label = self.fields[field].label if field else self.section.capitalize()
-                    self.add_error(field, f"{label} {message}")
+                    self.add_error(
+                        field, ENGINE_MESSAGES.get((path, message), f"{label} {message}")
+                    )
         return cleaned
 
     def field_for_path(self, path: str) -> str | None:
