@@ -39,6 +39,13 @@ def sign_in(page, live_server):
 
 
 @pytest.fixture
+def nurse_page(page, sign_in, nurse, published_guidance):
+    """The browser page of a nurse of the test ward, signed in."""
+    sign_in("nurse1")
+    return page
+
+
+@pytest.fixture
 def console_errors(page) -> list[str]:
     """Errors the page logs, such as a Content-Security-Policy violation by an inline script or
     style. (Not used with axe, which tries inline styles of its own while it checks.)"""

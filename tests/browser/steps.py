@@ -74,6 +74,26 @@ def save_and_continue(page: Page, next_heading: str) -> None:
     expect(page.get_by_role("heading", name=next_heading, level=1)).to_be_visible()
 
 
+def start_to_neuro(page: Page, live_server, viewport=None, level: str = "L1") -> None:
+    """Start an assessment (at `viewport` size, if given), answer the symptoms, and stop on
+    the neuro exam."""
+    if viewport:
+        page.set_viewport_size(viewport)
+    start(page, live_server, level=level)
+    answer_symptoms(page)
+    save_and_continue(page, "Neuro exam")
+
+
+def submit_from_vitals(page: Page) -> None:
+    """On the vital signs step: normal vitals, no imaging, check, submit, up to the result."""
+    answer_vitals(page)
+    save_and_continue(page, "Imaging")
+    page.get_by_label("Not done").check()
+    save_and_continue(page, "Check your answers")
+    page.get_by_role("button", name="Submit and see the result").click()
+    expect(page.get_by_role("heading", name="Result", level=1)).to_be_visible()
+
+
 def complete_transient_pain(page: Page, live_server, identifier: str) -> None:
     """A whole assessment of a well patient with settling pain, up to its result."""
     start(page, live_server, identifier)
@@ -81,9 +101,4 @@ def complete_transient_pain(page: Page, live_server, identifier: str) -> None:
     save_and_continue(page, "Neuro exam")
     answer_neuro(page)
     save_and_continue(page, "Vital signs")
-    answer_vitals(page)
-    save_and_continue(page, "Imaging")
-    page.get_by_label("Not done").check()
-    save_and_continue(page, "Check your answers")
-    page.get_by_role("button", name="Submit and see the result").click()
-    expect(page.get_by_role("heading", name="Result", level=1)).to_be_visible()
+    submit_from_vitals(page)

@@ -9,10 +9,8 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, TABLET
 from tests.browser.steps import (
-    answer_symptoms,
     answer_vitals,
-    save_and_continue,
-    start,
+    start_to_neuro,
     wait_until_saved,
 )
 from tests.factories import UserFactory
@@ -26,17 +24,8 @@ SIZES = pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["tablet", "pho
 UNSENT = "() => Object.keys(localStorage).filter(k => k.startsWith('triage.unsent:')).length"
 
 
-@pytest.fixture
-def nurse_page(page: Page, sign_in, nurse, published_guidance) -> Page:
-    sign_in("nurse1")
-    return page
-
-
 def on_vitals(page: Page, live_server, viewport) -> None:
-    page.set_viewport_size(viewport)
-    start(page, live_server)
-    answer_symptoms(page)
-    save_and_continue(page, "Neuro exam")
+    start_to_neuro(page, live_server, viewport)
     page.get_by_role("link", name="Vital signs").click()
     expect(page.get_by_role("heading", name="Vital signs", level=1)).to_be_visible()
 
@@ -64,10 +53,7 @@ def test_numbers_typed_then_a_step_link_tapped_at_once_are_saved(nurse_page, liv
 @SIZES
 def test_an_answer_then_back_within_100_ms_is_saved_and_shown(nurse_page, live_server, viewport):
     page = nurse_page
-    page.set_viewport_size(viewport)
-    start(page, live_server)
-    answer_symptoms(page)
-    save_and_continue(page, "Neuro exam")
+    start_to_neuro(page, live_server, viewport)
     page.get_by_role("link", name="Symptoms").click()
     expect(page.get_by_role("heading", name="Symptoms", level=1)).to_be_visible()
     page.locator("#div_id_dyspnoea").get_by_label("Yes").check()

@@ -4,10 +4,10 @@ long step, without covering the answer just given, and the flag is shown beside 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, TABLET, screenshot, serious_violations
-from tests.browser.steps import answer_neuro, answer_symptoms, save_and_continue, start
+from tests.browser.steps import answer_neuro, answer_symptoms, start, start_to_neuro
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,21 +23,12 @@ OVERLAP = """([a, b]) => {
 }"""
 
 
-@pytest.fixture
-def nurse_page(page: Page, sign_in, nurse, published_guidance) -> Page:
-    sign_in("nurse1")
-    return page
-
-
 @SIZES
 def test_a_bladder_problem_at_the_foot_of_the_neuro_step_shows_the_bar_in_view(
     nurse_page, live_server, viewport, axe
 ):
     page = nurse_page
-    page.set_viewport_size(viewport)
-    start(page, live_server)
-    answer_symptoms(page)
-    save_and_continue(page, "Neuro exam")
+    start_to_neuro(page, live_server, viewport)
     answer_neuro(page)
     expect(page.locator("#live-bar [data-live-bar]")).to_have_count(0)
     answer = page.locator("#div_id_bowel_bladder").get_by_label(

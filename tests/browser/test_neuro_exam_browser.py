@@ -4,15 +4,14 @@ reassessment that starts from the last baselines, and every choice readable on a
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, TABLET, screenshot, serious_violations
 from tests.browser.steps import (
     answer_neuro,
-    answer_symptoms,
-    answer_vitals,
     save_and_continue,
-    start,
+    start_to_neuro,
+    submit_from_vitals,
 )
 from triage.models import Round
 
@@ -26,23 +25,10 @@ CLIPPED_OR_OFFSCREEN = """() => [...document.querySelectorAll('main select')].fi
 }).map(s => s.id)"""
 
 
-@pytest.fixture
-def nurse_page(page: Page, sign_in, nurse, published_guidance) -> Page:
-    sign_in("nurse1")
-    return page
-
-
-def to_neuro(page: Page, live_server, viewport, level: str = "L1") -> None:
-    page.set_viewport_size(viewport)
-    start(page, live_server, level=level)
-    answer_symptoms(page)
-    save_and_continue(page, "Neuro exam")
-
-
 @SIZES
 def test_a_normal_neuro_exam_takes_at_most_six_taps(nurse_page, live_server, viewport, axe):
     page = nurse_page
-    to_neuro(page, live_server, viewport)
+    start_to_neuro(page, live_server, viewport)
     page.add_init_script(COUNT_TAPS)
     page.reload()
     page.get_by_role("button", name="All normal, before and now").click()
@@ -60,7 +46,7 @@ def test_a_normal_neuro_exam_takes_at_most_six_taps(nurse_page, live_server, vie
 
 def test_a_shortcut_can_be_undone(nurse_page, live_server):
     page = nurse_page
-    to_neuro(page, live_server, TABLET)
+    start_to_neuro(page, live_server, TABLET)
     page.locator("#id_power_L4_left_baseline").select_option("4")
     page.get_by_role("button", name="All normal, before and now").click()
     expect(page.locator("#id_power_L4_left_baseline")).to_have_value("5")
@@ -75,7 +61,7 @@ def test_now_the_same_as_before_copies_each_known_baseline_and_names_the_rest(
     nurse_page, live_server
 ):
     page = nurse_page
-    to_neuro(page, live_server, TABLET)
+    start_to_neuro(page, live_server, TABLET)
     answer_neuro(page)
     page.locator("#id_power_L4_left_baseline").select_option("4")
     page.locator("#id_power_L5_right_baseline").select_option("unknown")
@@ -88,16 +74,12 @@ def test_now_the_same_as_before_copies_each_known_baseline_and_names_the_rest(
 
 def test_a_reassessment_shows_the_carried_baselines_to_check(nurse_page, live_server):
     page = nurse_page
-    to_neuro(page, live_server, TABLET)
+    start_to_neuro(page, live_server, TABLET)
     answer_neuro(page)
     page.locator("#id_power_L4_left_baseline").select_option("4")
     page.locator("#id_power_L4_left").select_option("4")
     save_and_continue(page, "Vital signs")
-    answer_vitals(page)
-    save_and_continue(page, "Imaging")
-    page.get_by_label("Not done").check()
-    save_and_continue(page, "Check your answers")
-    page.get_by_role("button", name="Submit and see the result").click()
+    submit_from_vitals(page)
     page.goto(page.url.split("/rounds/")[0] + "/")
     page.get_by_role("button", name="Reassess the patient").click()
     page.get_by_role("link", name="Neuro exam").click()
@@ -112,7 +94,7 @@ def test_every_neuro_choice_is_on_screen_and_wide_enough_to_read(
     nurse_page, live_server, viewport, level
 ):
     page = nurse_page
-    to_neuro(page, live_server, viewport, level=level)
+    start_to_neuro(page, live_server, viewport, level=level)
     assert page.evaluate(CLIPPED_OR_OFFSCREEN) == []
     assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
     screenshot(page, f"neuro-{level}")

@@ -27,12 +27,6 @@ from triage.models import Round
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def nurse_page(page: Page, sign_in, nurse, published_guidance) -> Page:
-    sign_in("nurse1")
-    return page
-
-
 def test_transient_pain_from_start_to_result_with_no_banner(nurse_page, live_server, axe):
     page = nurse_page
     problems = {}

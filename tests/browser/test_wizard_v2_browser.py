@@ -4,7 +4,7 @@ after a cervical level, and follow-up questions appear only when they apply."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, TABLET, serious_violations
 from tests.browser.steps import (
@@ -26,12 +26,6 @@ PRECEDES = """([a, b]) => {
   if (!first || !second) return false;
   return Boolean(first.compareDocumentPosition(second) & Node.DOCUMENT_POSITION_FOLLOWING);
 }"""
-
-
-@pytest.fixture
-def nurse_page(page: Page, sign_in, nurse, published_guidance) -> Page:
-    sign_in("nurse1")
-    return page
 
 
 def test_an_unresponsive_patient_shows_the_emergency_live_and_the_result_leads_with_it(

@@ -226,3 +226,23 @@ def test_imaging_errors_name_no_codes(nurse_client, encounter, data):
     assert errors
     for code in ('"done"', "no_leak", "status is", "["):
         assert code not in errors, errors
+
+
+@pytest.mark.parametrize(
+    ("url", "questions"),
+    [("symptoms", 6), ("new", 4)],
+)
+def test_every_required_question_is_marked(nurse_client, encounter, url, questions):
+    path = "/encounters/new/" if url == "new" else step_url(encounter, url)
+    page = nurse_client.get(path).content.decode()
+    assert page.count('<span class="asteriskField">*</span>') == questions
+
+
+def test_a_groups_hint_and_error_come_before_its_options(nurse_client, encounter):
+    """The GOV.UK order: question, hint, error, then the options (not beside the last one)."""
+    data = symptoms_post(uncontrolled_despite_analgesia="")
+    content = post_step(nurse_client, encounter, "symptoms", data).content.decode()
+    group = content.split('id="div_id_uncontrolled_despite_analgesia"')[1].split("</fieldset>")[0]
+    first_option = group.index('type="radio"')
+    assert group.index("_helptext") < group.index('class="invalid-feedback') < first_option
+    assert "Answer: pain uncontrolled" in group[:first_option]
