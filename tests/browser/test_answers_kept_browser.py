@@ -30,6 +30,23 @@ def on_vitals(page: Page, live_server, viewport) -> None:
     expect(page.get_by_role("heading", name="Vital signs", level=1)).to_be_visible()
 
 
+def offline_after_saving_vitals(page: Page, live_server, viewport) -> str:
+    """Normal vital signs answered and saved, then the tablet goes offline; the step's URL."""
+    on_vitals(page, live_server, viewport)
+    answer_vitals(page)
+    wait_until_saved(page)
+    page.context.set_offline(True)
+    return page.url
+
+
+@pytest.fixture
+def colleague(ward) -> Client:
+    """Another nurse of the ward, signed in on another device."""
+    client = Client()
+    client.force_login(UserFactory(username="nurse2", roles=(Role.NURSE,), wards=(ward,)))
+    return client
+
+
 def saved_vitals() -> dict:
     round = Round.objects.get()
     return {**(round.pending.get("vitals") or {}), **(round.vitals or {})}
@@ -68,7 +85,7 @@ def test_an_answer_then_back_within_100_ms_is_saved_and_shown(nurse_page, live_s
 
 
 def test_a_page_from_the_back_forward_cache_shows_what_the_server_holds(
-    nurse_page, live_server, ward
+    nurse_page, live_server, colleague
 ):
     page = nurse_page
     on_vitals(page, live_server, TABLET)
@@ -76,8 +93,6 @@ def test_a_page_from_the_back_forward_cache_shows_what_the_server_holds(
     wait_until_saved(page)
     page.get_by_role("link", name="Imaging").click()
     expect(page.get_by_role("heading", name="Imaging", level=1)).to_be_visible()
-    colleague = Client()
-    colleague.force_login(UserFactory(username="nurse2", roles=(Role.NURSE,), wards=(ward,)))
     round = Round.objects.get()
     colleague.post(
         f"/encounters/{round.encounter_id}/vitals/",
@@ -92,10 +107,7 @@ def test_an_answer_given_offline_is_kept_on_the_device_and_sent_when_back_online
     nurse_page, live_server, viewport
 ):
     page = nurse_page
-    on_vitals(page, live_server, viewport)
-    answer_vitals(page)
-    wait_until_saved(page)
-    page.context.set_offline(True)
+    offline_after_saving_vitals(page, live_server, viewport)
     page.locator("#id_heart_rate").fill("131")
     page.locator("#id_heart_rate").blur()
     expect(page.locator("#save-status")).to_contain_text(
@@ -127,11 +139,7 @@ def test_answers_kept_offline_are_put_back_and_sent_when_the_step_is_opened_agai
     nurse_page, live_server
 ):
     page = nurse_page
-    on_vitals(page, live_server, TABLET)
-    answer_vitals(page)
-    wait_until_saved(page)
-    url = page.url
-    page.context.set_offline(True)
+    url = offline_after_saving_vitals(page, live_server, TABLET)
     page.locator("#div_id_on_oxygen").get_by_label("Yes").check()
     page.get_by_label("Started or increased because the saturation was falling").check()
     expect(page.locator("#save-status")).to_contain_text("kept on this tablet")
@@ -145,19 +153,13 @@ def test_answers_kept_offline_are_put_back_and_sent_when_the_step_is_opened_agai
     assert page.evaluate(UNSENT) == 0
 
 
-def test_a_kept_answer_never_overwrites_a_colleagues_newer_save(nurse_page, live_server, ward):
+def test_a_kept_answer_never_overwrites_a_colleagues_newer_save(nurse_page, live_server, colleague):
     page = nurse_page
-    on_vitals(page, live_server, TABLET)
-    answer_vitals(page)
-    wait_until_saved(page)
-    url = page.url
-    page.context.set_offline(True)
+    url = offline_after_saving_vitals(page, live_server, TABLET)
     page.locator("#id_heart_rate").fill("95")
     page.locator("#id_heart_rate").blur()
     expect(page.locator("#save-status")).to_contain_text("kept on this tablet")
     page = close_and_reopen(page, url)
-    colleague = Client()
-    colleague.force_login(UserFactory(username="nurse2", roles=(Role.NURSE,), wards=(ward,)))
     round = Round.objects.get()
     colleague.post(
         url.replace(live_server.url, ""),
