@@ -150,10 +150,9 @@ class StepForm(forms.Form):
         """The engine checks what is valid so far in the same pass, so every problem (a value
         out of range beside a missing answer) is reported at once, in words."""
         cleaned = super().clean()
-        valid = {k: v for k, v in cleaned.items() if k not in self.errors}
-        answers = {k: v for k, v in valid.items() if v not in (None, "", [])}
         try:
-            parse_findings({self.section: section_from_answers(self.section, answers)})
+            # cleaned_data holds only the fields that passed their own checks.
+            parse_findings({self.section: section_from_answers(self.section, self.answers())})
         except FindingsError as error:
             for path, messages in error.errors.items():
                 field = self.field_for_path(path)
