@@ -90,10 +90,41 @@ def test_a_lumbar_level_is_not_asked_the_arm_exam(nurse_page, live_server):
     expect(page.locator("#id_power_C6_left")).to_have_count(0)
 
 
-def test_the_reason_for_oxygen_appears_only_on_oxygen_and_is_not_kept_on_air(
-    nurse_page, live_server, axe
+VIEWPORTS = pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["tablet", "phone"])
+
+
+@VIEWPORTS
+def test_the_side_of_radicular_pain_is_asked_only_with_radicular_pain(
+    nurse_page, live_server, axe, viewport
 ):
     page = nurse_page
+    page.set_viewport_size(viewport)
+    start(page, live_server, identifier="SIDE01")
+    side = page.locator("#div_id_radicular_side")
+    radicular = page.locator("#div_id_radicular_pain")
+    expect(side).to_be_hidden()
+    answer_symptoms(page)  # "No" radicular pain among them
+    expect(side).to_be_hidden()
+    radicular.get_by_label("Yes").check()
+    expect(side).to_be_visible()
+    side.get_by_label("Left").check()
+    wait_until_saved(page)
+    assert Round.objects.get().symptoms["radicular_side"] == "left"
+    assert serious_violations(axe, page) == []
+    radicular.get_by_label("No").check()
+    expect(side).to_be_hidden()
+    wait_until_saved(page)
+    assert Round.objects.get().symptoms.get("radicular_side", "") == ""
+    radicular.get_by_label("Yes").check()
+    expect(side.get_by_label("Left")).not_to_be_checked()  # the hidden answer was cleared
+
+
+@VIEWPORTS
+def test_the_reason_for_oxygen_appears_only_on_oxygen_and_is_not_kept_on_air(
+    nurse_page, live_server, axe, viewport
+):
+    page = nurse_page
+    page.set_viewport_size(viewport)
     start(page, live_server, identifier="OXY01")
     page.goto(page.url.replace("/symptoms/", "/vitals/"))
     reason = page.locator("#div_id_oxygen_reason")
@@ -116,8 +147,10 @@ def test_the_reason_for_oxygen_appears_only_on_oxygen_and_is_not_kept_on_air(
     assert "oxygen_reason" not in vitals
 
 
-def test_the_scans_details_appear_only_when_they_apply(nurse_page, live_server, axe):
+@VIEWPORTS
+def test_the_scans_details_appear_only_when_they_apply(nurse_page, live_server, axe, viewport):
     page = nurse_page
+    page.set_viewport_size(viewport)
     start(page, live_server, identifier="SCAN01")
     page.goto(page.url.replace("/symptoms/", "/imaging/"))
     modality = page.locator("#div_id_modality")
@@ -145,7 +178,7 @@ def test_the_scans_details_appear_only_when_they_apply(nurse_page, live_server, 
     assert imaging["after_current_symptoms"] is True
 
 
-@pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["tablet", "phone"])
+@VIEWPORTS
 def test_the_arm_exam_fits_the_screen_with_large_touch_targets(nurse_page, live_server, viewport):
     page = nurse_page
     page.set_viewport_size(viewport)

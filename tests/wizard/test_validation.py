@@ -246,3 +246,15 @@ def test_a_groups_hint_and_error_come_before_its_options(nurse_client, encounter
     first_option = group.index('type="radio"')
     assert group.index("_helptext") < group.index('class="invalid-feedback') < first_option
     assert "Answer: pain uncontrolled" in group[:first_option]
+
+
+@pytest.mark.parametrize("name", ["patient_identifier", "procedure_at"])
+def test_a_boxs_hint_and_error_come_before_the_box(nurse_client, ward, name):
+    """The GOV.UK order for text, number and date boxes too: question, hint, error, box."""
+    data = {**patient_post(ward), name: "x", "client_token": str(uuid.uuid4())}
+    content = nurse_client.post("/encounters/new/", data).content.decode()
+    block = content.split(f'id="div_id_{name}"')[1].split("</div>\n</div>")[0]
+    box = block.index(f'name="{name}"')
+    hint, error = block.index("_helptext"), block.index("invalid-feedback")
+    assert block.index("</label>") < hint < error < box
+    assert block.count("invalid-feedback") == 1
