@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page
 
 from tests.browser.conftest import PHONE, TABLET, screenshot, sign_in_as
 from tests.factories import PASSWORD
+from triage.actions.guidance import create_draft
 from triage.models import Encounter, GuidanceVersion, User
+from triage.wizard import STEPS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,14 +23,20 @@ WIDTH = "() => document.documentElement.scrollWidth"
 def pages_for(username: str) -> list[str]:
     signed = Encounter.objects.filter(patient_identifier="DEMO-1001").first()
     encounter = Encounter.objects.filter(submitted_at__isnull=False).order_by("pk").first()
-    version = GuidanceVersion.objects.order_by("-number").first()
-    base = f"/encounters/{encounter.pk}/"
+    draft = Encounter.objects.filter(submitted_at__isnull=True).get()  # the demo's draft
+    published = GuidanceVersion.objects.order_by("-number").first()
+    version = create_draft(by=User.objects.get(username="admin"))
+    base, wizard = f"/encounters/{encounter.pk}/", f"/encounters/{draft.pk}/"
+    guidance = f"/guidance/{version.pk}/"
     pages = {
         "nurse": ["/", "/encounters/", "/encounters/new/", base, f"{base}rounds/1/",
+                  *(f"{wizard}{step.slug}/" for step in STEPS),
                   "/account/api-tokens/", "/sources/"],
         "physician": ["/review/", "/review/lookback/", base, f"{base}audit/",
                       f"/encounters/{(signed or encounter).pk}/"],
-        "admin": ["/guidance/", f"/guidance/{version.pk}/", f"/guidance/{version.pk}/history/"],
+        "admin": ["/guidance/", f"/guidance/{published.pk}/", f"/guidance/{published.pk}/history/",
+                  guidance, f"{guidance}edit/", f"{guidance}edit/general/",
+                  f"{guidance}changes/", f"{guidance}publish/"],
     }  # fmt: skip
     return pages[username]
 
@@ -46,5 +56,6 @@ def test_no_page_scrolls_sideways(page: Page, live_server, published_guidance, v
         width = page.evaluate(WIDTH)
         if width > viewport["width"]:
             too_wide[path] = width
-        screenshot(page, f"layout-{username}-{path.strip('/').replace('/', '-')[:40] or 'home'}")
+        name = re.sub(r"[0-9a-f-]{36}", lambda m: m[0][:4], path).strip("/").replace("/", "-")
+        screenshot(page, f"layout-{username}-{name or 'home'}")
     assert too_wide == {}
