@@ -1,53 +1,89 @@
-"""Who may open what. Deny by default; each object lookup checks access in one place."""
+"""Who may open what: the one guard every view uses, and the object lookups that check access.
+
+Deny by default. A signed-out user is sent to sign in and brought back (`next`), with what they
+posted kept; an htmx request gets the same, as an `HX-Redirect` that loads the sign-in page
+whole instead of swapping it into a fragment. A signed-in user without the role gets a 403; an
+object on a ward that is not theirs is a 404, so its existence is not revealed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
-from triage.models import Encounter
-from triage.roles import Role, roles_of
+from triage.actions.review import record_view
+from triage.models import Encounter, GuidanceVersion, Round
+from triage.roles import Role, has_role, roles_of
 
 CLINICAL_ROLES = frozenset({Role.NURSE, Role.PHYSICIAN})
 STASH_KEY = "unsent_posts"
+# Never kept while signed out: a password is a signature, typed again each time.
+UNKEPT_FIELDS = frozenset({"csrfmiddlewaretoken", "password"})
+
+REFUSALS = {
+    frozenset({Role.PHYSICIAN}): "Only physicians can review and sign encounters.",
+    CLINICAL_ROLES: "Only nurses and physicians can open patient records.",
+    frozenset({Role.NURSE}): "Reassessing the patient at the bedside is a nurse's task.",
+    frozenset({Role.GUIDANCE_ADMIN}): "Only guidance admins can open guidance administration.",
+}
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 
-def clinical_required(view):
-    """Signed-in nurses and physicians only.
+def refuse_unless(request: HttpRequest, *roles: Role) -> None:
+    """403 unless the user holds one of `roles` (for a view that first finds its object, so
+    that another ward's object stays a 404)."""
+    allowed = frozenset(roles)
+    if not roles_of(request.user) & allowed:
+        raise PermissionDenied(REFUSALS.get(allowed, "You cannot open this page."))
 
-    A form posted after the session timed out is kept in the (new) session and offered back
-    once the user has signed in again, so a timeout at the bedside loses nothing.
+
+def role_required(*roles: Role, keeps_unsent_post: bool = False) -> Callable[[View], View]:
+    """Signed-in users holding one of `roles` (any signed-in user when none are named).
+
+    With `keeps_unsent_post`, a form posted after the session ended is kept for the view to
+    offer back (`take_stashed_post`) once the user has signed in again.
     """
+    allowed = frozenset(roles)
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return _to_login(request)
-        if not roles_of(request.user) & CLINICAL_ROLES:
-            raise PermissionDenied("Only nurses and physicians can open patient records.")
-        return view(request, *args, **kwargs)
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return to_sign_in(request, keep_post=keeps_unsent_post)
+            if allowed:
+                refuse_unless(request, *allowed)
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
 
 
-def _to_login(request: HttpRequest) -> HttpResponse:
+clinical_required = role_required(*CLINICAL_ROLES)
+# The wizard's steps: a bedside answer typed as the session ended is offered back, not lost.
+bedside_required = role_required(*CLINICAL_ROLES, keeps_unsent_post=True)
+
+
+def to_sign_in(request: HttpRequest, *, keep_post: bool = False) -> HttpResponse:
+    """To the sign-in page and back here (with `keep_post`, keeping what was posted)."""
     login_url = f"{resolve_url(settings.LOGIN_URL)}?next={quote(request.path)}"
-    if request.method == "POST":
+    if keep_post and request.method == "POST":
         stash = request.session.get(STASH_KEY, {})
         stash[request.path] = {
-            key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"
+            key: values for key, values in request.POST.lists() if key not in UNKEPT_FIELDS
         }
         request.session[STASH_KEY] = stash
     if getattr(request, "htmx", False):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = login_url
-        return response
+        return HttpResponseClientRedirect(login_url)
     return HttpResponseRedirect(login_url)
 
 
@@ -71,3 +107,36 @@ def encounter_for(request: HttpRequest, pk: Any) -> Encounter:
         )
     except (ValueError, TypeError):
         raise Http404 from None
+
+
+def submitted_encounter_for(request: HttpRequest, pk: Any) -> Encounter:
+    """An encounter on one of the user's wards with a submitted assessment; otherwise 404
+    (a draft has nothing to review yet)."""
+    encounter = encounter_for(request, pk)
+    if encounter.is_draft:
+        raise Http404("This encounter has no submitted assessment yet.")
+    return encounter
+
+
+def submitted_round_for(request: HttpRequest, pk: Any, number: int) -> Round:
+    """A submitted round of an encounter on one of the user's wards; otherwise 404."""
+    encounter = encounter_for(request, pk)
+    return get_object_or_404(
+        encounter.rounds.select_related("encounter__ward", "encounter__created_by"),
+        number=number,
+        status=Round.Status.SUBMITTED,
+    )
+
+
+def guidance_version_for(pk: int) -> GuidanceVersion:
+    """Any guidance version (guidance admins see them all); otherwise 404."""
+    return get_object_or_404(
+        GuidanceVersion.objects.select_related("created_by", "published_by", "based_on"), pk=pk
+    )
+
+
+def record_read(request: HttpRequest, encounter: Encounter) -> None:
+    """A physician's read of a record (page, audit trail, export) goes into its audit trail;
+    a nurse's does not."""
+    if has_role(request.user, Role.PHYSICIAN):
+        record_view(encounter=encounter, by=request.user, path=request.get_full_path())

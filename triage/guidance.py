@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from triage.clinical import GUIDANCE_KEYS
+from triage.clinical.explain import GENERAL_KEY
 from triage.models import GuidanceEntry, GuidanceVersion, Round, User
 
 # Citation numbers are the clinical source's numbered references.
 SOURCE_NUMBERS = range(1, 8)
 IMPACT_DAYS = 90
-GENERAL_KEY = "general"
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4", "h5", "h6",

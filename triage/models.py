@@ -221,6 +221,10 @@ class Encounter(models.Model):
     def is_draft(self) -> bool:
         return self.submitted_at is None
 
+    def current_round(self) -> Round:
+        """The latest round: the one being answered, or the last one submitted."""
+        return self.rounds.order_by("-number").first()
+
 
 @pghistory.track(
     pghistory.InsertEvent(),

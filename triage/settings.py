@@ -176,7 +176,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTH_USER_MODEL = "triage.User"
-LOGIN_URL = "login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 # The sign-in page then says that unsubmitted assessments are kept as drafts.
 LOGOUT_REDIRECT_URL = "/accounts/login/?signed_out=1"

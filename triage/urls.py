@@ -1,29 +1,91 @@
+"""Every address of the product, in one place: small lists by area, each included under the
+namespace its navigation uses. Route names are written with hyphens."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from triage.views import api, api_tokens, core, export
+from triage import wizard
+from triage.views import (
+    api,
+    api_tokens,
+    core,
+    encounters,
+    guidance,
+    lookback,
+    queue,
+    record,
+    review,
+)
+
+accounts_urls = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api-tokens/", api_tokens.token_list, name="api-tokens"),
+    path("api-tokens/<int:pk>/revoke/", api_tokens.token_revoke, name="api-token-revoke"),
+]
+
+api_urls = [
+    path("assess", api.assess_view, name="assess"),
+    path("encounters/<uuid:pk>", api.encounter_export, name="encounter"),
+]
+
+# The wizard's question steps come from its specification; one view answers them all.
+step_urls = [
+    path(f"<uuid:pk>/{step.slug}/", encounters.question_step, {"slug": step.slug}, name=step.slug)
+    for step in wizard.QUESTION_STEPS
+]
+
+encounter_urls = [
+    path("", encounters.encounter_list, name="list"),
+    path("new/", encounters.encounter_new, name="new"),
+    path("<uuid:pk>/patient/", encounters.patient_step, name="patient"),
+    *step_urls,
+    path("<uuid:pk>/check/", encounters.check_answers, name="check"),
+    path("<uuid:pk>/rounds/<int:number>/", encounters.round_result, name="round"),
+    path("<uuid:pk>/reassess/", encounters.reassess, name="reassess"),
+    # The record, and what physicians do on it.
+    path("<uuid:pk>/", record.encounter_detail, name="detail"),
+    path("<uuid:pk>/audit/", record.audit, name="audit"),
+    path("<uuid:pk>/audit.csv", record.audit_csv, name="audit-csv"),
+    path("<uuid:pk>/sign/", review.sign, name="sign"),
+    path("<uuid:pk>/addenda/", review.add_addendum, name="addenda"),
+    path("<uuid:pk>/rounds/<int:number>/overrides/", review.add_override, name="overrides"),
+]
+
+review_urls = [
+    path("", queue.queue, name="queue"),
+    path("lookback/", lookback.lookback, name="lookback"),
+    path("lookback.csv", lookback.lookback_csv, name="lookback-csv"),
+]
+
+guidance_urls = [
+    path("", guidance.version_list, name="list"),
+    path("new/", guidance.draft_new, name="new"),
+    path("<int:pk>/", guidance.version_detail, name="detail"),
+    path("<int:pk>/changes/", guidance.version_diff, name="diff"),
+    path("<int:pk>/history/", guidance.version_history, name="history"),
+    path("<int:pk>/edit/", guidance.draft_edit, name="edit"),
+    path("<int:pk>/edit/<str:key>/", guidance.entry_edit, name="entry"),
+    path("<int:pk>/publish/", guidance.publish, name="publish"),
+    path("<int:pk>/discard/", guidance.discard, name="discard"),
+    # A submitted round (encounter and round number): what it showed beside this version.
+    path(
+        "<int:pk>/compare/<uuid:encounter>/<int:number>/<str:key>/",
+        guidance.side_by_side,
+        name="side-by-side",
+    ),
+]
 
 urlpatterns = [
     path("", core.home, name="home"),
     path("healthz", core.healthz, name="healthz"),
     path("sources/", core.sources, name="sources"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include((accounts_urls, "accounts"))),
+    path("account/<path:rest>", core.moved, {"to": "/accounts/"}, name="moved-account"),
+    path("api/v1/", include((api_urls, "api"))),
+    path("encounters/", include((encounter_urls, "encounters"))),
+    path("review/", include((review_urls, "review"))),
+    path("guidance/", include((guidance_urls, "guidance"))),
     path("admin/", admin.site.urls),
-    path("account/api-tokens/", api_tokens.token_list, name="api-tokens"),
-    path("account/api-tokens/<int:pk>/revoke/", api_tokens.token_revoke, name="api-token-revoke"),
-]
-
-urlpatterns += [
-    path("api/v1/assess", api.assess_view, name="api-assess"),
-    path("api/v1/encounters/<uuid:pk>", export.encounter_export, name="api-encounter"),
-    path("encounters/", include("triage.urls_encounters")),
-    path("encounters/", include("triage.urls_encounter_review")),
-    path("review/", include("triage.urls_review")),
-    path("guidance/", include("triage.urls_guidance")),
 ]

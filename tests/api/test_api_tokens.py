@@ -21,7 +21,7 @@ from triage.models import ApiToken
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/assess"
 EXAMPLE = next(e for e in load_examples() if e.valid)
-PAGE = "/account/api-tokens/"
+PAGE = "/accounts/api-tokens/"
 
 
 def call(raw: str, body=EXAMPLE.findings, client: Client | None = None):
@@ -78,7 +78,9 @@ def test_a_revoked_token_stops_working_at_once(client, nurse):
     new = create_token(user=nurse, name="script")
     assert call(new.raw).status_code == 200
     client.force_login(nurse)
-    response = client.post(reverse("api-token-revoke", kwargs={"pk": new.token.pk}), follow=True)
+    response = client.post(
+        reverse("accounts:api-token-revoke", kwargs={"pk": new.token.pk}), follow=True
+    )
     assert "is revoked" in response.content.decode()
     assert call(new.raw).status_code == 401
 
@@ -111,7 +113,7 @@ def test_a_token_does_not_open_the_html_pages(nurse):
 def test_nobody_can_revoke_someone_elses_token(client, nurse, physician):
     new = create_token(user=physician, name="theirs")
     client.force_login(nurse)
-    response = client.post(reverse("api-token-revoke", kwargs={"pk": new.token.pk}))
+    response = client.post(reverse("accounts:api-token-revoke", kwargs={"pk": new.token.pk}))
     assert response.status_code == 404
     assert call(new.raw).status_code == 200
 
@@ -152,3 +154,14 @@ def test_the_database_allows_only_revoking(nurse):
         ApiToken.objects.filter(pk=token.pk).update(revoked_at=None)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM triage_apitoken")
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_old_singular_account_address_moves_to_accounts_keeping_the_method(
+    client, nurse, method
+):
+    client.force_login(nurse)
+    response = getattr(client, method)("/account/api-tokens/?from=bookmark")
+    assert response.status_code == 308  # a POST stays a POST
+    assert response["Location"] == "/accounts/api-tokens/?from=bookmark"
+    assert client.get(response["Location"]).status_code == 200

@@ -31,7 +31,7 @@ def pages_for(username: str) -> list[str]:
     pages = {
         "nurse": ["/", "/encounters/", "/encounters/new/", base, f"{base}rounds/1/",
                   *(f"{wizard}{step.slug}/" for step in STEPS),
-                  "/account/api-tokens/", "/sources/"],
+                  "/accounts/api-tokens/", "/sources/"],
         "physician": ["/review/", "/review/lookback/", base, f"{base}audit/",
                       f"/encounters/{(signed or encounter).pk}/"],
         "admin": ["/guidance/", f"/guidance/{published.pk}/", f"/guidance/{published.pk}/history/",

@@ -6,9 +6,9 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from tests.guidance.factories import RoundFactory
-from triage import urls_guidance
 from triage.actions import guidance as actions
 from triage.models import GuidanceVersion
+from triage.urls import guidance_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +25,13 @@ def urls(v2, guidance_admin) -> list[str]:
         "number": round.number,
     }
     found = []
-    for pattern in urls_guidance.urlpatterns:
+    for pattern in guidance_urls:
         assert isinstance(pattern, URLPattern)
         params = pattern.pattern.converters.keys()
         assert set(params) <= set(values), f"give {pattern.name} a real value for {params}"
         kwargs = {name: values[name] for name in params}
         found.append(reverse(f"guidance:{pattern.name}", kwargs=kwargs))
-    assert len(found) == len(urls_guidance.urlpatterns) >= 9
+    assert len(found) == len(guidance_urls) >= 9
     return found
 
 
@@ -56,7 +56,7 @@ def test_anonymous_is_sent_to_sign_in(client, urls, method):
 def test_anonymous_htmx_is_redirected_by_htmx(client, urls):
     response = client.post(urls[0], headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert response["HX-Redirect"] == "/accounts/login/"
+    assert response["HX-Redirect"] == f"/accounts/login/?next={urls[0]}"
 
 
 def test_guidance_admins_may_open_every_page(admin_client, urls):

@@ -156,7 +156,7 @@ def test_the_publish_page_shows_the_impact_with_side_by_side_links(admin_client,
     row = re.search(rf'data-impact="{key}".*?</tr>', page, re.S).group(0)
     assert re.search(r"data-rounds>1<", row) and re.search(r"data-encounters>1<", row)
     compare = reverse(
-        "guidance:side_by_side",
+        "guidance:side-by-side",
         kwargs={"pk": draft.pk, "encounter": round.encounter_id, "number": 1, "key": key},
     )
     assert f'href="{compare}"' in row

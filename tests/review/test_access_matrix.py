@@ -30,14 +30,16 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     "home":                    ("GET",  (LOGIN,       200,  200,      200,    200,    200)),
     "healthz":                 ("GET",  (200,         200,  200,      200,    200,    200)),
     "sources":                 ("GET",  (LOGIN,       200,  200,      200,    200,    200)),
-    "login":                   ("GET",  (200,         302,  302,      302,    302,    302)),
-    "logout":                  ("GET",  (405,         405,  405,      405,    405,    405)),
+    "accounts:login":          ("GET",  (200,         302,  302,      302,    302,    302)),
+    "accounts:logout":         ("GET",  (405,         405,  405,      405,    405,    405)),
+    # The old /account/ prefix: to /accounts/, for everyone, keeping the method.
+    "moved-account":           ("GET",  (308,         308,  308,      308,    308,    308)),
     # JSON API: POST only, so a GET is 405 for everyone before anything else.
-    "api-assess":              ("GET",  (405,         405,  405,      405,    405,    405)),
-    "api-encounter":           ("GET",  (401,         200,  200,      403,    404,    404)),
+    "api:assess":              ("GET",  (405,         405,  405,      405,    405,    405)),
+    "api:encounter":           ("GET",  (401,         200,  200,      403,    404,    404)),
     # Personal API tokens: each clinician their own (the seeded pk is nobody's token).
-    "api-tokens":              ("GET",  (LOGIN,       200,  200,      403,    200,    200)),
-    "api-token-revoke":        ("POST", (LOGIN,       404,  404,      403,    404,    404)),
+    "accounts:api-tokens":     ("GET",  (LOGIN,       200,  200,      403,    200,    200)),
+    "accounts:api-token-revoke": ("POST", (LOGIN,     404,  404,      403,    404,    404)),
     # The wizard (a submitted encounter: its steps redirect to the record).
     "encounters:list":         ("GET",  (LOGIN,       200,  200,      403,    200,    200)),
     "encounters:new":          ("GET",  (LOGIN,       200,  200,      403,    200,    200)),
@@ -54,12 +56,12 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     "review:queue":            ("GET",  (LOGIN,       403,  200,      403,    403,    200)),
     # The look-back: physicians only, over their own wards (the other physician's are empty).
     "review:lookback":         ("GET",  (LOGIN,       403,  200,      403,    403,    200)),
-    "review:lookback_csv":     ("GET",  (LOGIN,       403,  200,      403,    403,    200)),
-    "encounter_review:sign":   ("POST", (LOGIN,       403,  400,      403,    403,    404)),
-    "encounter_review:addenda": ("POST", (LOGIN,      403,  400,      403,    403,    404)),
-    "encounter_review:overrides": ("POST", (LOGIN,    403,  400,      403,    403,    404)),
-    "encounter_review:audit":  ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
-    "encounter_review:audit_csv": ("GET", (LOGIN,     200,  200,      403,    404,    404)),
+    "review:lookback-csv":     ("GET",  (LOGIN,       403,  200,      403,    403,    200)),
+    "encounters:sign":         ("POST", (LOGIN,       403,  400,      403,    403,    404)),
+    "encounters:addenda":      ("POST", (LOGIN,       403,  400,      403,    403,    404)),
+    "encounters:overrides":    ("POST", (LOGIN,       403,  400,      403,    403,    404)),
+    "encounters:audit":        ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
+    "encounters:audit-csv":    ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
     # Guidance editing: guidance admins only. The seeded version is the published one, so its
     # edit pages send the admin back to it; POST-only pages answer a GET with 405.
     "guidance:list":           ("GET",  (LOGIN,       403,  403,      200,    403,    403)),
@@ -71,7 +73,7 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     "guidance:entry":          ("GET",  (LOGIN,       403,  403,      302,    403,    403)),
     "guidance:publish":        ("GET",  (LOGIN,       403,  403,      302,    403,    403)),
     "guidance:discard":        ("GET",  (LOGIN,       403,  403,      405,    403,    403)),
-    "guidance:side_by_side":   ("GET",  (LOGIN,       403,  403,      200,    403,    403)),
+    "guidance:side-by-side":   ("GET",  (LOGIN,       403,  403,      200,    403,    403)),
     # Django's admin: staff only, and nobody here is staff.
     "admin:login":             ("GET",  (200,         200,  200,      200,    200,    200)),
     "admin:logout":            ("GET",  (302,         302,  302,      302,    302,    302)),
@@ -126,20 +128,17 @@ def kwargs_for(name: str, route: str, pattern: URLPattern, seed: dict) -> dict:
     return values
 
 
-def test_every_url_answers_every_role_as_the_table_says(
-    client, users, red_flag_encounter, published_guidance
-):
-    seed = {
-        "encounter": red_flag_encounter,
-        # Parameters of the admin's and the guidance editor's URLs.
-        "object_id": str(users["nurse"].pk),
-        "content_type_id": "1",
-        "id": str(users["nurse"].pk),
-        "app_label": "triage",
-        "pk": published_guidance.pk,
-        "version": published_guidance.pk,
-        "key": "general",
-    }
+ADMIN_SEED = {
+    "object_id": "1",
+    "content_type_id": "1",
+    "id": "1",
+    "app_label": "triage",
+    "rest": "x/",
+}
+
+
+def every_url(seed: dict) -> list[tuple[str, str, tuple[str, tuple]]]:
+    """(name, URL, expectation) of every named URL of the project."""
     urls = []
     for name, route, pattern in walk(get_resolver().url_patterns):
         if name is None:
@@ -149,7 +148,25 @@ def test_every_url_answers_every_role_as_the_table_says(
         rule = expectation(name)
         assert rule is not None, f"{name} ({route}) is missing from EXPECTED"
         urls.append((name, reverse(name, kwargs=kwargs_for(name, route, pattern, seed)), rule))
-    assert {"review:queue", "encounter_review:sign", "api-encounter"} <= {u[0] for u in urls}
+    return urls
+
+
+def test_every_url_answers_every_role_as_the_table_says(
+    client, users, red_flag_encounter, published_guidance
+):
+    seed = {
+        "encounter": red_flag_encounter,
+        # Parameters of the admin's and the guidance editor's URLs.
+        **ADMIN_SEED,
+        "object_id": str(users["nurse"].pk),
+        "id": str(users["nurse"].pk),
+        "pk": published_guidance.pk,
+        "version": published_guidance.pk,
+        "key": "general",
+        "rest": "api-tokens/",
+    }
+    urls = every_url(seed)
+    assert {"review:queue", "encounters:sign", "api:encounter"} <= {u[0] for u in urls}
 
     wrong = []
     for index, role in enumerate(ROLES):
@@ -178,3 +195,25 @@ def test_a_url_missing_from_the_table_has_no_expectation():
     assert expectation("encounters:some_new_page") is None
     assert expectation("guidance:some_new_page") is None
     assert expectation("admin:triage_ward_change") == EXPECTED["admin:*"]
+
+
+def test_a_signed_out_htmx_request_loads_the_sign_in_page_whole_everywhere(
+    client, red_flag_encounter, published_guidance
+):
+    """One behaviour for every protected URL: htmx is told to load the sign-in page (with the
+    way back) instead of swapping it into the fragment that asked."""
+    seed = {"encounter": red_flag_encounter, "pk": published_guidance.pk, "key": "general"}
+    protected = [
+        (name, url, method)
+        for name, url, (method, statuses) in every_url({**seed, **ADMIN_SEED})
+        if statuses[0] == LOGIN
+    ]
+    assert len(protected) > 30
+    wrong = []
+    for name, url, method in protected:
+        for verb in {method, "POST"}:
+            response = client.generic(verb, url, headers={"HX-Request": "true"})
+            redirect = response.get("HX-Redirect", "")
+            if response.status_code != 200 or redirect != f"/accounts/login/?next={url}":
+                wrong.append(f"{verb} {url} ({name}): {response.status_code} {redirect!r}")
+    assert wrong == []

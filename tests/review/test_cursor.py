@@ -4,12 +4,12 @@ import doctest
 import uuid
 from datetime import UTC, datetime
 
-import triage.views.review
-from triage.views.review import Cursor
+import triage.queue
+from triage.queue import Cursor
 
 
 def test_the_worked_examples_in_the_docstrings_are_true():
-    assert doctest.testmod(triage.views.review).failed == 0
+    assert doctest.testmod(triage.queue).failed == 0
 
 
 def test_a_cursor_keeps_every_microsecond_and_the_exact_id():

@@ -21,11 +21,11 @@ from tests.review.factories import (
     WEAK_LEG,
     reassess,
 )
+from triage import queue as views
 from triage.actions import review as actions
 from triage.clinical.explain import RED_FLAG_TITLES
 from triage.models import Encounter
 from triage.roles import Role
-from triage.views import review as views
 
 ROW = re.compile(r'data-encounter="([0-9a-f-]+)"')
 RANK = re.compile(r'data-rank="(\d)"')

@@ -54,7 +54,7 @@ def refuse_if_signed(encounter: Encounter) -> None:
         raise Locked
 
 
-def _bump(encounter: Encounter, expected_version: int | None) -> None:
+def claim_next_version(encounter: Encounter, expected_version: int | None) -> None:
     """Claim the next version of the encounter, or raise Conflict if it moved on."""
     query = Encounter.objects.filter(pk=encounter.pk)
     if expected_version is not None:
@@ -100,7 +100,7 @@ def update_patient(
 ) -> Encounter:
     if not encounter.is_draft:
         raise AlreadySubmitted("Patient details cannot change after submission.")
-    _bump(encounter, expected_version)
+    claim_next_version(encounter, expected_version)
     with pghistory.context(action="encounter.update_patient"):
         for name, value in fields.items():
             setattr(encounter, name, value)
@@ -123,7 +123,7 @@ def save_step(
     if round.status == Round.Status.SUBMITTED:
         raise AlreadySubmitted("This assessment has been submitted; start a reassessment.")
     refuse_if_signed(round.encounter)
-    _bump(round.encounter, expected_version)
+    claim_next_version(round.encounter, expected_version)
     with pghistory.context(action=f"round.save_{section}"):
         setattr(round, section, answers)
         round.pending.pop(step, None)
@@ -161,7 +161,7 @@ def submit_round(*, round: Round, by: User, at: datetime | None = None) -> Submi
     at = at or timezone.now()
     findings, assessment = assess_round(round, at=at)
     encounter = round.encounter
-    _bump(encounter, None)
+    claim_next_version(encounter, None)
     with pghistory.context(action="round.submit"):
         round.status = Round.Status.SUBMITTED
         round.submitted_at = at
@@ -217,7 +217,7 @@ def start_reassessment(*, encounter: Encounter, by: User) -> Round:
     latest = encounter.rounds.order_by("-number").first()
     if latest is not None and latest.status == Round.Status.DRAFT:
         return latest
-    _bump(encounter, None)
+    claim_next_version(encounter, None)
     with pghistory.context(action="round.reassess"):
         return Round.objects.create(
             encounter=encounter,

@@ -1,7 +1,8 @@
 """Physician review: sign-off, addenda, overrides, and the log of who read a record.
 
 The same rules as the wizard's actions (`triage.actions.encounters`): keyword-only and atomic,
-optimistic locking on the encounter (`_bump`), the audit trail written by database triggers.
+optimistic locking on the encounter (`claim_next_version`), the audit trail written by database
+triggers.
 
 - Sign-off is a physician's electronic signature (the password is checked by the form). It
   locks the encounter and its rounds (database triggers); only addenda can follow.
@@ -21,7 +22,7 @@ from typing import Any
 import pghistory
 from django.db import transaction
 
-from triage.actions.encounters import Conflict, Locked, _bump, refuse_if_signed
+from triage.actions.encounters import Conflict, Locked, claim_next_version, refuse_if_signed
 from triage.models import Addendum, Encounter, EncounterView, Override, Round, SignOff, User
 
 __all__ = [
@@ -95,7 +96,7 @@ def sign_off(
             "A reassessment of this patient is in progress. It can be signed off once that "
             "assessment has been submitted."
         )
-    _bump(encounter, expected_version)
+    claim_next_version(encounter, expected_version)
     with pghistory.context(action="encounter.sign_off"):
         # The last change the encounter row can take: once the sign-off exists it is locked.
         encounter.queue_rank = Encounter.QueueRank.SIGNED_OR_DRAFT
@@ -114,7 +115,7 @@ def add_addendum(
         if expected_version is not None and expected_version != encounter.lock_version:
             raise Conflict(encounter.lock_version)
     else:
-        _bump(encounter, expected_version)
+        claim_next_version(encounter, expected_version)
     with pghistory.context(action="encounter.addendum"):
         return Addendum.objects.create(encounter=encounter, text=text, author=by)
 
@@ -138,7 +139,7 @@ def add_override(
     item = override_items(round).get((kind, code))
     if item is None or decision not in DECISIONS:
         raise ValueError(f"{kind} {code!r} is not in assessment {round.number}")
-    _bump(encounter, expected_version)
+    claim_next_version(encounter, expected_version)
     with pghistory.context(action="round.override"):
         return Override.objects.create(
             round=round,

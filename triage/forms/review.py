@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from triage.actions.review import DECISIONS, override_items
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
-from triage.models import Round, Ward
+from triage.models import Override, Round, Ward
 
 MAX_NOTE = 4000
 
@@ -166,7 +166,7 @@ class OverrideForm(SignatureForm):
     def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.items = override_items(round)
-        kind_labels = {"red_flag": "Red flag", "pathway": "Pathway"}
+        kind_labels = dict(Override.Kind.choices)
         self.fields["item"].choices = [
             ("", "Choose…"),
             *(

@@ -1,4 +1,8 @@
-"""JSON API: the assessment contract over HTTP.
+"""JSON API: the assessment contract over HTTP, and one encounter's export.
+
+Errors are JSON too (401 signed out, 403 no clinical role, 404 not on the user's wards, 405
+wrong method), in the shape of the contract's findings errors. The export has the encounter
+page's access (clinical staff of the encounter's ward) and a physician's read is audited.
 
 CSRF: the endpoint accepts only `application/json`, which a browser will not send to another
 origin without a CORS preflight (never granted here), so a forged cross-site form cannot reach
@@ -7,31 +11,34 @@ it; the session still identifies the user.
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from triage.access import CLINICAL_ROLES
+from triage.access import CLINICAL_ROLES, encounter_for, record_read
 from triage.clinical import FindingsError, assess, load_json, parse_findings
+from triage.export import encounter_export_data
 from triage.roles import roles_of
 
 MAX_BODY_BYTES = 64 * 1024
 
 
-def _error(status: int, message: str) -> JsonResponse:
+def json_error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"errors": {"(request)": [message]}}, status=status)
 
 
 def refusal(request: HttpRequest, *, method: str, use: str, forbidden: str) -> JsonResponse | None:
     """The JSON API's answer to a request it will not serve (405, 401, 403), or None."""
     if request.method != method:
-        response = _error(405, use)
+        response = json_error(405, use)
         response["Allow"] = method
         return response
     if not request.user.is_authenticated:
-        return _error(401, "sign in first, or send an API token")
+        return json_error(401, "sign in first, or send an API token")
     if not roles_of(request.user) & CLINICAL_ROLES:
-        return _error(403, forbidden)
+        return json_error(403, forbidden)
     return None
 
 
@@ -46,15 +53,32 @@ def assess_view(request: HttpRequest) -> JsonResponse:
     if refused is not None:
         return refused
     if request.content_type != "application/json":
-        return _error(415, "the body must be application/json")
+        return json_error(415, "the body must be application/json")
     try:
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-            return _error(413, f"the body must be at most {MAX_BODY_BYTES // 1024} KB")
+            return json_error(413, f"the body must be at most {MAX_BODY_BYTES // 1024} KB")
         body = request.body
     except (RequestDataTooBig, ValueError):
-        return _error(413, f"the body must be at most {MAX_BODY_BYTES // 1024} KB")
+        return json_error(413, f"the body must be at most {MAX_BODY_BYTES // 1024} KB")
     try:
         assessment = assess(parse_findings(load_json(body)))
     except FindingsError as error:
         return JsonResponse({"errors": error.errors}, status=400)
     return JsonResponse(assessment.to_dict())
+
+
+def encounter_export(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
+    refused = refusal(
+        request,
+        method="GET",
+        use="use GET",
+        forbidden="only nurses and physicians may read patient records",
+    )
+    if refused is not None:
+        return refused
+    try:
+        encounter = encounter_for(request, pk)
+    except Http404:
+        return json_error(404, "no such encounter on your wards")
+    record_read(request, encounter)
+    return JsonResponse(encounter_export_data(encounter))

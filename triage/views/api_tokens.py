@@ -43,4 +43,4 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     actions.revoke_token(token=token, by=request.user)
     messages.success(request, f"The token “{token.name}” ({token.prefix}…) is revoked.")
-    return redirect("api-tokens")
+    return redirect("accounts:api-tokens")

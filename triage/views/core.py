@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from triage.access import role_required
 from triage.clinical.explain import (
     NEWS2_REFERENCE,
     SAFETY_REVIEW,
@@ -22,13 +22,13 @@ from triage.roles import roles_of
 logger = logging.getLogger(__name__)
 
 
-@login_required
+@role_required()
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own dashboard; a user with several roles sees each section."""
     return render(request, "home.html", {"roles": roles_of(request.user)})
 
 
-@login_required
+@role_required()
 @require_GET
 def sources(request: HttpRequest) -> HttpResponse:
     """What each citation number shown beside a recommendation supports."""
@@ -54,3 +54,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         connection.close_if_unusable_or_obsolete()
         return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def moved(request: HttpRequest, to: str, rest: str = "") -> HttpResponse:
+    """An old address: to its new place, keeping the method (308) and the query string."""
+    query = request.META.get("QUERY_STRING", "")
+    response = HttpResponse(status=308)
+    response["Location"] = to + rest + (f"?{query}" if query else "")
+    return response

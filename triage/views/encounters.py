@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from triage import wizard
-from triage.access import clinical_required, encounter_for, take_stashed_post
+from triage.access import (
+    bedside_required,
+    clinical_required,
+    encounter_for,
+    record_read,
+    refuse_unless,
+    take_stashed_post,
+)
 from triage.actions import encounters as actions
 from triage.assessing import assess_round
 from triage.clinical import FindingsError
@@ -25,8 +31,7 @@ from triage.forms.wizard import ImagingForm, NeuroForm, PatientForm, SymptomsFor
 from triage.guidance import entries_by_key
 from triage.models import Encounter, Round
 from triage.presenters import answers_summary, assessment_view, encounter_badges
-from triage.roles import Role, has_role
-from triage.views import review
+from triage.roles import Role
 
 STEP_FORMS = {
     "symptoms": SymptomsForm,
@@ -43,10 +48,6 @@ def _step_form(encounter: Encounter, slug: str, *args, **kwargs):
     if slug == "neuro":
         kwargs["levels"] = encounter.levels
     return STEP_FORMS[slug](*args, **kwargs)
-
-
-def _current_round(encounter: Encounter) -> Round:
-    return encounter.rounds.order_by("-number").first()
 
 
 WRITTEN_VERSIONS = "written_versions"
@@ -152,7 +153,7 @@ def encounter_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def patient_step(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
-    round = _current_round(encounter)
+    round = encounter.current_round()
     if not encounter.is_draft:
         messages.info(request, "Patient details are fixed once the first assessment is submitted.")
         return redirect("encounters:detail", pk=encounter.pk)
@@ -199,12 +200,12 @@ def _after_save(request: HttpRequest, encounter: Encounter, step: wizard.Step) -
     return reverse(wizard.next_step(step).url_name, kwargs={"pk": encounter.pk})
 
 
-@clinical_required
+@bedside_required
 @require_http_methods(["GET", "POST"])
 def question_step(request: HttpRequest, pk: uuid.UUID, slug: str) -> HttpResponse:
     encounter = encounter_for(request, pk)
     step = wizard.BY_SLUG[slug]
-    round = _current_round(encounter)
+    round = encounter.current_round()
     if round.status == Round.Status.SUBMITTED:
         messages.info(
             request, "This assessment is submitted. Start a reassessment to record new answers."
@@ -322,7 +323,7 @@ def _render_step(request, encounter, round, step, form, extra=None, *, partial=N
 @require_http_methods(["GET", "POST"])
 def check_answers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
-    round = _current_round(encounter)
+    round = encounter.current_round()
     if request.method == "POST":
         submission = actions.submit_round(round=round, by=request.user)
         if not submission.created:
@@ -353,7 +354,7 @@ def check_answers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def round_result(request: HttpRequest, pk: uuid.UUID, number: int) -> HttpResponse:
     encounter = encounter_for(request, pk)
     round = get_object_or_404(encounter.rounds, number=number, status=Round.Status.SUBMITTED)
-    review.record_physician_view(request, encounter)
+    record_read(request, encounter)
     return render(
         request,
         "encounters/result.html",
@@ -369,25 +370,10 @@ def round_result(request: HttpRequest, pk: uuid.UUID, number: int) -> HttpRespon
 
 
 @clinical_required
-def encounter_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """The whole record (physicians review it here); a draft resumes in the wizard."""
-    encounter = encounter_for(request, pk)
-    if encounter.is_draft:
-        draft = _current_round(encounter)
-        step = wizard.resume_step(draft.last_step, draft.answered_sections)
-        return redirect(step.url_name, pk=encounter.pk)
-    number = request.GET.get("round", "")
-    return review.encounter_page(
-        request, encounter, round_number=int(number) if number.isdecimal() else None
-    )
-
-
-@clinical_required
 @require_POST
 def reassess(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
-    if not has_role(request.user, Role.NURSE):
-        raise PermissionDenied("Reassessing the patient at the bedside is a nurse's task.")
+    refuse_unless(request, Role.NURSE)
     try:
         actions.start_reassessment(encounter=encounter, by=request.user)
     except actions.Locked as locked:

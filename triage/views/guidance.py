@@ -1,19 +1,15 @@
 """Guidance administration: version history, draft editor with live preview, diff, publish.
 
-Guidance admins only (`guidance_admin_required` on every view). Pages work as plain links and
-form posts; htmx adds the editor's autosave and live preview by posting the same form to the
-same URL and swapping the `live` partial of the same template.
+Guidance admins only (`role_required(Role.GUIDANCE_ADMIN)` on every view). Pages work as plain
+links and form posts; htmx adds the editor's autosave and live preview by posting the same form
+to the same URL and swapping the `live` partial of the same template.
 """
 
 from __future__ import annotations
 
 import uuid
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,10 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from triage import guidance
+from triage.access import guidance_version_for, role_required
 from triage.actions import guidance as actions
 from triage.forms.guidance import EntryForm, PublishForm
 from triage.models import GuidanceEntry, GuidanceVersion, Round
-from triage.roles import Role, has_role
+from triage.roles import Role
 
 KIND_LABELS = {
     "escalation": "Escalation",
@@ -37,28 +34,6 @@ CONFLICT = (
     "Someone else saved a change to this entry after you opened it, so your text was not "
     "saved. Compare the two below, then keep yours or load theirs"
 )
-
-
-def guidance_admin_required(view):
-    """Signed-in guidance admins only: others are sent to sign in (anonymous) or refused."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            if request.htmx:
-                return HttpResponseClientRedirect(reverse("login"))
-            return redirect_to_login(request.get_full_path())
-        if not has_role(request.user, Role.GUIDANCE_ADMIN):
-            raise PermissionDenied("Only guidance admins can open guidance administration.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _version(pk: int) -> GuidanceVersion:
-    return get_object_or_404(
-        GuidanceVersion.objects.select_related("created_by", "published_by", "based_on"), pk=pk
-    )
 
 
 def _leave_non_draft(request: HttpRequest, version: GuidanceVersion) -> HttpResponse:
@@ -78,7 +53,7 @@ def kind_label(key: str) -> str:
     return KIND_LABELS.get(key.partition(".")[0], "General advice")
 
 
-@guidance_admin_required
+@role_required(Role.GUIDANCE_ADMIN)
 @require_GET
 def version_list(request: HttpRequest) -> HttpResponse:
     versions = GuidanceVersion.objects.select_related("created_by", "published_by")
@@ -86,7 +61,7 @@ def version_list(request: HttpRequest) -> HttpResponse:
     return render(request, "guidance/list.html", {"versions": versions, "draft": draft})
 
 
-@guidance_admin_required
+@role_required(Role.GUIDANCE_ADMIN)
 @require_POST
 def draft_new(request: HttpRequest) -> HttpResponse:
     existing = GuidanceVersion.objects.filter(status=GuidanceVersion.Status.DRAFT).exists()
@@ -96,27 +71,27 @@ def draft_new(request: HttpRequest) -> HttpResponse:
     return redirect("guidance:edit", pk=draft.pk)
 
 
-@guidance_admin_required
+@role_required(Role.GUIDANCE_ADMIN)
 @require_GET
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    version = _version(pk)
+    version = guidance_version_for(pk)
     entries = [(kind_label(e.key), e) for e in guidance.ordered_entries(version)]
     return render(request, "guidance/detail.html", {"version": version, "entries": entries})
 
 
-@guidance_admin_required
+@role_required(Role.GUIDANCE_ADMIN)
 @require_GET
 def version_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Who drafted, changed and published this version, from the audit trail."""
-    version = _version(pk)
+    version = guidance_version_for(pk)
     context = {"version": version, "items": guidance.history(version)}
     return render(request, "guidance/history.html", context)
 
 
-@guidance_admin_required
+@role_required(Role.GUIDANCE_ADMIN)
 @require_GET
 def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _version(pk)
+    draft = guidance_version_for(pk)
     if draft.status != GuidanceVersion.Status.DRAFT:
         return _leave_non_draft(request, draft)
     changed = set(guidance.changed_keys(draft, draft.based_on))
@@ -128,10 +103,10 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "guidance/draft.html", {"version": draft, "rows": rows})
 
 
-@guidance_admin_required
+@role_required(Role.GUIDANCE_ADMIN)
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    draft = _version(pk)
+    draft = guidance_version_for(pk)
     if draft.status != GuidanceVersion.Status.DRAFT:
         return _leave_non_draft(request, draft)
     entry = get_object_or_404(
@@ -179,11 +154,11 @@ def _field_diffs(old: GuidanceEntry | None, new: GuidanceEntry | None) -> list[t
     return diffs
 
 
-@guidance_admin_required
+@role_required(Role.GUIDANCE_ADMIN)
 @require_GET
 def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
     """What this version changed compared with the version it was drafted from."""
-    version = _version(pk)
+    version = guidance_version_for(pk)
     base = version.based_on
     old, new = guidance.entries_by_key(base), guidance.entries_by_key(version)
     changes = [
@@ -195,10 +170,10 @@ def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@guidance_admin_required
+@role_required(Role.GUIDANCE_ADMIN)
 @require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _version(pk)
+    draft = guidance_version_for(pk)
     if draft.status != GuidanceVersion.Status.DRAFT:
         return _leave_non_draft(request, draft)
     form = PublishForm(request.POST or None)
@@ -229,10 +204,10 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "guidance/publish.html", context)
 
 
-@guidance_admin_required
+@role_required(Role.GUIDANCE_ADMIN)
 @require_POST
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _version(pk)
+    draft = guidance_version_for(pk)
     if request.POST.get("confirm") != "yes":
         messages.error(request, "Tick the box to confirm that the draft should be discarded.")
         return redirect("guidance:edit", pk=draft.pk)
@@ -244,7 +219,7 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("guidance:list")
 
 
-@guidance_admin_required
+@role_required(Role.GUIDANCE_ADMIN)
 @require_GET
 def side_by_side(
     request: HttpRequest, pk: int, encounter: uuid.UUID, number: int, key: str
@@ -253,7 +228,7 @@ def side_by_side(
 
     Shows no patient identifier: guidance admins need what was said, not who it was said to.
     """
-    version = _version(pk)
+    version = guidance_version_for(pk)
     round = get_object_or_404(
         Round.objects.select_related("encounter__ward", "guidance_version"),
         encounter_id=encounter,

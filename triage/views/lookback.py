@@ -10,13 +10,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from triage.access import role_required
 from triage.actions.lookback import run
 from triage.lookback import csv_rows
 from triage.models import LookbackRun
-from triage.views.review import physician_required
+from triage.roles import Role
 
 
-@physician_required
+@role_required(Role.PHYSICIAN)
 @require_GET
 def lookback(request: HttpRequest) -> HttpResponse:
     wards = list(request.user.wards.all())
@@ -24,7 +25,7 @@ def lookback(request: HttpRequest) -> HttpResponse:
     return render(request, "review/lookback.html", {"result": result, "wards": wards})
 
 
-@physician_required
+@role_required(Role.PHYSICIAN)
 @require_GET
 def lookback_csv(request: HttpRequest) -> HttpResponse:
     wards = list(request.user.wards.all())

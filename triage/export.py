@@ -1,24 +1,14 @@
-"""JSON export of one encounter: what was recorded, what was shown, and what physicians did.
-
-Same access as the encounter page: clinical staff of the encounter's ward. Errors are JSON too
-(401 signed out, 403 no clinical role, 404 not on the user's wards, 405 not GET), in the
-shape of the assessment API's errors.
-"""
+"""One encounter as JSON: what was recorded, what was shown, and what physicians did (the API's
+export; its version is `EXPORT_VERSION`)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, JsonResponse
 
-from triage.access import encounter_for
-from triage.actions.review import record_view
 from triage.models import Encounter, Override, Round, SignOff, User
-from triage.roles import Role, roles_of
-from triage.views.api import _error, refusal
 
 EXPORT_VERSION = "v1"
 
@@ -87,21 +77,3 @@ def encounter_export_data(encounter: Encounter) -> dict[str, Any]:
         ],
         "rounds": [_round(round) for round in rounds.order_by("number")],
     }
-
-
-def encounter_export(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
-    refused = refusal(
-        request,
-        method="GET",
-        use="use GET",
-        forbidden="only nurses and physicians may read patient records",
-    )
-    if refused is not None:
-        return refused
-    try:
-        encounter = encounter_for(request, pk)
-    except Http404:
-        return _error(404, "no such encounter on your wards")
-    if Role.PHYSICIAN in roles_of(request.user):
-        record_view(encounter=encounter, by=request.user, path=request.get_full_path())
-    return JsonResponse(encounter_export_data(encounter))

@@ -1,0 +1,88 @@
+"""The audit trail of an encounter, read from the append-only event tables: every recorded
+change to the encounter, its rounds, sign-off, addenda and overrides, and every physician's read."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pghistory.models import Events
+
+from triage.models import Encounter, EncounterView, User
+
+OBJECT_NAMES = {
+    "triage.Encounter": "Encounter",
+    "triage.Round": "Assessment",
+    "triage.SignOff": "Sign-off",
+    "triage.Addendum": "Addendum",
+    "triage.Override": "Override",
+}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    who: str
+    what: str
+    action: str
+    url: str
+    changes: list[tuple[str, str, str]]  # field, before, after
+    group: str = ""  # the recorded action (request) this change belongs to
+    diff: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # column: (before, after)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True)
+    return str(value)
+
+
+def _event_diff(event: Events) -> dict[str, tuple[Any, Any]]:
+    if event.pgh_diff:
+        return {name: (old, new) for name, (old, new) in event.pgh_diff.items()}
+    if event.pgh_label == "insert":
+        return {
+            name: (None, value)
+            for name, value in event.pgh_data.items()
+            if value not in (None, "", [], {})
+        }
+    return {}
+
+
+def audit_trail(encounter: Encounter) -> list[AuditEntry]:
+    """Every recorded change to the encounter, its rounds, sign-off, addenda and overrides
+    (from the append-only event tables), and every time a physician read it; oldest first."""
+    rounds = list(encounter.rounds.all())
+    events = list(Events.objects.references(encounter))
+    events += Events.objects.references(rounds).across("triage.OverrideEvent")
+    views = list(EncounterView.objects.filter(encounter=encounter))
+    contexts = [event.pgh_context or {} for event in events]
+    user_ids = {c.get("user") for c in contexts} | {view.user_id for view in views}
+    names = {user.pk: user.get_username() for user in User.objects.filter(pk__in=user_ids)}
+    entries = []
+    for event, context in zip(events, contexts, strict=True):
+        what = OBJECT_NAMES.get(event.pgh_obj_model, event.pgh_obj_model)
+        if event.pgh_obj_model == "triage.Round":
+            what += f" {event.pgh_data.get('number')}"
+        diff = _event_diff(event)
+        entries.append(
+            AuditEntry(
+                at=event.pgh_created_at,
+                who=names.get(context.get("user"), "system"),
+                what=f"{what}: {event.pgh_label}",
+                action=context.get("action", ""),
+                url=context.get("url", ""),
+                changes=[(name, _text(old), _text(new)) for name, (old, new) in diff.items()],
+                group=str(event.pgh_context_id or f"event-{event.pgh_id}"),
+                diff=diff,
+            )
+        )
+    entries += [
+        AuditEntry(view.viewed_at, names[view.user_id], "Record viewed", "", view.path, [])
+        for view in views
+    ]
+    return sorted(entries, key=lambda entry: entry.at)

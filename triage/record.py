@@ -1,0 +1,154 @@
+"""The encounter record as one page: every round with its result as shown, the answers, the
+trend, sign-off, addenda, overrides and who did what. The record, sign-off, addendum and override
+views all render it (the review forms again, with their errors, after a refused post)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from triage.access import record_read
+from triage.actions import review as actions
+from triage.forms.review import AddendumForm, OverrideForm, SignOffForm
+from triage.guidance import entries_by_key
+from triage.models import Encounter, Override, Round, SignOff
+from triage.presenters import answers_summary, assessment_view, trend
+from triage.roles import Role, has_role
+
+TEMPLATE = "encounters/detail.html"
+
+
+@dataclass
+class RoundView:
+    round: Round
+    result: dict[str, Any] | None
+    overrides: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return "First assessment" if self.round.number == 1 else f"Reassessment {self.round.number}"
+
+
+def _round_views(encounter: Encounter) -> list[RoundView]:
+    rounds = (
+        encounter.rounds.select_related("submitted_by", "guidance_version")
+        .prefetch_related(Prefetch("overrides", queryset=Override.objects.select_related("by")))
+        .order_by("number")
+    )
+    views = []
+    for round in rounds:
+        view = RoundView(round, assessment_view(round.assessment) if round.assessment else None)
+        if round.assessment:
+            items = actions.override_items(round)
+            view.overrides = [
+                {
+                    "override": override,
+                    "title": items.get((override.kind, override.code), {}).get(
+                        "title", override.code
+                    ),
+                    "decision": actions.DECISIONS.get(override.decision, override.decision),
+                }
+                for override in round.overrides.all()
+            ]
+        views.append(view)
+    return views
+
+
+def _activity(
+    encounter: Encounter, rounds: list[RoundView], sign_off: SignOff | None, addenda: list
+) -> list[tuple[datetime, str, str]]:
+    """Who did what when, from the records on the page (the audit trail has every change)."""
+    events = [(encounter.created_at, encounter.created_by.get_username(), "started the encounter")]
+    for view in rounds:
+        round = view.round
+        if round.submitted_at:
+            events.append(
+                (
+                    round.submitted_at,
+                    round.submitted_by.get_username(),
+                    f"submitted the {view.title.lower()}",
+                )
+            )
+        for item in view.overrides:
+            override = item["override"]
+            events.append(
+                (
+                    override.created_at,
+                    override.by.get_username(),
+                    f"overrode {item['title']} in {view.title.lower()}: {item['decision']}",
+                )
+            )
+    events += [
+        (addendum.created_at, addendum.author.get_username(), "added an addendum")
+        for addendum in addenda
+    ]
+    if sign_off:
+        events.append((sign_off.signed_at, sign_off.signed_by.get_username(), "signed it off"))
+    return sorted(events, key=lambda event: event[0])
+
+
+def encounter_page(
+    request: HttpRequest,
+    encounter: Encounter,
+    *,
+    round_number: int | None = None,
+    sign_form: SignOffForm | None = None,
+    addendum_form: AddendumForm | None = None,
+    override_form: OverrideForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The encounter's whole record; physicians also get the review forms. Every rendering
+    for a physician is logged as a view of the record."""
+    rounds = _round_views(encounter)
+    submitted = [view for view in rounds if view.result is not None]
+    selected = next((v for v in submitted if v.round.number == round_number), submitted[-1])
+    sign_off = SignOff.objects.select_related("signed_by").filter(encounter=encounter).first()
+    addenda = list(encounter.addenda.select_related("author"))
+    is_physician = has_role(request.user, Role.PHYSICIAN)
+    ready = rounds[-1].round.status == Round.Status.SUBMITTED
+    context = {
+        "encounter": encounter,
+        "rounds": rounds,
+        "selected": selected,
+        # As the result page showed it, with the guidance text of the round's version.
+        "snapshot": assessment_view(
+            selected.round.assessment, entries_by_key(selected.round.guidance_version)
+        ),
+        "summary": answers_summary(encounter, selected.round, selected.round.findings),
+        "trend": trend([view.round for view in rounds]),
+        "sign_off": sign_off,
+        "addenda": addenda,
+        "activity": _activity(encounter, rounds, sign_off, addenda),
+        "is_physician": is_physician,
+        "ready_to_sign": ready,
+        "has_draft_round": not ready,
+    }
+    record_read(request, encounter)
+    if is_physician:
+        context["addendum_form"] = addendum_form or AddendumForm(request=request)
+        if sign_off is None:
+            context["override_form"] = override_form or OverrideForm(
+                round=selected.round, request=request
+            )
+            if ready:
+                context["sign_form"] = sign_form or SignOffForm(request=request)
+    context["error_forms"] = [
+        form for form in (sign_form, addendum_form, override_form) if form and form.errors
+    ]
+    template = TEMPLATE
+    if request.htmx and not request.htmx.boosted:
+        template += "#round_panel"
+    return render(request, template, context, status=status)
+
+
+def detail_url(encounter: Encounter, round_number: int | None = None, anchor: str = "") -> str:
+    url = reverse("encounters:detail", kwargs={"pk": encounter.pk})
+    return (
+        url + (f"?round={round_number}" if round_number else "") + (f"#{anchor}" if anchor else "")
+    )
