@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from triage.clinical import Assessment, assess_json
+from triage.clinical.findings import QUESTION_SECTIONS
 from triage.findings_builder import build_findings
 from triage.models import Round
 
@@ -14,13 +15,7 @@ def round_findings(
     round: Round, *, at: datetime, replace: dict[str, dict[str, Any]] | None = None
 ) -> dict[str, Any]:
     """The contract findings of a round as of `at`; `replace` swaps in unsaved step answers."""
-    sections = {
-        "symptoms": round.symptoms,
-        "neuro": round.neuro,
-        "vitals": round.vitals,
-        "imaging": round.imaging,
-        **(replace or {}),
-    }
+    sections = {name: getattr(round, name) for name in QUESTION_SECTIONS} | (replace or {})
     encounter = round.encounter
     return build_findings(
         procedure_at=encounter.procedure_at, levels=encounter.levels, sections=sections, at=at

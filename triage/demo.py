@@ -11,12 +11,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from triage import wizard
 from triage.actions import encounters as actions
 from triage.findings_builder import ARM_MYOTOMES, MYOTOMES, SIDES
-from triage.forms.wizard import ImagingForm, NeuroForm, SymptomsForm, VitalsForm
 from triage.models import Encounter, User, Ward
-
-FORMS = {"symptoms": SymptomsForm, "neuro": NeuroForm, "vitals": VitalsForm, "imaging": ImagingForm}
 
 
 def _neuro(
@@ -176,7 +174,8 @@ def create_demo_encounters(*, ward: Ward, nurse: User) -> int:
         )
         round = encounter.rounds.get()
         for step, data in steps.items():
-            form = FORMS[step](data, **({"levels": levels} if step == "neuro" else {}))
+            step_form = wizard.BY_SLUG[step].form
+            form = step_form(data, **({"levels": levels} if step == "neuro" else {}))
             if not form.is_valid():
                 raise ValueError(f"demo {identifier} {step}: {form.errors.as_json()}")
             round = actions.save_step(

@@ -30,7 +30,6 @@ ARM_MYOTOMES: tuple[tuple[str, str], ...] = (
     ("T1", "finger abduction"),
 )
 SIDES: tuple[str, ...] = ("left", "right")
-STEP_SECTIONS: tuple[str, ...] = QUESTION_SECTIONS  # one wizard step per question section
 
 
 def hours_between(start: datetime, end: datetime) -> float:
@@ -106,7 +105,7 @@ def section_from_answers(section: str, answers: dict[str, Any] | None) -> dict[s
     answers = answers or {}
     if section == "neuro":
         return dict(derive_neuro(answers).neuro)
-    if section not in STEP_SECTIONS:
+    if section not in QUESTION_SECTIONS:
         raise ValueError(f"unknown section {section!r}")
     # Answers hold more than the contract (e.g. the side of radicular pain): keep its keys only.
     return {key: answers[key] for key in FIELD_NAMES[section] if key in answers}
@@ -131,7 +130,7 @@ def build_findings(
         procedure["levels"] = list(levels)
     if procedure:
         findings["procedure"] = procedure
-    for section in STEP_SECTIONS:
+    for section in QUESTION_SECTIONS:
         answers = sections.get(section)
         if answers:
             contract_section = section_from_answers(section, answers)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.fields.json import KT
 from django.db.models.functions import Upper
 
+from triage.clinical.findings import QUESTION_SECTIONS
 from triage.roles import Role, has_role
 
 
@@ -312,7 +313,7 @@ class Round(models.Model):
 
     @property
     def answered_sections(self) -> set[str]:
-        return {name for name in ("symptoms", "neuro", "vitals", "imaging") if getattr(self, name)}
+        return {name for name in QUESTION_SECTIONS if getattr(self, name)}
 
 
 # --- Review -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from triage import wizard
 from triage.clinical import CONTRACT_VERSION
 from triage.clinical.explain import (
     ESCALATION_TITLES,
@@ -22,14 +23,7 @@ from triage.clinical.explain import (
 from triage.clinical.findings import QUESTION_SECTIONS
 from triage.clinical.snapshots import contract_of, stored_escalation
 from triage.findings_builder import ARM_MYOTOMES, MYOTOMES, SIDES
-from triage.forms.wizard import (
-    ACVPU_CHOICES,
-    LEGACY_BOWEL_BLADDER,
-    ImagingForm,
-    NeuroForm,
-    SymptomsForm,
-    VitalsForm,
-)
+from triage.forms.wizard import LEGACY_BOWEL_BLADDER, NeuroForm
 from triage.models import Encounter, Round
 
 NEWS2_PARAMETER_LABELS = {
@@ -269,26 +263,44 @@ def _sensation_rows(answers: dict[str, Any], prefix: str, limb: str) -> list[tup
     return rows
 
 
-def _symptom_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
-    return [
-        ("Pain score", f"{s.get('pain_score')}/10"),
-        ("Course of the pain", _choice_label(SymptomsForm, "pain_course", s.get("pain_course"))),
-        (
-            "New or worse radicular pain",
-            _yes_no(s.get("radicular_pain"))
-            + (
-                f" ({_choice_label(SymptomsForm, 'radicular_side', s['radicular_side']).lower()})"
-                if s.get("radicular_side")
-                else ""
-            ),
-        ),
-        ("New chest pain", _yes_no(s.get("chest_pain"))),
-        ("New or worse shortness of breath", _yes_no(s.get("dyspnoea"))),
-        (
-            "Uncontrolled despite adequate analgesia",
-            _yes_no(s.get("uncontrolled_despite_analgesia")),
-        ),
-    ]
+# The neuro exam's limb grid is summarised by limb and side (`_power_rows`, `_sensation_rows`).
+_GRID_FIELDS = re.compile(r"^(power|sensation|arm_sensation)_")
+
+
+def _answer_text(field: Any, value: Any) -> str:
+    """A stored answer as the form offered it: the option's words, Yes/No, or the value."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _yes_no(value)
+    choices = dict(getattr(field, "choices", None) or ())
+    if choices:
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(str(choices.get(v, choices.get(str(v), v))) for v in values)
+    return str(value)
+
+
+def _asked(field: Any, answers: dict[str, Any]) -> bool:
+    """Whether a follow-up question applied to these answers (always, for any other)."""
+    parent = field.widget.attrs.get("data-reveal-when")
+    if parent is None:
+        return True
+    given = answers.get(parent)
+    given = {True: "yes", False: "no"}.get(given, given) if isinstance(given, bool) else given
+    return str(given) in field.widget.attrs.get("data-reveal-values", "").split()
+
+
+def _question_rows(form_class: Any, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each question of the step's form that applied, in the form's order and its own words
+    (`summary_label` where the question reads badly as a row), with the answer given."""
+    rows = []
+    for name, question in form_class.base_fields.items():
+        if _GRID_FIELDS.match(name) or not _asked(question, answers):
+            continue
+        label = getattr(question, "summary_label", "") or str(question.label).rstrip("?")
+        text = _answer_text(question, answers.get(name))
+        rows.append((label, "Not recorded" if text == "—" and name not in answers else text))
+    return rows
 
 
 def _neuro_rows(n: dict[str, Any]) -> list[tuple[str, str]]:
@@ -298,67 +310,14 @@ def _neuro_rows(n: dict[str, Any]) -> list[tuple[str, str]]:
         *_sensation_rows(n, "sensation", "leg"),
         *_power_rows(n, ARM_MYOTOMES),
         *_sensation_rows(n, "arm_sensation", "arm"),
-        (
-            "Saddle anaesthesia",
-            _choice_label(NeuroForm, "saddle_anaesthesia", n.get("saddle_anaesthesia", "—")),
-        ),
-        (
-            "Bowel and bladder",
-            _choice_label(NeuroForm, "bowel_bladder", LEGACY_BOWEL_BLADDER.get(bowel, bowel))
-            if bowel
-            else "—",
-        ),
-        ("New facial droop, speech disturbance or loss of vision", _yes_no(n.get("focal_signs"))),
+        *_question_rows(NeuroForm, {**n, "bowel_bladder": LEGACY_BOWEL_BLADDER.get(bowel, bowel)}),
     ]
 
 
-def _vitals_rows(v: dict[str, Any]) -> list[tuple[str, str]]:
-    rows = [
-        ("Respiratory rate", f"{v.get('respiratory_rate')}/min"),
-        ("SpO2", f"{v.get('spo2')}% (scale {v.get('spo2_scale', 1)})"),
-        ("On oxygen", _yes_no(v.get("on_oxygen"))),
-    ]
-    if v.get("on_oxygen"):
-        reason = v.get("oxygen_reason")
-        rows.append(
-            (
-                "Why on oxygen",
-                _choice_label(VitalsForm, "oxygen_reason", reason) if reason else "Not recorded",
-            )
-        )
-    return [
-        *rows,
-        ("Systolic BP", f"{v.get('systolic_bp')} mmHg"),
-        ("Pulse", f"{v.get('heart_rate')}/min"),
-        ("Consciousness", dict(ACVPU_CHOICES).get(v.get("consciousness"), "—")),
-        ("Temperature", f"{v.get('temperature')} °C"),
-    ]
-
-
-def _imaging_rows(i: dict[str, Any]) -> list[tuple[str, str]]:
-    rows = [("Status", _choice_label(ImagingForm, "status", i.get("status")))]
-    if i.get("modality"):
-        rows.append(("Type of scan", _choice_label(ImagingForm, "modality", i["modality"])))
-    if i.get("status") == "done":
-        rows.append(
-            ("Done after the current symptoms began", _yes_no(i.get("after_current_symptoms")))
-        )
-    findings = i.get("findings") or []
-    rows.append(
-        (
-            "Findings",
-            ", ".join(_choice_label(ImagingForm, "findings", f) for f in findings) or "—",
-        )
-    )
-    return rows
-
-
-_SECTION_ROWS = {
-    "symptoms": _symptom_rows,
-    "neuro": _neuro_rows,
-    "vitals": _vitals_rows,
-    "imaging": _imaging_rows,
-}
+def _section_rows(step: wizard.Step, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    if step is wizard.NEURO:
+        return _neuro_rows(answers)
+    return _question_rows(step.form, answers)
 
 
 def answers_summary(
@@ -373,16 +332,16 @@ def answers_summary(
     what it lacks. A round kept without step answers shows its stored findings instead.
     """
 
-    def url(name: str) -> str:
-        return reverse(f"encounters:{name}", kwargs={"pk": encounter.pk}) + "?next=check"
+    def url(step: wizard.Step) -> str:
+        return reverse(step.url_name, kwargs={"pk": encounter.pk}) + "?next=check"
 
     findings = findings or {}
     assessment = assessment if assessment is not None else (round.assessment or {})
     missing = assessment.get("missing") or {}
     local_time = timezone.localtime(encounter.procedure_at) if encounter.procedure_at else None
     patient = SummarySection(
-        "Patient and procedure",
-        url("patient"),
+        wizard.PATIENT.title,
+        url(wizard.PATIENT),
         [
             ("Patient identifier", encounter.patient_identifier),
             ("Ward", encounter.ward.name),
@@ -398,11 +357,12 @@ def answers_summary(
         ],
     )
     sections = [patient]
-    for name, rows_of in _SECTION_ROWS.items():
-        section = SummarySection(section_title(name), url(name))
+    for step in wizard.QUESTION_STEPS:
+        name = step.section
+        section = SummarySection(step.title, url(step))
         answers = getattr(round, name)
         if answers:
-            section.rows = rows_of(answers)
+            section.rows = _section_rows(step, answers)
         elif findings.get(name):
             section.rows = _rows_from_findings(name, findings[name])
         if name == "neuro" and answers:

@@ -217,6 +217,16 @@ class QueueRow:
     def escalation_label(self) -> str:
         return ESCALATION_LABELS[self.escalation]
 
+    @property
+    def is_red_flag(self) -> bool:
+        """An unsigned emergency: at the top of the queue, in red."""
+        return self.encounter.queue_rank == Encounter.QueueRank.EMERGENCY
+
+    @property
+    def is_urgent(self) -> bool:
+        """Unsigned and urgent: next in the queue, in amber."""
+        return self.encounter.queue_rank == Encounter.QueueRank.URGENT
+
 
 def queue_row(encounter: Encounter, now: datetime) -> QueueRow:
     since = encounter.procedure_at and now - encounter.procedure_at

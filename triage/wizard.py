@@ -1,17 +1,27 @@
-"""The bedside wizard as a pure specification: its steps, their order, and where to resume.
+"""The bedside wizard as one registry: its steps in order, each with its title, its form, its
+template and the contract section its answers make, and where a returning nurse resumes.
 
-Views read this; nothing here touches the request or the database.
+The URL map, the views, the check-your-answers summary, the demo data and the test factories
+all read it; nothing here touches the request or the database.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django import forms
+
+from triage.clinical.explain import SECTION_TITLES
+from triage.clinical.findings import QUESTION_SECTIONS
+from triage.forms.wizard import ImagingForm, NeuroForm, PatientForm, SymptomsForm, VitalsForm
+
 
 @dataclass(frozen=True, slots=True)
 class Step:
     slug: str
     title: str
+    template: str
+    form: type[forms.Form] | None = None
     section: str | None = None  # the contract section the step's answers form
 
     @property
@@ -19,18 +29,26 @@ class Step:
         return f"encounters:{self.slug}"
 
 
-PATIENT = Step("patient", "Patient and procedure")
-SYMPTOMS = Step("symptoms", "Symptoms", "symptoms")
-NEURO = Step("neuro", "Neuro exam", "neuro")
-VITALS = Step("vitals", "Vital signs", "vitals")
-IMAGING = Step("imaging", "Imaging", "imaging")
-CHECK = Step("check", "Check your answers")
-RESULT = Step("result", "Result")
+def question_step(form: type[forms.Form]) -> Step:
+    """The step that asks a contract section's questions (named, and titled, by the section)."""
+    section: str = form.section  # type: ignore[attr-defined]
+    # One page template for every question step; it includes `steps/<slug>.html`.
+    return Step(section, SECTION_TITLES[section], "encounters/step.html", form, section)
+
+
+PATIENT = Step("patient", "Patient and procedure", "encounters/patient.html", PatientForm)
+SYMPTOMS = question_step(SymptomsForm)
+NEURO = question_step(NeuroForm)
+VITALS = question_step(VitalsForm)
+IMAGING = question_step(ImagingForm)
+CHECK = Step("check", "Check your answers", "encounters/check.html")
+RESULT = Step("result", "Result", "encounters/result.html")
 
 STEPS: tuple[Step, ...] = (PATIENT, SYMPTOMS, NEURO, VITALS, IMAGING, CHECK)
 QUESTION_STEPS: tuple[Step, ...] = (SYMPTOMS, NEURO, VITALS, IMAGING)
-STEP_SECTIONS: tuple[str, ...] = tuple(step.section for step in QUESTION_STEPS if step.section)
 BY_SLUG = {step.slug: step for step in (*STEPS, RESULT)}
+BY_SECTION = {step.section: step for step in QUESTION_STEPS if step.section}
+assert tuple(BY_SECTION) == QUESTION_SECTIONS, "one question step per contract section, in order"
 
 
 def next_step(step: Step) -> Step:

@@ -10,16 +10,17 @@ from django.utils import timezone
 
 from tests.factories import UserFactory, WardFactory
 from tests.wizard.helpers import imaging_post, neuro_post, scan_post, symptoms_post, vitals_post
+from triage import wizard
 from triage.actions import encounters as actions
-from triage.forms.wizard import ImagingForm, NeuroForm, SymptomsForm, VitalsForm
 from triage.models import Encounter
 from triage.roles import Role
 
-STEPS = {
-    "symptoms": (SymptomsForm, symptoms_post),
-    "neuro": (NeuroForm, neuro_post),
-    "vitals": (VitalsForm, vitals_post),
-    "imaging": (ImagingForm, imaging_post),
+# A well patient's answers, by step (each step's form comes from the wizard's registry).
+DEFAULT_ANSWERS = {
+    "symptoms": symptoms_post,
+    "neuro": neuro_post,
+    "vitals": vitals_post,
+    "imaging": imaging_post,
 }
 
 # Answers that raise a red flag: new weakness (progressive neuro deficit; cord compression
@@ -47,14 +48,14 @@ NEW_RED_FLAGS = {
 
 def fill_round(round, answers: dict, by) -> None:
     """Answer every step of a draft round (defaults: a well patient) through the step forms."""
-    for step, (form_class, default) in STEPS.items():
-        form = form_class(answers.get(step) or default())
+    for step in wizard.QUESTION_STEPS:
+        form = step.form(answers.get(step.slug) or DEFAULT_ANSWERS[step.slug]())
         assert form.is_valid(), (step, form.errors)
         round = actions.save_step(
             round=round,
-            section=step,
+            section=step.section,
             answers=form.answers(),
-            step=step,
+            step=step.slug,
             by=by,
             expected_version=None,
         )

@@ -47,6 +47,12 @@ def yes_no_field(label: str, help_text: str = "", required: bool = True) -> form
     )
 
 
+def summarised_as(field: forms.Field, label: str) -> forms.Field:
+    """The words for `field` in an answers summary, where its question reads badly as a row."""
+    field.summary_label = label  # type: ignore[attr-defined]
+    return field
+
+
 def follow_up(field: forms.Field, *, of: str, values: tuple[str, ...]) -> forms.Field:
     """Mark `field` as asked only when the question `of` has one of `values` (for reveal.js)."""
     field.widget.attrs.update({"data-reveal-when": of, "data-reveal-values": " ".join(values)})
@@ -547,10 +553,13 @@ class ImagingForm(StepForm):
         values=("requested", "done"),
     )
     after_current_symptoms = follow_up(
-        yes_no_field(
-            "Was the scan done after the current symptoms began?",
-            "A scan from before the symptoms began cannot rule out a new problem.",
-            required=False,
+        summarised_as(
+            yes_no_field(
+                "Was the scan done after the current symptoms began?",
+                "A scan from before the symptoms began cannot rule out a new problem.",
+                required=False,
+            ),
+            "Done after the current symptoms began",
         ),
         of="status",
         values=("done",),

@@ -27,33 +27,25 @@ from triage.access import (
 from triage.actions import encounters as actions
 from triage.assessing import assess_round
 from triage.clinical import FindingsError
-from triage.forms.wizard import ImagingForm, NeuroForm, PatientForm, SymptomsForm, VitalsForm
+from triage.forms.wizard import NeuroForm, PatientForm
 from triage.guidance import entries_by_key
 from triage.models import Encounter, Round
 from triage.presenters import answers_summary, assessment_view, encounter_badges
 from triage.roles import Role
 
-STEP_FORMS = {
-    "symptoms": SymptomsForm,
-    "neuro": NeuroForm,
-    "vitals": VitalsForm,
-    "imaging": ImagingForm,
-}
-STEP_TEMPLATE = "encounters/step.html"
 
-
-def _step_form(encounter: Encounter, slug: str, *args, **kwargs):
+def _step_form(encounter: Encounter, step: wizard.Step, *args, **kwargs):
     """The step's form; the neuro exam asks about the arms only after a level that can affect
     them, so it is told the encounter's treated levels."""
-    if slug == "neuro":
+    if step is wizard.NEURO:
         kwargs["levels"] = encounter.levels
-    return STEP_FORMS[slug](*args, **kwargs)
+    return step.form(*args, **kwargs)
 
 
 WRITTEN_VERSIONS = "written_versions"
 
 
-def _version(request: HttpRequest, encounter: Encounter) -> int | None:
+def _seen_version(request: HttpRequest, encounter: Encounter) -> int | None:
     """The encounter version this form was based on.
 
     The page's own autosave moves the version on while the nurse types; a version this
@@ -138,7 +130,7 @@ def encounter_new(request: HttpRequest) -> HttpResponse:
         form = PatientForm(wards=wards, initial={"ward": request.user.home_ward})
     return render(
         request,
-        "encounters/patient.html",
+        wizard.PATIENT.template,
         {
             "form": form,
             "client_token": request.POST.get("client_token") or uuid.uuid4(),
@@ -169,7 +161,7 @@ def patient_step(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 actions.update_patient(
                     encounter=encounter,
                     by=request.user,
-                    expected_version=_version(request, encounter),
+                    expected_version=_seen_version(request, encounter),
                     **{name: form.cleaned_data[name] for name in form.Meta.fields},
                 )
                 _remember_version(request, encounter)
@@ -182,7 +174,7 @@ def patient_step(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             status = 400
     return render(
         request,
-        "encounters/patient.html",
+        wizard.PATIENT.template,
         {
             "form": form,
             "encounter": encounter,
@@ -215,14 +207,14 @@ def question_step(request: HttpRequest, pk: uuid.UUID, slug: str) -> HttpRespons
         return _post_step(request, encounter, round, step)
     stashed = take_stashed_post(request) or round.pending.get(slug)
     if stashed:
-        form = _step_form(encounter, slug, _as_querydict(stashed))
+        form = _step_form(encounter, step, _as_querydict(stashed))
         messages.warning(
             request, "These answers were typed but not saved yet. Check them, then save."
         )
         return _render_step(request, encounter, round, step, form)
-    initial = STEP_FORMS[slug].initial_from(getattr(round, step.section))
+    initial = step.form.initial_from(getattr(round, step.section))
     carried = _carried_baselines(round) if slug == "neuro" and not initial else None
-    form = _step_form(encounter, slug, initial=initial or (carried or {}).get("answers", {}))
+    form = _step_form(encounter, step, initial=initial or (carried or {}).get("answers", {}))
     extra = {**_live_context(round), "carried_from": carried["number"]} if carried else None
     return _render_step(request, encounter, round, step, form, extra)
 
@@ -247,7 +239,7 @@ def _as_querydict(data: dict[str, list[str]]) -> QueryDict:
 
 
 def _post_step(request, encounter, round, step) -> HttpResponse:
-    form = _step_form(encounter, step.slug, request.POST)
+    form = _step_form(encounter, step, request.POST)
     autosave = request.POST.get("_autosave") == "1"
     saved = False
     conflict = None
@@ -259,7 +251,7 @@ def _post_step(request, encounter, round, step) -> HttpResponse:
                 answers=form.answers(),
                 step=step.slug,
                 by=request.user,
-                expected_version=_version(request, encounter),
+                expected_version=_seen_version(request, encounter),
             )
             saved = True
         except actions.Conflict as error:
@@ -313,7 +305,7 @@ def _render_step(request, encounter, round, step, form, extra=None, *, partial=N
         "return_to_check": request.GET.get("next") == "check",
         **(extra if extra is not None else _live_context(round)),
     }
-    template = STEP_TEMPLATE
+    template = step.template
     if partial:
         template += f"#{partial}"
     return render(request, template, context, status=status)
@@ -335,7 +327,7 @@ def check_answers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     shown = assessment.to_dict()
     return render(
         request,
-        "encounters/check.html",
+        wizard.CHECK.template,
         {
             "encounter": encounter,
             "round": round,
@@ -357,7 +349,7 @@ def round_result(request: HttpRequest, pk: uuid.UUID, number: int) -> HttpRespon
     record_read(request, encounter)
     return render(
         request,
-        "encounters/result.html",
+        wizard.RESULT.template,
         {
             "encounter": encounter,
             "round": round,

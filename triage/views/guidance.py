@@ -197,7 +197,15 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "version": draft,
         "form": form,
-        "problems": problems,
+        # Each problem links to the entry to fix (the error summary's links).
+        "problems": [
+            {
+                "message": problem.message,
+                "url": problem.key and reverse("guidance:entry", args=[draft.pk, problem.key]),
+            }
+            for problem in problems
+        ],
+        "problems_title": "This draft cannot be published yet",
         "impact": impact,
         "days": guidance.IMPACT_DAYS,
     }
