@@ -47,7 +47,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_required(name: str) -> str:
+def required_env(name: str) -> str:
     value = env_str(name)
     if value is None:
         raise ImproperlyConfigured(
@@ -68,7 +68,7 @@ if IS_DEV:
     SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-never-used-in-production-0123456789")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 else:
-    SECRET_KEY = env_required("SECRET_KEY")
+    SECRET_KEY = required_env("SECRET_KEY")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured(
