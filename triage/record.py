@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from triage.access import record_read
+from triage.access import AuthenticatedRequest, record_read
 from triage.actions import review as actions
 from triage.forms.review import AddendumForm, OverrideForm, SignOffForm
 from triage.guidance import entries_by_key
@@ -94,7 +94,7 @@ def _activity(
 
 
 def encounter_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     encounter: Encounter,
     *,
     round_number: int | None = None,

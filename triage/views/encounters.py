@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from triage import wizard
 from triage.access import (
+    AuthenticatedRequest,
     bedside_required,
     clinical_required,
     encounter_for,
@@ -84,7 +85,7 @@ def _live_context(round: Round, replace: dict | None = None) -> dict:
 
 
 @clinical_required
-def encounter_list(request: HttpRequest) -> HttpResponse:
+def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
     wards = request.user.wards.all()
     drafts = (
         Round.objects.filter(
@@ -113,7 +114,7 @@ def encounter_list(request: HttpRequest) -> HttpResponse:
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def encounter_new(request: HttpRequest) -> HttpResponse:
+def encounter_new(request: AuthenticatedRequest) -> HttpResponse:
     wards = request.user.wards.all()
     if request.method == "POST":
         form = PatientForm(request.POST, wards=wards)
@@ -143,7 +144,7 @@ def encounter_new(request: HttpRequest) -> HttpResponse:
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def patient_step(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def patient_step(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
     round = encounter.current_round()
     if not encounter.is_draft:
@@ -194,7 +195,7 @@ def _after_save(request: HttpRequest, encounter: Encounter, step: wizard.Step) -
 
 @bedside_required
 @require_http_methods(["GET", "POST"])
-def question_step(request: HttpRequest, pk: uuid.UUID, slug: str) -> HttpResponse:
+def question_step(request: AuthenticatedRequest, pk: uuid.UUID, slug: str) -> HttpResponse:
     encounter = encounter_for(request, pk)
     step = wizard.BY_SLUG[slug]
     round = encounter.current_round()
@@ -313,7 +314,7 @@ def _render_step(request, encounter, round, step, form, extra=None, *, partial=N
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def check_answers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def check_answers(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
     round = encounter.current_round()
     if request.method == "POST":
@@ -343,7 +344,7 @@ def check_answers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @clinical_required
-def round_result(request: HttpRequest, pk: uuid.UUID, number: int) -> HttpResponse:
+def round_result(request: AuthenticatedRequest, pk: uuid.UUID, number: int) -> HttpResponse:
     encounter = encounter_for(request, pk)
     round = get_object_or_404(encounter.rounds, number=number, status=Round.Status.SUBMITTED)
     record_read(request, encounter)
@@ -363,7 +364,7 @@ def round_result(request: HttpRequest, pk: uuid.UUID, number: int) -> HttpRespon
 
 @clinical_required
 @require_POST
-def reassess(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def reassess(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
     refuse_unless(request, Role.NURSE)
     try:
