@@ -8,6 +8,7 @@ to the same URL and swapping the `live` partial of the same template.
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -252,6 +253,7 @@ def side_by_side(
         "kind": kind_label(key),
         "shown": guidance.entries_by_key(round.guidance_version).get(key),
         "proposed": guidance.entries_by_key(version).get(key),
-        "displayed": key in guidance.shown_keys(round.assessment),
+        # Submitted: its assessment is stored.
+        "displayed": key in guidance.shown_keys(cast("dict[str, Any]", round.assessment)),
     }
     return render(request, "guidance/side_by_side.html", context)
