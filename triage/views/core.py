@@ -11,12 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from triage.access import AuthenticatedRequest, role_required
-from triage.clinical.explain import (
-    NEWS2_REFERENCE,
-    SAFETY_REVIEW,
-    SOURCE_SUPPORTS,
-    SOURCES_NOTE,
-)
+from triage.clinical.early_warning import REFERENCE as NEWS2_REFERENCE
+from triage.clinical.explain import SAFETY_REVIEW, SOURCE_SUPPORTS, SOURCES_NOTE
 from triage.roles import roles_of
 
 logger = logging.getLogger(__name__)
