@@ -51,6 +51,7 @@ test: install chromium
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DEV) $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

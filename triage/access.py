@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, cast
 from urllib.parse import quote
 
 from django.conf import settings
@@ -18,9 +18,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, resolve_url
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
 from triage.actions.review import record_view
-from triage.models import Encounter, GuidanceVersion, Round
+from triage.models import Encounter, GuidanceVersion, Round, User
 from triage.roles import Role, has_role, roles_of
 
 CLINICAL_ROLES = frozenset({Role.NURSE, Role.PHYSICIAN})
@@ -35,7 +36,21 @@ REFUSALS = {
     frozenset({Role.GUIDANCE_ADMIN}): "Only guidance admins can open guidance administration.",
 }
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+class AuthenticatedRequest(HttpRequest):
+    """A request that passed the sign-in guard (`role_required`): its user is signed in, never
+    anonymous. Like every request here it has been through `HtmxMiddleware`, so it carries
+    htmx's details too."""
+
+    user: User
+    htmx: HtmxDetails
+
+
+Args = ParamSpec("Args")
+# A view as written (it is only ever called with a signed-in user's request)...
+GuardedView = Callable[Concatenate[AuthenticatedRequest, Args], HttpResponse]
+# ...and as the URL map calls it, with any request.
+View = Callable[Concatenate[HttpRequest, Args], HttpResponse]
 
 
 def refuse_unless(request: HttpRequest, *roles: Role) -> None:
@@ -46,7 +61,9 @@ def refuse_unless(request: HttpRequest, *roles: Role) -> None:
         raise PermissionDenied(REFUSALS.get(allowed, "You cannot open this page."))
 
 
-def role_required(*roles: Role, keeps_unsent_post: bool = False) -> Callable[[View], View]:
+def role_required(
+    *roles: Role, keeps_unsent_post: bool = False
+) -> Callable[[GuardedView[Args]], View[Args]]:
     """Signed-in users holding one of `roles` (any signed-in user when none are named).
 
     With `keeps_unsent_post`, a form posted after the session ended is kept for the view to
@@ -54,16 +71,17 @@ def role_required(*roles: Role, keeps_unsent_post: bool = False) -> Callable[[Vi
     """
     allowed = frozenset(roles)
 
-    def decorator(view: View) -> View:
+    def decorator(view: GuardedView[Args]) -> View[Args]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Args.args, **kwargs: Args.kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return to_sign_in(request, keep_post=keeps_unsent_post)
             if allowed:
                 refuse_unless(request, *allowed)
-            return view(request, *args, **kwargs)
+            # Signed in: the request the view was written for.
+            return view(cast(AuthenticatedRequest, request), *args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper
 
     return decorator
 
@@ -97,7 +115,7 @@ def take_stashed_post(request: HttpRequest) -> dict[str, list[str]] | None:
     return data
 
 
-def encounter_for(request: HttpRequest, pk: Any) -> Encounter:
+def encounter_for(request: AuthenticatedRequest, pk: Any) -> Encounter:
     """The encounter if it is on one of the user's wards; otherwise 404 (hides its existence)."""
     try:
         return get_object_or_404(
@@ -109,7 +127,7 @@ def encounter_for(request: HttpRequest, pk: Any) -> Encounter:
         raise Http404 from None
 
 
-def submitted_encounter_for(request: HttpRequest, pk: Any) -> Encounter:
+def submitted_encounter_for(request: AuthenticatedRequest, pk: Any) -> Encounter:
     """An encounter on one of the user's wards with a submitted assessment; otherwise 404
     (a draft has nothing to review yet)."""
     encounter = encounter_for(request, pk)
@@ -118,7 +136,7 @@ def submitted_encounter_for(request: HttpRequest, pk: Any) -> Encounter:
     return encounter
 
 
-def submitted_round_for(request: HttpRequest, pk: Any, number: int) -> Round:
+def submitted_round_for(request: AuthenticatedRequest, pk: Any, number: int) -> Round:
     """A submitted round of an encounter on one of the user's wards; otherwise 404."""
     encounter = encounter_for(request, pk)
     return get_object_or_404(
@@ -135,7 +153,7 @@ def guidance_version_for(pk: int) -> GuidanceVersion:
     )
 
 
-def record_read(request: HttpRequest, encounter: Encounter) -> None:
+def record_read(request: AuthenticatedRequest, encounter: Encounter) -> None:
     """A physician's read of a record (page, audit trail, export) goes into its audit trail;
     a nurse's does not."""
     if has_role(request.user, Role.PHYSICIAN):

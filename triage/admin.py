@@ -8,5 +8,5 @@ admin.site.register(Ward)
 
 @admin.register(User)
 class TriageUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Wards", {"fields": ("wards",)}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Wards", {"fields": ("wards",)}))
     filter_horizontal = (*UserAdmin.filter_horizontal, "wards")

@@ -69,10 +69,11 @@ def audit_trail(encounter: Encounter) -> list[AuditEntry]:
         if event.pgh_obj_model == "triage.Round":
             what += f" {event.pgh_data.get('number')}"
         diff = _event_diff(event)
+        user_id = context.get("user")  # none for the system (a migration, a script)
         entries.append(
             AuditEntry(
                 at=event.pgh_created_at,
-                who=names.get(context.get("user"), "system"),
+                who=names.get(user_id, "system") if user_id is not None else "system",
                 what=f"{what}: {event.pgh_label}",
                 action=context.get("action", ""),
                 url=context.get("url", ""),

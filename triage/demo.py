@@ -174,7 +174,7 @@ def create_demo_encounters(*, ward: Ward, nurse: User) -> int:
         )
         round = encounter.rounds.get()
         for step, data in steps.items():
-            step_form = wizard.BY_SLUG[step].form
+            step_form = wizard.BY_SECTION[step].form
             form = step_form(data, **({"levels": levels} if step == "neuro" else {}))
             if not form.is_valid():
                 raise ValueError(f"demo {identifier} {step}: {form.errors.as_json()}")

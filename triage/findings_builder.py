@@ -10,11 +10,21 @@ arms; sensation; each against its baseline) is reduced to the contract's `motor`
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from triage.clinical.findings import FIELD_NAMES, QUESTION_SECTIONS
 
-MYOTOMES: tuple[tuple[str, str], ...] = (
+if TYPE_CHECKING:
+    from triage.clinical.neuro_exam import (
+        ArmMyotome,
+        DerivedNeuro,
+        LegMyotome,
+        Myotome,
+        NeuroExam,
+        Side,
+    )
+
+MYOTOMES: tuple[tuple[LegMyotome, str], ...] = (
     ("L2", "hip flexion"),
     ("L3", "knee extension"),
     ("L4", "ankle dorsiflexion"),
@@ -22,14 +32,14 @@ MYOTOMES: tuple[tuple[str, str], ...] = (
     ("S1", "ankle plantar flexion"),
 )
 # The arms' myotomes (the clinical package's ARM_MYOTOMES), each with the movement tested.
-ARM_MYOTOMES: tuple[tuple[str, str], ...] = (
+ARM_MYOTOMES: tuple[tuple[ArmMyotome, str], ...] = (
     ("C5", "elbow flexion"),
     ("C6", "wrist extension"),
     ("C7", "elbow extension"),
     ("C8", "finger flexion"),
     ("T1", "finger abduction"),
 )
-SIDES: tuple[str, ...] = ("left", "right")
+SIDES: tuple[Side, ...] = ("left", "right")
 
 
 def hours_between(start: datetime, end: datetime) -> float:
@@ -48,7 +58,7 @@ def hours_between(start: datetime, end: datetime) -> float:
 MAX_HOURS_SINCE = 8760
 
 
-def neuro_exam_from_answers(answers: dict[str, Any]):
+def neuro_exam_from_answers(answers: dict[str, Any]) -> NeuroExam:
     """The neuro step's answers as the clinical package's bedside exam (rows left blank omitted).
 
     >>> exam = neuro_exam_from_answers({"power_C6_left_baseline": "unknown", "power_C6_left": "4",
@@ -65,11 +75,12 @@ def neuro_exam_from_answers(answers: dict[str, Any]):
     def answered(*values: Any) -> bool:
         return all(value not in (None, "") for value in values)
 
-    power = {}
+    power: dict[tuple[Myotome, Side], tuple[int | None, int]] = {}
     for myotome, _ in (*MYOTOMES, *ARM_MYOTOMES):
         for side in SIDES:
-            current = answers.get(f"power_{myotome}_{side}")
-            base = answers.get(f"power_{myotome}_{side}_baseline")
+            # Blank when not given (the same as None to `answered` and `baseline`).
+            current = answers.get(f"power_{myotome}_{side}", "")
+            base = answers.get(f"power_{myotome}_{side}_baseline", "")
             if answered(current, base):
                 power[(myotome, side)] = (
                     None if baseline(base) is None else int(base),
@@ -93,7 +104,7 @@ def neuro_exam_from_answers(answers: dict[str, Any]):
     )
 
 
-def derive_neuro(answers: dict[str, Any]):
+def derive_neuro(answers: dict[str, Any]) -> DerivedNeuro:
     """The contract's neuro section (`.neuro`) and why each value was derived (`.because`)."""
     from triage.clinical.neuro_exam import derive_neuro as derive
 

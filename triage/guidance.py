@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import markdown as markdown_lib
 import nh3
@@ -114,7 +115,8 @@ def _names(events) -> dict[int, str]:
 
 
 def _by(event, names: dict[int, str]) -> str:
-    return names.get(_user_id(event), "the system")
+    user_id = _user_id(event)
+    return names.get(user_id, "the system") if user_id is not None else "the system"
 
 
 def last_change(entry: GuidanceEntry) -> Change | None:
@@ -173,7 +175,8 @@ def history(version: GuidanceVersion) -> list[HistoryItem]:
 
 
 def _entry_changes(events: list, names: dict[int, str]) -> list[HistoryItem]:
-    items, before = [], {}
+    items: list[HistoryItem] = []
+    before: dict[int, Any] = {}
     for event in events:
         earlier = before.get(event.pgh_obj_id)
         before[event.pgh_obj_id] = event
@@ -250,8 +253,8 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """
     a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
     raw: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
             raw.append(("equal", "".join(a[i1:i2])))
             continue
         if i2 > i1:
@@ -332,7 +335,7 @@ def shown_filter(key: str) -> Q:
     return Q(pk__isnull=True)  # no round shows an unknown key (and it compiles inside Count)
 
 
-def shown_keys(assessment: dict) -> set[str]:
+def shown_keys(assessment: dict[str, Any]) -> set[str]:
     """The guidance keys a stored assessment displayed (the Python twin of `shown_filter`).
 
     >>> sorted(shown_keys({"red_flags": [{"guidance_key": "red_flag.news2_high"}],

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from itertools import zip_longest
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import F, Func, JSONField, QuerySet, Value
 from django.db.models.fields.json import KT
@@ -34,7 +35,10 @@ from triage.clinical.snapshots import (
     upgrade_findings,
 )
 from triage.csv_cells import csv_safe
-from triage.models import Encounter, Round, Ward
+from triage.models import Encounter, Round, User, Ward
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 ESCALATION_WORDS: dict[str, str] = {
     code: label.lower() for code, label in Encounter.Escalation.choices
@@ -91,7 +95,16 @@ STORED_OUTCOME = {
 }
 
 
-def stored_snapshot(round: Round) -> dict[str, Any]:
+class StoredOutcome(TypedDict):
+    """What `STORED_OUTCOME` adds to each round."""
+
+    stored_escalation: str | None
+    stored_red_flags: list[str]
+    stored_pathway_codes: list[str]
+    stored_pathway_statuses: list[str]
+
+
+def stored_snapshot(round: WithAnnotations[Round, StoredOutcome]) -> dict[str, Any]:
     """The part of the round's stored assessment the look-back compares, in its own shape
     (so `triage.clinical.snapshots` reads it as it reads a whole one)."""
     snapshot: dict[str, Any] = {
@@ -292,7 +305,8 @@ def compare(round: Round, stored: Mapping[str, Any]) -> Change | None:
     except (KeyError, ValueError) as error:
         return Change(round, None, None, f"the stored assessment cannot be read ({error})", version)
     try:
-        findings = upgrade_findings(round.findings, version)
+        # Submitted: its findings are stored.
+        findings = upgrade_findings(cast("dict[str, Any]", round.findings), version)
         now = Outcome.of(assess_json(findings).to_dict())
     except FindingsError as error:
         return Change(round, was, None, "; ".join(error.lines()), version)
@@ -301,15 +315,18 @@ def compare(round: Round, stored: Mapping[str, Any]) -> Change | None:
     return None if now.same_as(was) else Change(round, was, now, "", version)
 
 
-def submitted_rounds(wards: Iterable[Ward] | None) -> QuerySet[Round]:
+def submitted_rounds(
+    wards: Iterable[Ward] | None,
+) -> QuerySet[WithAnnotations[Round, StoredOutcome]]:
     """Every submitted round of `wards` (of every ward if None), with what a row shows and
     the part of the stored assessment compared (`stored_snapshot`): one query."""
-    rounds = (
+    rounds = cast(
+        "QuerySet[WithAnnotations[Round, StoredOutcome]]",
         Round.objects.filter(status=Round.Status.SUBMITTED)
         .select_related("encounter__ward", "submitted_by")
         .only(*ROUND_FIELDS)
         .annotate(**STORED_OUTCOME)
-        .order_by("-submitted_at", "-pk")
+        .order_by("-submitted_at", "-pk"),
     )
     if wards is not None:
         rounds = rounds.filter(encounter__ward__in=wards)
@@ -371,12 +388,15 @@ def csv_rows(result: Lookback) -> Iterator[list[str]]:
     yield list(CSV_HEADER)
     for change in result.changes:
         round = change.round
+        # Submitted: it says when, and by whom.
+        submitted_at = cast(datetime, round.submitted_at)
+        submitted_by = cast(User, round.submitted_by)
         cells = [
             round.encounter.patient_identifier,
             round.encounter.ward.name,
             change.round_title,
-            round.submitted_at.isoformat(),
-            round.submitted_by.get_username(),
+            submitted_at.isoformat(),
+            submitted_by.get_username(),
             change.assessed_under,
             result.rules_version,
             change.was_label,

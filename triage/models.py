@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, ClassVar, cast
 
 import pghistory
 import pgtrigger
@@ -67,6 +68,9 @@ class GuidanceVersion(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
 
+    # Its audit events' model, which `pghistory.track` makes when the class is created.
+    pgh_event_model: ClassVar[type[Any]]
+
     class Meta:
         ordering = ["-number"]
         constraints = [
@@ -98,6 +102,9 @@ class GuidanceEntry(models.Model):
     body = models.TextField(help_text="Markdown")
     actions = models.TextField(blank=True, help_text="One recommended action per line")
     citations = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+
+    # Its audit events' model, which `pghistory.track` makes when the class is created.
+    pgh_event_model: ClassVar[type[Any]]
 
     class Meta:
         ordering = ["key"]
@@ -224,7 +231,8 @@ class Encounter(models.Model):
 
     def current_round(self) -> Round:
         """The latest round: the one being answered, or the last one submitted."""
-        return self.rounds.order_by("-number").first()
+        # Never None: an encounter is started with its first round (`start_encounter`).
+        return cast(Round, self.rounds.order_by("-number").first())
 
 
 @pghistory.track(

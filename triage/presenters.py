@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.urls import reverse
 from django.utils import timezone
@@ -187,7 +187,8 @@ def _shown(item: dict[str, Any] | None, guidance: dict[str, Any]) -> dict[str, A
     if item is None:
         return None
     shown = {key: value for key, value in item.items() if key != "because"}
-    shown["guidance"] = guidance.get(item.get("guidance_key"))
+    key = item.get("guidance_key")
+    shown["guidance"] = guidance.get(key) if key is not None else None
     return shown
 
 
@@ -314,7 +315,7 @@ def _neuro_rows(n: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
-def _section_rows(step: wizard.Step, answers: dict[str, Any]) -> list[tuple[str, str]]:
+def _section_rows(step: wizard.QuestionStep, answers: dict[str, Any]) -> list[tuple[str, str]]:
     if step is wizard.NEURO:
         return _neuro_rows(answers)
     return _question_rows(step.form, answers)
@@ -385,12 +386,15 @@ def answers_summary(
 
 def trend(rounds: list[Round]) -> list[dict[str, Any]]:
     """Pain score and NEWS2 of each submitted round, oldest first, with the change from before."""
-    points = []
+    points: list[dict[str, Any]] = []
     for round in rounds:
         if round.status != Round.Status.SUBMITTED:
             continue
-        pain = (round.findings.get("symptoms") or {}).get("pain_score")
-        news2 = (round.assessment.get("news2") or {}).get("score")
+        # Submitted: its findings and assessment are stored.
+        findings = cast("dict[str, Any]", round.findings)
+        assessment = cast("dict[str, Any]", round.assessment)
+        pain = (findings.get("symptoms") or {}).get("pain_score")
+        news2 = (assessment.get("news2") or {}).get("score")
         previous = points[-1] if points else None
         points.append(
             {
@@ -398,8 +402,8 @@ def trend(rounds: list[Round]) -> list[dict[str, Any]]:
                 "at": round.submitted_at,
                 "pain": pain,
                 "news2": news2,
-                "pain_change": _change(previous and previous["pain"], pain),
-                "news2_change": _change(previous and previous["news2"], news2),
+                "pain_change": _change(previous["pain"] if previous else None, pain),
+                "news2_change": _change(previous["news2"] if previous else None, news2),
             }
         )
     return points

@@ -14,10 +14,15 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
+
+# Django's tuple lookups have no stubs in django-stubs yet.
+from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyped]
+    Tuple,
+    TupleLessThan,
+)
 
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
 from triage.models import Encounter, Override, Round
@@ -48,7 +53,8 @@ class Cursor:
 
     @classmethod
     def after(cls, encounter: Encounter) -> Cursor:
-        return cls(encounter.queue_rank, encounter.last_submitted_at, encounter.pk)
+        # An encounter in the queue has been submitted (`review_queue`), so it has the time.
+        return cls(encounter.queue_rank, cast(datetime, encounter.last_submitted_at), encounter.pk)
 
     def encode(self) -> str:
         return f"{self.rank}.{(self.at - EPOCH) // MICROSECOND}.{self.pk.hex}"
@@ -229,7 +235,7 @@ class QueueRow:
 
 
 def queue_row(encounter: Encounter, now: datetime) -> QueueRow:
-    since = encounter.procedure_at and now - encounter.procedure_at
+    since = now - encounter.procedure_at if encounter.procedure_at is not None else None
     return QueueRow(
         encounter=encounter,
         hours_since=int(since.total_seconds() // 3600) if since is not None else None,

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from triage.access import record_read
+from triage.access import AuthenticatedRequest, record_read
 from triage.actions import review as actions
 from triage.forms.review import AddendumForm, OverrideForm, SignOffForm
 from triage.guidance import entries_by_key
@@ -67,7 +67,7 @@ def _activity(
     events = [(encounter.created_at, encounter.created_by.get_username(), "started the encounter")]
     for view in rounds:
         round = view.round
-        if round.submitted_at:
+        if round.submitted_at and round.submitted_by:  # both, or neither (a draft)
             events.append(
                 (
                     round.submitted_at,
@@ -94,7 +94,7 @@ def _activity(
 
 
 def encounter_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     encounter: Encounter,
     *,
     round_number: int | None = None,
@@ -118,7 +118,8 @@ def encounter_page(
         "selected": selected,
         # As the result page showed it, with the guidance text of the round's version.
         "snapshot": assessment_view(
-            selected.round.assessment, entries_by_key(selected.round.guidance_version)
+            cast("dict[str, Any]", selected.round.assessment),  # submitted: it is stored
+            entries_by_key(selected.round.guidance_version),
         ),
         "summary": answers_summary(encounter, selected.round, selected.round.findings),
         "trend": trend([view.round for view in rounds]),

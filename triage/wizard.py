@@ -13,7 +13,14 @@ from django import forms
 
 from triage.clinical.explain import SECTION_TITLES
 from triage.clinical.findings import QUESTION_SECTIONS
-from triage.forms.wizard import ImagingForm, NeuroForm, PatientForm, SymptomsForm, VitalsForm
+from triage.forms.wizard import (
+    ImagingForm,
+    NeuroForm,
+    PatientForm,
+    StepForm,
+    SymptomsForm,
+    VitalsForm,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +28,7 @@ class Step:
     slug: str
     title: str
     template: str
-    form: type[forms.Form] | None = None
+    form: type[forms.BaseForm] | None = None
     section: str | None = None  # the contract section the step's answers form
 
     @property
@@ -29,11 +36,20 @@ class Step:
         return f"encounters:{self.slug}"
 
 
-def question_step(form: type[forms.Form]) -> Step:
+@dataclass(frozen=True, slots=True)
+class QuestionStep(Step):
+    """A step that asks a contract section's questions: it always has its step form and its
+    section."""
+
+    form: type[StepForm]
+    section: str
+
+
+def question_step(form: type[StepForm]) -> QuestionStep:
     """The step that asks a contract section's questions (named, and titled, by the section)."""
-    section: str = form.section  # type: ignore[attr-defined]
+    section = form.section
     # One page template for every question step; it includes `steps/<slug>.html`.
-    return Step(section, SECTION_TITLES[section], "encounters/step.html", form, section)
+    return QuestionStep(section, SECTION_TITLES[section], "encounters/step.html", form, section)
 
 
 PATIENT = Step("patient", "Patient and procedure", "encounters/patient.html", PatientForm)
@@ -45,9 +61,10 @@ CHECK = Step("check", "Check your answers", "encounters/check.html")
 RESULT = Step("result", "Result", "encounters/result.html")
 
 STEPS: tuple[Step, ...] = (PATIENT, SYMPTOMS, NEURO, VITALS, IMAGING, CHECK)
-QUESTION_STEPS: tuple[Step, ...] = (SYMPTOMS, NEURO, VITALS, IMAGING)
-BY_SLUG = {step.slug: step for step in (*STEPS, RESULT)}
-BY_SECTION = {step.section: step for step in QUESTION_STEPS if step.section}
+QUESTION_STEPS: tuple[QuestionStep, ...] = (SYMPTOMS, NEURO, VITALS, IMAGING)
+BY_SLUG: dict[str, Step] = {step.slug: step for step in (*STEPS, RESULT)}
+QUESTIONS_BY_SLUG = {step.slug: step for step in QUESTION_STEPS}
+BY_SECTION = {step.section: step for step in QUESTION_STEPS}
 assert tuple(BY_SECTION) == QUESTION_SECTIONS, "one question step per contract section, in order"
 
 

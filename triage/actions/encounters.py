@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import pghistory
 from django.db import transaction
@@ -195,7 +195,7 @@ def _enter_review_queue(encounter: Encounter, round: Round) -> None:
     """Put the encounter (back) in the physicians' queue with what its rounds raised. The most
     urgent escalation of any round ranks it until it is signed: an emergency stays at the top
     even if a later round is calmer, because a physician has not yet seen it."""
-    assessment = round.assessment
+    assessment = cast("dict[str, Any]", round.assessment)  # just submitted: it is stored
     for field, items in (("red_flag_codes", "red_flags"), ("pathway_codes", "pathways")):
         known = getattr(encounter, field)
         new = [item["code"] for item in assessment[items] if item["code"] not in known]

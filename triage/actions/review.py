@@ -17,7 +17,7 @@ triggers.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pghistory
 from django.db import transaction
@@ -67,9 +67,10 @@ def override_items(round: Round) -> dict[tuple[str, str], dict[str, Any]]:
     """The red flags and pathways of a submitted round that an override can name, by
     (kind, code), each with its title and what the assessment said (`original`)."""
     items: dict[tuple[str, str], dict[str, Any]] = {}
-    for flag in round.assessment["red_flags"]:
+    assessment = cast("dict[str, Any]", round.assessment)  # submitted: it is stored
+    for flag in assessment["red_flags"]:
         items[Override.Kind.RED_FLAG, flag["code"]] = {"title": flag["title"], "original": "raised"}
-    for pathway in round.assessment["pathways"]:
+    for pathway in assessment["pathways"]:
         items[Override.Kind.PATHWAY, pathway["code"]] = {
             "title": pathway["title"],
             "original": pathway["status"],

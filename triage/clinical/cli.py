@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from triage.clinical.findings import ROOT, FindingsError, load_json, parse_findings
 from triage.clinical.rules import assess
@@ -35,6 +35,13 @@ EXIT_INTERNAL_ERROR = 1
 EXIT_INVALID = 2
 
 
+class Output(Protocol):
+    """Where the answer or the problems are written: a text stream, or a management command's
+    `stdout` / `stderr` (which are not `TextIO`)."""
+
+    def write(self, text: str, /) -> object: ...
+
+
 def _read(source: str, stdin: TextIO) -> str | bytes:
     if source == "-":
         # Bytes when possible, so json detects the encoding (and a UTF-8 BOM) itself.
@@ -44,7 +51,7 @@ def _read(source: str, stdin: TextIO) -> str | bytes:
         return file.read()
 
 
-def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+def run(argv: list[str], stdin: TextIO, stdout: Output, stderr: Output) -> int:
     """:func:`main` without the last-resort error handling."""
     if argv in (["-h"], ["--help"]):
         stdout.write(USAGE)
@@ -70,8 +77,8 @@ def run(argv: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
 def main(
     argv: list[str],
     stdin: TextIO | None = None,
-    stdout: TextIO | None = None,
-    stderr: TextIO | None = None,
+    stdout: Output | None = None,
+    stderr: Output | None = None,
 ) -> int:
     """Run the assess command; return the exit status. Streams default to ``sys``'s own,
     looked up at call time so that redirected streams are honoured."""

@@ -129,7 +129,7 @@ def derive_signs(findings: Findings) -> DerivedSigns:
     """
     imaging = findings.imaging
     scan_done = imaging is not None and imaging.excludes
-    mri_done = scan_done and imaging.mri_excludes  # type: ignore[union-attr]
+    mri_done = scan_done and imaging is not None and imaging.mri_excludes
     vitals = findings.vitals
     if vitals is None:
         return DerivedSigns(None, None, None, None, None, None, None, None, scan_done, mri_done)
@@ -574,7 +574,8 @@ def causes(
     # infection (clinical safety review): suspected on fever.
     if "infection" in found:
         result.append(_confirmed("infection", "infection"))
-    elif signs.fever and findings.vitals is not None:
+    elif signs.fever and findings.vitals is not None and findings.vitals.temperature is not None:
+        # (A fever is derived from a temperature, so there is always one here.)
         temperature = explain.format_number(findings.vitals.temperature)
         result.append(
             Pathway(
@@ -814,6 +815,7 @@ def missing_keys(findings: Findings, not_assessed: tuple[str, ...]) -> dict[str,
             missing["symptoms"] = _gaps(SYMPTOM_FIELDS, got)
     if "neuro" not in not_assessed:
         levels = findings.procedure.levels if findings.procedure is not None else None
+        names: tuple[str, ...]
         if needs_upper_limb(levels):
             names, getter = _NEURO_WITH_ARMS, _NEURO_WITH_ARMS_VALUES
         else:

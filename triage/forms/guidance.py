@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.utils.datastructures import MultiValueDict
 
 from triage.guidance import SOURCE_NUMBERS, entry_token
 from triage.models import GuidanceEntry
@@ -41,8 +44,9 @@ class EntryForm(forms.Form):
     # change made since by someone else is refused rather than silently overwriting it.
     base = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean() returns
         # "Save my text over theirs" after a conflict names the text it replaces.
         if self.data.get("overwrite"):
             cleaned["base"] = self.data["overwrite"]
@@ -71,16 +75,19 @@ class EntryForm(forms.Form):
 
     def unsaved_entry(self, entry: GuidanceEntry) -> GuidanceEntry:
         """The entry as typed so far (valid or not), for the live preview; never saved."""
-        data = self.cleaned_data if self.is_valid() else {}
+        data: dict[str, Any] = self.cleaned_data if self.is_valid() else {}
+        # As posted: a bound form's data is the request's QueryDict (an unbound form's an empty
+        # MultiValueDict).
+        posted = cast("MultiValueDict[str, str]", self.data)
         citations = data.get("citations")
         if citations is None:
-            citations = [int(n) for n in self.data.getlist("citations") if n.isdigit()]
+            citations = [int(n) for n in posted.getlist("citations") if n.isdigit()]
         return GuidanceEntry(
             version=entry.version,
             key=entry.key,
-            title=data.get("title", self.data.get("title", "")).strip(),
-            body=data.get("body", _one_newline_style(self.data.get("body", ""))),
-            actions=data.get("actions", _one_newline_style(self.data.get("actions", ""))),
+            title=data.get("title", posted.get("title", "")).strip(),
+            body=data.get("body", _one_newline_style(posted.get("body", ""))),
+            actions=data.get("actions", _one_newline_style(posted.get("actions", ""))),
             citations=sorted(set(citations)),
         )
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import authenticate
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
 from triage.actions.review import DECISIONS, override_items
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
@@ -57,12 +61,13 @@ class QueueFilterForm(forms.Form):
         label="Submitted to", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, wards, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, wards: QuerySet[Ward], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ward"].queryset = wards
+        cast("forms.ModelChoiceField[Ward]", self.fields["ward"]).queryset = wards
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns
         start, end = data.get("submitted_from"), data.get("submitted_to")
         if start and end and start > end:
             self.add_error("submitted_to", "Submitted to must be on or after submitted from.")
@@ -100,8 +105,15 @@ class SignatureForm(forms.Form):
 
     id_prefix = ""  # several forms share the encounter page: their ids must not clash
 
-    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
-        super().__init__(*args, auto_id=f"id_{self.id_prefix}_%s", **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        files: MultiValueDict[str, UploadedFile] | None = None,
+        *,
+        request: HttpRequest,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, files, auto_id=f"id_{self.id_prefix}_%s", **kwargs)
         self.request = request
 
     def clean_password(self) -> str:
@@ -167,7 +179,7 @@ class OverrideForm(SignatureForm):
         super().__init__(*args, **kwargs)
         self.items = override_items(round)
         kind_labels = dict(Override.Kind.choices)
-        self.fields["item"].choices = [
+        cast(forms.ChoiceField, self.fields["item"]).choices = [
             ("", "Choose…"),
             *(
                 (f"{kind}:{code}", f"{kind_labels[kind]}: {item['title']} ({item['original']})")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -72,7 +72,8 @@ class DecimalCommaField(forms.FloatField):
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "app-number"})
 
-    def to_python(self, value: Any) -> float | None:
+    # FloatField answers floats; its stubs type it after IntegerField, which it subclasses.
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.strip().replace(",", ".")
         return super().to_python(value)
@@ -152,10 +153,11 @@ class StepForm(forms.Form):
             self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [])}
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         """The engine checks what is valid so far in the same pass, so every problem (a value
         out of range beside a missing answer) is reported at once, in words."""
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean() returns
         try:
             # cleaned_data holds only the fields that passed their own checks.
             parse_findings({self.section: section_from_answers(self.section, self.answers())})
@@ -206,9 +208,10 @@ class PatientForm(forms.ModelForm):
 
     def __init__(self, *args: Any, wards: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ward"].queryset = wards if wards is not None else Ward.objects.none()
-        self.fields["ward"].empty_label = "Choose the ward"
-        self.fields["ward"].error_messages["required"] = "Choose the ward the patient is on."
+        ward = cast("forms.ModelChoiceField[Ward]", self.fields["ward"])  # the model's ward
+        ward.queryset = wards if wards is not None else Ward.objects.none()
+        ward.empty_label = "Choose the ward"
+        ward.error_messages["required"] = "Choose the ward the patient is on."
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -322,8 +325,9 @@ BOWEL_BLADDER_CHOICES = [
     ("worsening_dysfunction", "Problem present before, now worse"),
     ("new_catheter", "Catheter put in since the procedure (cannot be assessed)"),
 ]
-# The first wizard's answer for a known, unchanged problem, still held by old drafts.
-LEGACY_BOWEL_BLADDER = {"pre_existing_unchanged": "stable_dysfunction"}
+# The first wizard's answer for a known, unchanged problem, still held by old drafts (looked
+# up with any stored answer; the others are kept as they are).
+LEGACY_BOWEL_BLADDER: dict[object, str] = {"pre_existing_unchanged": "stable_dysfunction"}
 
 
 class NeuroForm(StepForm):
@@ -353,11 +357,15 @@ class NeuroForm(StepForm):
         "Signs of a stroke. Compare with how the patient was before the procedure.",
     )
 
-    def __init__(self, *args: Any, levels: list[str] | tuple[str, ...] | None = None, **kwargs):
+    def __init__(
+        self, *args: Any, levels: list[str] | tuple[str, ...] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         # Unknown levels cannot rule out the arms, so they are examined too.
         self.asks_arms = needs_upper_limb(tuple(levels) if levels else None)
-        regions = [("power", MYOTOMES, "sensation", "leg")]
+        regions: list[tuple[str, tuple[tuple[str, str], ...], str, str]] = [
+            ("power", MYOTOMES, "sensation", "leg")
+        ]
         if self.asks_arms:
             regions.append(("power", ARM_MYOTOMES, "arm_sensation", "arm"))
         for _, myotomes, sensation, limb in regions:
@@ -511,7 +519,7 @@ class VitalsForm(StepForm):
             ("heart_rate", "80"),
             ("temperature", "37.5"),
         ):
-            what = self.fields[name].label.split(" (")[0]
+            what = str(self.fields[name].label).split(" (")[0]
             what = what if what.startswith("SpO2") else what.lower()
             kind = "a number" if name == "temperature" else "a whole number"
             self.fields[name].error_messages.update(

@@ -12,12 +12,13 @@ it; the session still identifies the user.
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from triage.access import CLINICAL_ROLES, encounter_for, record_read
+from triage.access import CLINICAL_ROLES, AuthenticatedRequest, encounter_for, record_read
 from triage.clinical import FindingsError, assess, load_json, parse_findings
 from triage.export import encounter_export_data
 from triage.roles import roles_of
@@ -76,9 +77,11 @@ def encounter_export(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
     )
     if refused is not None:
         return refused
+    # Not refused: the user is signed in (by session or API token) with a clinical role.
+    signed_in = cast(AuthenticatedRequest, request)
     try:
-        encounter = encounter_for(request, pk)
+        encounter = encounter_for(signed_in, pk)
     except Http404:
         return json_error(404, "no such encounter on your wards")
-    record_read(request, encounter)
+    record_read(signed_in, encounter)
     return JsonResponse(encounter_export_data(encounter))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from triage.access import clinical_required
+from triage.access import AuthenticatedRequest, clinical_required
 from triage.actions import api_tokens as actions
 from triage.forms.api_tokens import TokenForm
 from triage.models import ApiToken
@@ -17,7 +17,7 @@ from triage.models import ApiToken
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new = None
     if form.is_valid():
@@ -39,7 +39,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @clinical_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     actions.revoke_token(token=token, by=request.user)
     messages.success(request, f"The token “{token.name}” ({token.prefix}…) is revoked.")

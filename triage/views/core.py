@@ -10,27 +10,23 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from triage.access import role_required
-from triage.clinical.explain import (
-    NEWS2_REFERENCE,
-    SAFETY_REVIEW,
-    SOURCE_SUPPORTS,
-    SOURCES_NOTE,
-)
+from triage.access import AuthenticatedRequest, role_required
+from triage.clinical.early_warning import REFERENCE as NEWS2_REFERENCE
+from triage.clinical.explain import SAFETY_REVIEW, SOURCE_SUPPORTS, SOURCES_NOTE
 from triage.roles import roles_of
 
 logger = logging.getLogger(__name__)
 
 
 @role_required()
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Each role lands on its own dashboard; a user with several roles sees each section."""
     return render(request, "home.html", {"roles": roles_of(request.user)})
 
 
 @role_required()
 @require_GET
-def sources(request: HttpRequest) -> HttpResponse:
+def sources(request: AuthenticatedRequest) -> HttpResponse:
     """What each citation number shown beside a recommendation supports."""
     context = {
         "note": SOURCES_NOTE,

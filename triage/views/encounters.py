@@ -7,6 +7,7 @@ the same form to the same URL (`_autosave=1`) and swapping the banner region in 
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from triage import wizard
 from triage.access import (
+    AuthenticatedRequest,
     bedside_required,
     clinical_required,
     encounter_for,
@@ -27,14 +29,16 @@ from triage.access import (
 from triage.actions import encounters as actions
 from triage.assessing import assess_round
 from triage.clinical import FindingsError
-from triage.forms.wizard import NeuroForm, PatientForm
+from triage.forms.wizard import NeuroForm, PatientForm, StepForm
 from triage.guidance import entries_by_key
 from triage.models import Encounter, Round
 from triage.presenters import answers_summary, assessment_view, encounter_badges
 from triage.roles import Role
 
 
-def _step_form(encounter: Encounter, step: wizard.Step, *args, **kwargs):
+def _step_form(
+    encounter: Encounter, step: wizard.QuestionStep, *args: Any, **kwargs: Any
+) -> StepForm:
     """The step's form; the neuro exam asks about the arms only after a level that can affect
     them, so it is told the encounter's treated levels."""
     if step is wizard.NEURO:
@@ -84,7 +88,7 @@ def _live_context(round: Round, replace: dict | None = None) -> dict:
 
 
 @clinical_required
-def encounter_list(request: HttpRequest) -> HttpResponse:
+def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
     wards = request.user.wards.all()
     drafts = (
         Round.objects.filter(
@@ -113,7 +117,7 @@ def encounter_list(request: HttpRequest) -> HttpResponse:
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def encounter_new(request: HttpRequest) -> HttpResponse:
+def encounter_new(request: AuthenticatedRequest) -> HttpResponse:
     wards = request.user.wards.all()
     if request.method == "POST":
         form = PatientForm(request.POST, wards=wards)
@@ -143,7 +147,7 @@ def encounter_new(request: HttpRequest) -> HttpResponse:
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def patient_step(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def patient_step(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
     round = encounter.current_round()
     if not encounter.is_draft:
@@ -194,9 +198,9 @@ def _after_save(request: HttpRequest, encounter: Encounter, step: wizard.Step) -
 
 @bedside_required
 @require_http_methods(["GET", "POST"])
-def question_step(request: HttpRequest, pk: uuid.UUID, slug: str) -> HttpResponse:
+def question_step(request: AuthenticatedRequest, pk: uuid.UUID, slug: str) -> HttpResponse:
     encounter = encounter_for(request, pk)
-    step = wizard.BY_SLUG[slug]
+    step = wizard.QUESTIONS_BY_SLUG[slug]
     round = encounter.current_round()
     if round.status == Round.Status.SUBMITTED:
         messages.info(
@@ -219,7 +223,7 @@ def question_step(request: HttpRequest, pk: uuid.UUID, slug: str) -> HttpRespons
     return _render_step(request, encounter, round, step, form, extra)
 
 
-def _carried_baselines(round: Round) -> dict | None:
+def _carried_baselines(round: Round) -> dict[str, Any] | None:
     """A reassessment's neuro exam starts from the previous round's pre-procedure answers
     (shown on the page as carried over, to be checked); what is measured now starts blank."""
     previous = (
@@ -227,7 +231,9 @@ def _carried_baselines(round: Round) -> dict | None:
         .order_by("-number")
         .first()
     )
-    answers = NeuroForm.baselines_from(previous.neuro) if previous else {}
+    if previous is None:
+        return None
+    answers = NeuroForm.baselines_from(previous.neuro)
     return {"number": previous.number, "answers": answers} if answers else None
 
 
@@ -238,7 +244,9 @@ def _as_querydict(data: dict[str, list[str]]) -> QueryDict:
     return query
 
 
-def _post_step(request, encounter, round, step) -> HttpResponse:
+def _post_step(
+    request: AuthenticatedRequest, encounter: Encounter, round: Round, step: wizard.QuestionStep
+) -> HttpResponse:
     form = _step_form(encounter, step, request.POST)
     autosave = request.POST.get("_autosave") == "1"
     saved = False
@@ -283,7 +291,7 @@ def _post_step(request, encounter, round, step) -> HttpResponse:
     )
 
 
-def _unsaved_input(request: HttpRequest, form) -> dict[str, list[str]]:
+def _unsaved_input(request: HttpRequest, form: StepForm) -> dict[str, list[str]]:
     """The form's own fields as typed, made safe to store (no NUL bytes, bounded length)."""
     return {
         key: [value.replace("\x00", "")[:200] for value in values]
@@ -292,7 +300,17 @@ def _unsaved_input(request: HttpRequest, form) -> dict[str, list[str]]:
     }
 
 
-def _render_step(request, encounter, round, step, form, extra=None, *, partial=None, status=200):
+def _render_step(
+    request: AuthenticatedRequest,
+    encounter: Encounter,
+    round: Round,
+    step: wizard.QuestionStep,
+    form: StepForm,
+    extra: dict[str, Any] | None = None,
+    *,
+    partial: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
     number, total = wizard.progress(step)
     context = {
         "encounter": encounter,
@@ -313,7 +331,7 @@ def _render_step(request, encounter, round, step, form, extra=None, *, partial=N
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def check_answers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def check_answers(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
     round = encounter.current_round()
     if request.method == "POST":
@@ -343,7 +361,7 @@ def check_answers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @clinical_required
-def round_result(request: HttpRequest, pk: uuid.UUID, number: int) -> HttpResponse:
+def round_result(request: AuthenticatedRequest, pk: uuid.UUID, number: int) -> HttpResponse:
     encounter = encounter_for(request, pk)
     round = get_object_or_404(encounter.rounds, number=number, status=Round.Status.SUBMITTED)
     record_read(request, encounter)
@@ -354,7 +372,10 @@ def round_result(request: HttpRequest, pk: uuid.UUID, number: int) -> HttpRespon
             "encounter": encounter,
             "round": round,
             "step": wizard.RESULT,
-            "result": assessment_view(round.assessment, entries_by_key(round.guidance_version)),
+            # Submitted: its assessment is stored.
+            "result": assessment_view(
+                cast("dict[str, Any]", round.assessment), entries_by_key(round.guidance_version)
+            ),
             "guidance_version": round.guidance_version,
             "summary": answers_summary(encounter, round, round.findings),
         },
@@ -363,7 +384,7 @@ def round_result(request: HttpRequest, pk: uuid.UUID, number: int) -> HttpRespon
 
 @clinical_required
 @require_POST
-def reassess(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def reassess(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
     refuse_unless(request, Role.NURSE)
     try:

@@ -8,16 +8,17 @@ to the same URL and swapping the `live` partial of the same template.
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from triage import guidance
-from triage.access import guidance_version_for, role_required
+from triage.access import AuthenticatedRequest, guidance_version_for, role_required
 from triage.actions import guidance as actions
 from triage.forms.guidance import EntryForm, PublishForm
 from triage.models import GuidanceEntry, GuidanceVersion, Round
@@ -36,7 +37,7 @@ CONFLICT = (
 )
 
 
-def _leave_non_draft(request: HttpRequest, version: GuidanceVersion) -> HttpResponse:
+def _leave_non_draft(request: AuthenticatedRequest, version: GuidanceVersion) -> HttpResponse:
     """Where an edit of a version that is not (or no longer) a draft ends up: its page."""
     status = version.get_status_display().lower()
     messages.info(request, f"Version {version.number} is {status}; only a draft can be changed.")
@@ -55,7 +56,7 @@ def kind_label(key: str) -> str:
 
 @role_required(Role.GUIDANCE_ADMIN)
 @require_GET
-def version_list(request: HttpRequest) -> HttpResponse:
+def version_list(request: AuthenticatedRequest) -> HttpResponse:
     versions = GuidanceVersion.objects.select_related("created_by", "published_by")
     draft = next((v for v in versions if v.status == GuidanceVersion.Status.DRAFT), None)
     return render(request, "guidance/list.html", {"versions": versions, "draft": draft})
@@ -63,7 +64,7 @@ def version_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.GUIDANCE_ADMIN)
 @require_POST
-def draft_new(request: HttpRequest) -> HttpResponse:
+def draft_new(request: AuthenticatedRequest) -> HttpResponse:
     existing = GuidanceVersion.objects.filter(status=GuidanceVersion.Status.DRAFT).exists()
     draft = actions.create_draft(by=request.user)
     if existing:
@@ -73,7 +74,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.GUIDANCE_ADMIN)
 @require_GET
-def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def version_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     version = guidance_version_for(pk)
     entries = [(kind_label(e.key), e) for e in guidance.ordered_entries(version)]
     return render(request, "guidance/detail.html", {"version": version, "entries": entries})
@@ -81,7 +82,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.GUIDANCE_ADMIN)
 @require_GET
-def version_history(request: HttpRequest, pk: int) -> HttpResponse:
+def version_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Who drafted, changed and published this version, from the audit trail."""
     version = guidance_version_for(pk)
     context = {"version": version, "items": guidance.history(version)}
@@ -90,7 +91,7 @@ def version_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.GUIDANCE_ADMIN)
 @require_GET
-def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def draft_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = guidance_version_for(pk)
     if draft.status != GuidanceVersion.Status.DRAFT:
         return _leave_non_draft(request, draft)
@@ -105,7 +106,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.GUIDANCE_ADMIN)
 @require_http_methods(["GET", "POST"])
-def entry_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def entry_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpResponse:
     draft = guidance_version_for(pk)
     if draft.status != GuidanceVersion.Status.DRAFT:
         return _leave_non_draft(request, draft)
@@ -156,7 +157,7 @@ def _field_diffs(old: GuidanceEntry | None, new: GuidanceEntry | None) -> list[t
 
 @role_required(Role.GUIDANCE_ADMIN)
 @require_GET
-def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
+def version_diff(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """What this version changed compared with the version it was drafted from."""
     version = guidance_version_for(pk)
     base = version.based_on
@@ -172,7 +173,7 @@ def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.GUIDANCE_ADMIN)
 @require_http_methods(["GET", "POST"])
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = guidance_version_for(pk)
     if draft.status != GuidanceVersion.Status.DRAFT:
         return _leave_non_draft(request, draft)
@@ -214,7 +215,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.GUIDANCE_ADMIN)
 @require_POST
-def discard(request: HttpRequest, pk: int) -> HttpResponse:
+def discard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = guidance_version_for(pk)
     if request.POST.get("confirm") != "yes":
         messages.error(request, "Tick the box to confirm that the draft should be discarded.")
@@ -230,7 +231,7 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.GUIDANCE_ADMIN)
 @require_GET
 def side_by_side(
-    request: HttpRequest, pk: int, encounter: uuid.UUID, number: int, key: str
+    request: AuthenticatedRequest, pk: int, encounter: uuid.UUID, number: int, key: str
 ) -> HttpResponse:
     """One submitted round: the guidance it showed beside this version's text for `key`.
 
@@ -252,6 +253,7 @@ def side_by_side(
         "kind": kind_label(key),
         "shown": guidance.entries_by_key(round.guidance_version).get(key),
         "proposed": guidance.entries_by_key(version).get(key),
-        "displayed": key in guidance.shown_keys(round.assessment),
+        # Submitted: its assessment is stored.
+        "displayed": key in guidance.shown_keys(cast("dict[str, Any]", round.assessment)),
     }
     return render(request, "guidance/side_by_side.html", context)

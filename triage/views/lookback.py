@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from triage.access import role_required
+from triage.access import AuthenticatedRequest, role_required
 from triage.actions.lookback import run
 from triage.lookback import csv_rows
 from triage.models import LookbackRun
@@ -19,7 +19,7 @@ from triage.roles import Role
 
 @role_required(Role.PHYSICIAN)
 @require_GET
-def lookback(request: HttpRequest) -> HttpResponse:
+def lookback(request: AuthenticatedRequest) -> HttpResponse:
     wards = list(request.user.wards.all())
     result = run(by=request.user, source=LookbackRun.Source.PAGE, wards=wards)
     return render(request, "review/lookback.html", {"result": result, "wards": wards})
@@ -27,7 +27,7 @@ def lookback(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PHYSICIAN)
 @require_GET
-def lookback_csv(request: HttpRequest) -> HttpResponse:
+def lookback_csv(request: AuthenticatedRequest) -> HttpResponse:
     wards = list(request.user.wards.all())
     result = run(by=request.user, source=LookbackRun.Source.CSV, wards=wards)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from triage.access import role_required
+from triage.access import AuthenticatedRequest, role_required
 from triage.forms.review import QueueFilterForm
 from triage.queue import (
     Cursor,
@@ -23,7 +23,7 @@ from triage.roles import Role
 
 @role_required(Role.PHYSICIAN)
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     wards = request.user.wards.all()
     filters = {key: value for key, value in request.GET.items() if key != "after"}
     form = QueueFilterForm(filters or None, wards=wards)

@@ -5,19 +5,19 @@ from __future__ import annotations
 import csv
 import uuid
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from triage import audit_words, wizard
-from triage.access import clinical_required, encounter_for, record_read
+from triage.access import AuthenticatedRequest, clinical_required, encounter_for, record_read
 from triage.audit_trail import audit_trail
 from triage.csv_cells import csv_safe
 from triage.record import encounter_page
 
 
 @clinical_required
-def encounter_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def encounter_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """The whole record (physicians review it here); a draft resumes in the wizard."""
     encounter = encounter_for(request, pk)
     if encounter.is_draft:
@@ -32,7 +32,7 @@ def encounter_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @clinical_required
 @require_GET
-def audit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def audit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
     record_read(request, encounter)
     actions_done = audit_words.in_words(audit_trail(encounter))
@@ -41,7 +41,7 @@ def audit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @clinical_required
 @require_GET
-def audit_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def audit_csv(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk)
     record_read(request, encounter)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -7,11 +7,16 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from triage.access import role_required, submitted_encounter_for, submitted_round_for
+from triage.access import (
+    AuthenticatedRequest,
+    role_required,
+    submitted_encounter_for,
+    submitted_round_for,
+)
 from triage.actions import review as actions
 from triage.forms.review import AddendumForm, OverrideForm, SignOffForm
 from triage.record import detail_url, encounter_page
@@ -20,7 +25,7 @@ from triage.roles import Role
 
 @role_required(Role.PHYSICIAN)
 @require_POST
-def sign(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def sign(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = submitted_encounter_for(request, pk)
     form = SignOffForm(request.POST, request=request)
     if not form.is_valid():
@@ -48,7 +53,7 @@ def sign(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @role_required(Role.PHYSICIAN)
 @require_POST
-def add_addendum(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def add_addendum(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = submitted_encounter_for(request, pk)
     form = AddendumForm(request.POST, request=request)
     if not form.is_valid():
@@ -70,7 +75,7 @@ def add_addendum(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @role_required(Role.PHYSICIAN)
 @require_POST
-def add_override(request: HttpRequest, pk: uuid.UUID, number: int) -> HttpResponse:
+def add_override(request: AuthenticatedRequest, pk: uuid.UUID, number: int) -> HttpResponse:
     round = submitted_round_for(request, pk, number)
     encounter = round.encounter
     form = OverrideForm(request.POST, round=round, request=request)
