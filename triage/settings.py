@@ -112,6 +112,8 @@ MIDDLEWARE = [
     # A bearer token signs calls to /api/ only (no session, no cookie).
     "triage.api_tokens.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session ends SESSION_MAX_HOURS after sign-in, however active (and says so).
+    "triage.session_lifetime.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -192,6 +194,8 @@ AXES_VERBOSE = False
 # A bedside session ends after inactivity; drafts are saved, so nothing is lost.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# ...and, however active, this many hours after signing in.
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 # Personal API tokens expire after this many days (a new one is made on the tokens page).
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 
