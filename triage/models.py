@@ -388,6 +388,21 @@ class Override(models.Model):
         return f"Override of {self.kind} {self.code} by {self.by}"
 
 
+class SigningLock(models.Model):
+    """Wrong passwords given as a signature (sign-off, addendum, override), counted apart from
+    sign-in: too many lock that user's signing for a while, never their sign-in or anyone
+    else's."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="signing_lock"
+    )
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Signing by {self.user}: {self.failures} wrong, locked until {self.locked_until}"
+
+
 class EncounterView(models.Model):
     """Who opened an encounter when: physicians' reading of patient records is audited."""
 

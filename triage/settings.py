@@ -186,10 +186,16 @@ LOGIN_REDIRECT_URL = "home"
 # The sign-in page then says that unsubmitted assessments are kept as drafts.
 LOGOUT_REDIRECT_URL = "/accounts/login/?signed_out=1"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+LOCKOUT_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)  # sign-in, and signing (counted apart)
+AXES_COOLOFF_TIME = LOCKOUT_MINUTES / 60  # hours
+# A lockout is for one user name from one address together: a ward behind one NAT address is
+# not locked out by one person's mistakes, nor a user by someone guessing from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Proxies whose X-Forwarded-For is believed (comma-separated addresses, e.g. the TLS proxy's).
+TRUSTED_PROXIES = frozenset(env_list("TRUSTED_PROXIES", []))
+AXES_CLIENT_IP_CALLABLE = "triage.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "triage.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # A bedside session ends after inactivity; drafts are saved, so nothing is lost.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60

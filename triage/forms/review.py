@@ -6,11 +6,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
-from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils import timezone
 
 from triage.actions.review import DECISIONS, override_items
+from triage.actions.signing import SignatureRefused, check_signature
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
 from triage.models import Override, Round, Ward
 
@@ -61,6 +61,24 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["ward"].queryset = wards
 
+    # The dates an encounter can have been submitted on, with room either side.
+    EARLIEST = date(2000, 1, 1)
+    LATEST = date(2099, 12, 31)
+
+    def _clean_day(self, name: str) -> date | None:
+        day = self.cleaned_data.get(name)
+        if day is not None and not self.EARLIEST <= day <= self.LATEST:
+            raise forms.ValidationError(
+                f"Enter a date between {self.EARLIEST:%-d %b %Y} and {self.LATEST:%-d %b %Y}."
+            )
+        return day
+
+    def clean_submitted_from(self) -> date | None:
+        return self._clean_day("submitted_from")
+
+    def clean_submitted_to(self) -> date | None:
+        return self._clean_day("submitted_to")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("submitted_from"), data.get("submitted_to")
@@ -105,16 +123,11 @@ class SignatureForm(forms.Form):
         self.request = request
 
     def clean_password(self) -> str:
-        user = self.request.user
-        # The request goes to axes too: repeated wrong signatures lock the account out.
-        signer = authenticate(
-            self.request, username=user.get_username(), password=self.cleaned_data["password"]
-        )
-        if signer is None or signer.pk != user.pk:
-            raise forms.ValidationError(
-                "That password is not right, so nothing was signed. Enter the password you "
-                "sign in with."
-            )
+        # Counted apart from sign-in: wrong signatures pause this user's signing only.
+        try:
+            check_signature(user=self.request.user, password=self.cleaned_data["password"])
+        except SignatureRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
         return ""  # never kept
 
 
