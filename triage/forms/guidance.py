@@ -74,7 +74,8 @@ class EntryForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         citations = data.get("citations")
         if citations is None:
-            citations = [int(n) for n in self.data.getlist("citations") if n.isdigit()]
+            offered = {str(n) for n in SOURCE_NUMBERS}  # never int() of whatever was posted
+            citations = [int(n) for n in self.data.getlist("citations") if n in offered]
         return GuidanceEntry(
             version=entry.version,
             key=entry.key,
