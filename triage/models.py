@@ -345,6 +345,8 @@ class Addendum(models.Model):
     text = models.TextField()
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The form submission that added it: the same one sent twice adds it once.
+    submission = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at"]

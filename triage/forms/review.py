@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -149,8 +150,14 @@ class AddendumForm(SignatureForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Write the addendum."},
     )
+    # One per rendering of the form: a double click sends it twice, and it is stored once.
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
     field_order = ["text", "password"]
     id_prefix = "addendum"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["submission"].initial = uuid.uuid4()
 
 
 class OverrideForm(SignatureForm):
