@@ -10,6 +10,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.fields.json import KT
 from django.db.models.functions import Upper
+from django.utils import timezone
 
 from triage.clinical.findings import QUESTION_SECTIONS
 from triage.roles import Role, has_role
@@ -221,6 +222,13 @@ class Encounter(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.submitted_at is None
+
+    @property
+    def neutral_label(self) -> str:
+        """Names the encounter without the patient (for page titles, which browsers keep in
+        history and show in tab lists): its ward and when it was started."""
+        started = timezone.localtime(self.created_at)
+        return f"{self.ward.name}, started {started:%-d %b %H:%M}"
 
     def current_round(self) -> Round:
         """The latest round: the one being answered, or the last one submitted."""
