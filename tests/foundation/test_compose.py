@@ -55,3 +55,12 @@ def test_env_example_documents_every_variable_the_settings_read():
     documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read, "the settings read no variables?"
     assert read <= documented, f"undocumented: {sorted(read - documented)}"
+
+
+def test_compose_clears_expired_sessions_every_hour():
+    housekeeping = load_compose()["services"]["housekeeping"]
+    assert housekeeping["build"] == "."
+    assert "python manage.py clearsessions" in housekeeping["command"]
+    assert "sleep 3600" in housekeeping["command"]
+    for name in ("DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"):
+        assert housekeeping["environment"][name] == f"${{{name}:?set {name} in .env}}"

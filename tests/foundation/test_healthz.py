@@ -68,3 +68,26 @@ def test_without_health_checks_the_killed_connection_would_fail():
     """The control for the test above: it is the health check that heals the connection."""
     with pytest.raises(OperationalError):
         _kill_and_reuse(health_checks=False)
+
+
+DOWN = {"TRIAGE_ENV": "dev", "DEBUG": "false", "DATABASE_URL": "postgres://x@127.0.0.1:9/none"}
+REQUESTS_WHILE_DOWN = [
+    "-c",
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='triage.settings'; django.setup();"
+    "from django.test import Client; c = Client(raise_request_exception=False);"
+    "c.cookies['sessionid'] = 'a-session-from-before';"
+    "print(c.get('/healthz').status_code, c.get('/healthz')['Content-Type']);"
+    "r = c.get('/encounters/'); print(r.status_code, 'Not available' in r.content.decode());"
+    "r = c.post('/api/v1/assess', '{}', content_type='application/json');"
+    "print(r.status_code, r['Content-Type'], 'database' in r.content.decode())",
+]
+
+
+def test_while_the_database_is_down_pages_answer_503_in_words_whatever_the_cookies():
+    result = run_python(REQUESTS_WHILE_DOWN, DOWN)
+    lines = result.stdout.strip().splitlines()
+    assert lines == [
+        "503 application/json",
+        "503 True",
+        "503 application/json True",
+    ], result.stdout + result.stderr

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, cast
 
 import pghistory
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -82,14 +82,21 @@ def start_encounter(
         if existing is not None:
             return existing
     with pghistory.context(action="encounter.start"):
-        encounter = Encounter.objects.create(
-            ward=ward,
-            patient_identifier=patient_identifier,
-            procedure_at=procedure_at,
-            levels=levels,
-            created_by=by,
-            client_token=client_token,
-        )
+        try:
+            with transaction.atomic():  # a savepoint: a lost race leaves the transaction usable
+                encounter = Encounter.objects.create(
+                    ward=ward,
+                    patient_identifier=patient_identifier,
+                    procedure_at=procedure_at,
+                    levels=levels,
+                    created_by=by,
+                    client_token=client_token,
+                )
+        except IntegrityError:
+            # A double tap: the other request made it first with the same token.
+            if client_token is None:
+                raise
+            return Encounter.objects.get(client_token=client_token)
         Round.objects.create(encounter=encounter, number=1, created_by=by, last_step="patient")
     return encounter
 

@@ -17,6 +17,7 @@ triggers.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, cast
 
 import pghistory
@@ -107,10 +108,20 @@ def sign_off(
 
 @transaction.atomic
 def add_addendum(
-    *, encounter: Encounter, by: User, text: str, expected_version: int | None
+    *,
+    encounter: Encounter,
+    by: User,
+    text: str,
+    expected_version: int | None,
+    submission: uuid.UUID | None = None,
 ) -> Addendum:
-    """Append a note; allowed before and after sign-off."""
+    """Append a note; allowed before and after sign-off. The same `submission` (one rendering
+    of the form, sent twice by a double click) adds it once and returns that one."""
     encounter = _lock_for_review(encounter)
+    if submission is not None:
+        earlier = Addendum.objects.filter(encounter=encounter, submission=submission).first()
+        if earlier is not None:
+            return earlier
     if SignOff.objects.filter(encounter=encounter).exists():
         # A signed encounter's version is frozen; a form read before the sign-off is stale.
         if expected_version is not None and expected_version != encounter.lock_version:
@@ -118,7 +129,9 @@ def add_addendum(
     else:
         claim_next_version(encounter, expected_version)
     with pghistory.context(action="encounter.addendum"):
-        return Addendum.objects.create(encounter=encounter, text=text, author=by)
+        return Addendum.objects.create(
+            encounter=encounter, text=text, author=by, submission=submission
+        )
 
 
 @transaction.atomic

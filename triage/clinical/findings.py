@@ -393,13 +393,31 @@ def load_json(text: str | bytes) -> object:
     ['(root): not valid JSON: Expecting value at line 1 column 1']
     """
     try:
-        return json.loads(text, object_pairs_hook=_object_pairs)
+        return json.loads(text, object_pairs_hook=_object_pairs, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise FindingsError(
             {ROOT: [f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"]}
         ) from None
+    except _NumberTooLong:
+        raise FindingsError(
+            {ROOT: [f"a number has more than {MAX_INT_DIGITS} digits; no finding needs one"]}
+        ) from None
     except (UnicodeDecodeError, RecursionError) as exc:
         raise FindingsError({ROOT: [f"not valid JSON: {exc.__class__.__name__}"]}) from None
+
+
+# No finding is a number of more than a few digits; a longer one is refused before it is read.
+MAX_INT_DIGITS = 12
+
+
+class _NumberTooLong(ValueError):
+    pass
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _NumberTooLong(text[:20])
+    return int(text)
 
 
 # --- Field checks ----------------------------------------------------------------------------

@@ -81,7 +81,8 @@ class EntryForm(forms.Form):
         posted = cast("MultiValueDict[str, str]", self.data)
         citations = data.get("citations")
         if citations is None:
-            citations = [int(n) for n in posted.getlist("citations") if n.isdigit()]
+            offered = {str(n) for n in SOURCE_NUMBERS}  # never int() of whatever was posted
+            citations = [int(n) for n in posted.getlist("citations") if n in offered]
         return GuidanceEntry(
             version=entry.version,
             key=entry.key,

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.contrib.auth import authenticate
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from triage.actions.review import DECISIONS, override_items
+from triage.actions.signing import SignatureRefused, check_signature
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
 from triage.models import Override, Round, Ward
+
+if TYPE_CHECKING:  # the signing forms are used only behind the sign-in guard
+    from triage.access import AuthenticatedRequest
 
 MAX_NOTE = 4000
 
@@ -65,6 +68,24 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[Ward]", self.fields["ward"]).queryset = wards
 
+    # The dates an encounter can have been submitted on, with room either side.
+    EARLIEST = date(2000, 1, 1)
+    LATEST = date(2099, 12, 31)
+
+    def _clean_day(self, name: str) -> date | None:
+        day = self.cleaned_data.get(name)
+        if day is not None and not self.EARLIEST <= day <= self.LATEST:
+            raise forms.ValidationError(
+                f"Enter a date between {self.EARLIEST:%-d %b %Y} and {self.LATEST:%-d %b %Y}."
+            )
+        return day
+
+    def clean_submitted_from(self) -> date | None:
+        return self._clean_day("submitted_from")
+
+    def clean_submitted_to(self) -> date | None:
+        return self._clean_day("submitted_to")
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data  # what Form.clean() returns
@@ -110,23 +131,18 @@ class SignatureForm(forms.Form):
         data: Mapping[str, Any] | None = None,
         files: MultiValueDict[str, UploadedFile] | None = None,
         *,
-        request: HttpRequest,
+        request: AuthenticatedRequest,
         **kwargs: Any,
     ) -> None:
         super().__init__(data, files, auto_id=f"id_{self.id_prefix}_%s", **kwargs)
         self.request = request
 
     def clean_password(self) -> str:
-        user = self.request.user
-        # The request goes to axes too: repeated wrong signatures lock the account out.
-        signer = authenticate(
-            self.request, username=user.get_username(), password=self.cleaned_data["password"]
-        )
-        if signer is None or signer.pk != user.pk:
-            raise forms.ValidationError(
-                "That password is not right, so nothing was signed. Enter the password you "
-                "sign in with."
-            )
+        # Counted apart from sign-in: wrong signatures pause this user's signing only.
+        try:
+            check_signature(user=self.request.user, password=self.cleaned_data["password"])
+        except SignatureRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
         return ""  # never kept
 
 
@@ -148,8 +164,14 @@ class AddendumForm(SignatureForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Write the addendum."},
     )
+    # One per rendering of the form: a double click sends it twice, and it is stored once.
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
     field_order = ["text", "password"]
     id_prefix = "addendum"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["submission"].initial = uuid.uuid4()
 
 
 class OverrideForm(SignatureForm):

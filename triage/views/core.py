@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sys
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, DataError, IntegrityError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -58,3 +60,23 @@ def moved(request: HttpRequest, to: str, rest: str = "") -> HttpResponse:
     response = HttpResponse(status=308)
     response["Location"] = to + rest + (f"?{query}" if query else "")
     return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A fault in a request. While the database cannot be reached it is a 503 that says so (a
+    JSON one for the API and the health check), not a 500; renders without touching the
+    database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError) and not isinstance(error, DataError | IntegrityError):
+        connection.close_if_unusable_or_obsolete()
+        if request.path.startswith(("/api/", "/healthz")):
+            message = "the database cannot be reached; try again in a minute"
+            return JsonResponse(
+                {"status": "unavailable", "errors": {"(request)": [message]}}, status=503
+            )
+        return HttpResponse(loader.get_template("503.html").render(), status=503)
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"errors": {"(request)": ["the server failed; it is logged"]}}, status=500
+        )
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

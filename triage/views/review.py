@@ -64,6 +64,7 @@ def add_addendum(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
             by=request.user,
             text=form.cleaned_data["text"],
             expected_version=form.cleaned_data["lock_version"],
+            submission=form.cleaned_data["submission"],
         )
     except actions.Conflict as refused:
         messages.error(request, str(refused))
