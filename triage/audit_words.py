@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from triage.actions.review import DECISIONS
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
+from triage.clinical.findings import QUESTION_SECTIONS
 from triage.forms.wizard import ImagingForm, NeuroForm, SymptomsForm, VitalsForm
 from triage.models import Override
 
@@ -45,7 +46,6 @@ COLUMNS = {
     "decision": "Decided",
     "reason": "Reason",
 }
-SECTIONS = ("symptoms", "neuro", "vitals", "imaging")
 READABLE_WITHOUT_CHANGES = {*ACTIONS.values(), "Read the record"}
 VALUES = {True: "Yes", False: "No", "draft": "Draft", "submitted": "Submitted"}
 
@@ -140,7 +140,7 @@ def changes_in_words(diff: dict[str, tuple[Any, Any]]) -> list[Change]:
     """
     changes: list[Change] = []
     for name, (before, after) in diff.items():
-        if name in SECTIONS:
+        if name in QUESTION_SECTIONS:
             changes += _section_changes(before, after)
         elif name == "assessment" and isinstance(after, dict):
             headline = (after.get("escalation_detail") or {}).get("headline")
