@@ -95,16 +95,22 @@ clinical_required = role_required(*CLINICAL_ROLES)
 bedside_required = role_required(*CLINICAL_ROLES, keeps_unsent_post=True)
 
 
+def keep_unsent_post(request: HttpRequest) -> None:
+    """Keep what was posted to this page (never a password) for `take_stashed_post` to offer
+    back: the newest few pages, each of a bounded size."""
+    posted = {key: values for key, values in request.POST.lists() if key not in UNKEPT_FIELDS}
+    if len(json.dumps(posted)) <= STASH_POST_CHARS:
+        stash = request.session.get(STASH_KEY, {})
+        stash.pop(request.path, None)
+        stash[request.path] = posted  # the newest last; the oldest dropped beyond the cap
+        request.session[STASH_KEY] = dict(list(stash.items())[-STASH_POSTS:])
+
+
 def to_sign_in(request: HttpRequest, *, keep_post: bool = False) -> HttpResponse:
     """To the sign-in page and back here (with `keep_post`, keeping what was posted)."""
     login_url = f"{resolve_url(settings.LOGIN_URL)}?next={quote(request.path)}"
     if keep_post and request.method == "POST":
-        posted = {key: values for key, values in request.POST.lists() if key not in UNKEPT_FIELDS}
-        if len(json.dumps(posted)) <= STASH_POST_CHARS:
-            stash = request.session.get(STASH_KEY, {})
-            stash.pop(request.path, None)
-            stash[request.path] = posted  # the newest last; the oldest dropped beyond the cap
-            request.session[STASH_KEY] = dict(list(stash.items())[-STASH_POSTS:])
+        keep_unsent_post(request)
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(login_url)
     return HttpResponseRedirect(login_url)

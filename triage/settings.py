@@ -245,6 +245,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A save refused for a stale security token keeps a bedside step's answers and says why.
+CSRF_FAILURE_VIEW = "triage.views.core.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 # With secure cookies, the __Host- prefix makes the browser refuse a cookie set by another
 # subdomain or sent over plain HTTP (it needs Secure, Path=/ and no Domain, as here).

@@ -5,14 +5,18 @@ from __future__ import annotations
 import logging
 import sys
 
+from django.contrib import messages
 from django.db import DatabaseError, DataError, IntegrityError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRedirect
 
-from triage.access import AuthenticatedRequest, role_required
+from triage import wizard
+from triage.access import AuthenticatedRequest, keep_unsent_post, role_required
 from triage.clinical.early_warning import REFERENCE as NEWS2_REFERENCE
 from triage.clinical.explain import SAFETY_REVIEW, SOURCE_SUPPORTS, SOURCES_NOTE
 from triage.roles import roles_of
@@ -80,3 +84,29 @@ def server_error(request: HttpRequest) -> HttpResponse:
             {"errors": {"(request)": ["the server failed; it is logged"]}}, status=500
         )
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form whose security token no longer matches the session (most often: the session
+    timed out and the user signed in again in another tab). A bedside step's answers are kept
+    and the step opens again with them, saying why; any other form explains what to do."""
+    try:
+        match = resolve(request.path)
+    except Resolver404:
+        match = None
+    bedside = (
+        match is not None
+        and match.namespace == "encounters"
+        and match.url_name in wizard.QUESTIONS_BY_SLUG
+    )
+    if bedside and request.method == "POST":
+        keep_unsent_post(request)
+        messages.warning(
+            request,
+            "Your sign-in changed while this page was open (perhaps in another tab), so these "
+            "answers were not saved. They are below: check them, then save.",
+        )
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(request.path)
+        return redirect(request.path)
+    return render(request, "403_csrf.html", status=403)
