@@ -32,9 +32,7 @@ def test_a_step_saved_with_a_stale_token_comes_back_with_its_answers(strict_clie
     assert "CSRF verification failed" not in page
 
 
-def test_an_autosave_with_a_stale_token_reloads_the_step_with_its_answers(
-    strict_client, encounter
-):
+def test_an_autosave_with_a_stale_token_reloads_the_step_with_its_answers(strict_client, encounter):
     url = step_url(encounter, "vitals")
     stale = {**vitals_post(heart_rate="132"), "csrfmiddlewaretoken": "x" * 64}
     response = strict_client.post(url, stale, headers={"HX-Request": "true"})

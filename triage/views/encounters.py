@@ -49,24 +49,38 @@ def _step_form(
 WRITTEN_VERSIONS = "written_versions"
 
 
+def _editor(request: HttpRequest) -> str:
+    """The page (one tab's rendering of a step) this request comes from: the id its form
+    carries, or a new one for a page being rendered now."""
+    try:
+        return str(uuid.UUID(request.POST.get("editor", "")))
+    except ValueError:
+        return str(uuid.uuid4())
+
+
 def _seen_version(request: HttpRequest, encounter: Encounter) -> int | None:
     """The encounter version this form was based on.
 
-    The page's own autosave moves the version on while the nurse types; a version this
-    session wrote itself counts as seen, so only someone else's change is a conflict.
+    The page's own autosave moves the version on while the nurse types; a version this page
+    (this tab) wrote itself counts as seen, so only a change from elsewhere is a conflict,
+    another tab of the same nurse included.
     """
     try:
         seen = int(request.POST["lock_version"])
     except (KeyError, ValueError):
         return None
-    written = request.session.get(WRITTEN_VERSIONS, {}).get(str(encounter.pk))
+    written = request.session.get(WRITTEN_VERSIONS, {}).get(
+        f"{encounter.pk}:{request.POST.get('editor', '')}"
+    )
     return max(seen, written) if written is not None else seen
 
 
 def _remember_version(request: HttpRequest, encounter: Encounter) -> None:
     written = request.session.get(WRITTEN_VERSIONS, {})
-    written[str(encounter.pk)] = encounter.lock_version
-    request.session[WRITTEN_VERSIONS] = written
+    # One entry per encounter and page: the newest few kept (a session is re-read each request).
+    written.pop(f"{encounter.pk}:{request.POST.get('editor', '')}", None)
+    written[f"{encounter.pk}:{request.POST.get('editor', '')}"] = encounter.lock_version
+    request.session[WRITTEN_VERSIONS] = dict(list(written.items())[-20:])
 
 
 def _live_context(round: Round, replace: dict | None = None) -> dict:
@@ -138,6 +152,7 @@ def encounter_new(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "client_token": request.POST.get("client_token") or uuid.uuid4(),
+            "editor": _editor(request),
             "step": wizard.PATIENT,
             "is_new": True,
         },
@@ -184,6 +199,7 @@ def patient_step(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
             "encounter": encounter,
             "round": round,
             "step": wizard.PATIENT,
+            "editor": _editor(request),
             **_live_context(round),
         },
         status=status,
@@ -263,7 +279,10 @@ def _post_step(
             )
             saved = True
         except actions.Conflict as error:
-            conflict = error
+            round.refresh_from_db()
+            # The same answers saved a moment ago (a double send of one save) are no conflict.
+            saved = getattr(round, step.section) == form.answers()
+            conflict = None if saved else error
     else:
         actions.keep_unsaved_input(round=round, step=step.slug, data=_unsaved_input(request, form))
     encounter.refresh_from_db(fields=["lock_version"])
@@ -320,6 +339,7 @@ def _render_step(
         "step_number": number,
         "step_total": total,
         "form": form,
+        "editor": _editor(request),
         "return_to_check": request.GET.get("next") == "check",
         **(extra if extra is not None else _live_context(round)),
     }

@@ -1,0 +1,67 @@
+"""Each open page (tab) is its own editor: the same nurse's stale second tab is a conflict that
+keeps its answers, while one page's own saves, and the same answers sent twice, are not."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.wizard.conftest import step_url
+from tests.wizard.helpers import vitals_post
+from triage.models import Round
+
+pytestmark = pytest.mark.django_db
+
+
+def open_page(client, encounter, step: str = "vitals") -> dict:
+    """What a freshly opened step page will post back: its editor id and version."""
+    page = client.get(step_url(encounter, step)).content.decode()
+    return {
+        "editor": re.search(r'name="editor" value="([^"]+)"', page).group(1),
+        "lock_version": re.search(r'name="lock_version"[^>]*value="(\d+)"', page).group(1),
+    }
+
+
+def test_each_page_has_its_own_editor_id(nurse_client, encounter):
+    assert (
+        open_page(nurse_client, encounter)["editor"] != open_page(nurse_client, encounter)["editor"]
+    )
+
+
+def test_a_stale_second_tab_of_the_same_nurse_is_a_conflict_that_keeps_its_answers(
+    nurse_client, encounter
+):
+    first, second = open_page(nurse_client, encounter), open_page(nurse_client, encounter)
+    saved = nurse_client.post(step_url(encounter, "vitals"), {**vitals_post(), **first})
+    assert saved.status_code == 302
+    stale = nurse_client.post(
+        step_url(encounter, "vitals"), {**vitals_post(heart_rate="140"), **second}
+    )
+    assert stale.status_code == 409
+    assert 'value="140"' in stale.content.decode()
+    assert Round.objects.get().vitals["heart_rate"] == 70  # the first tab's answer stands
+
+
+def test_one_pages_own_autosaves_are_not_a_conflict(nurse_client, encounter):
+    page = open_page(nurse_client, encounter)
+    autosave = {**vitals_post(heart_rate="80"), **page, "_autosave": "1"}
+    response = nurse_client.post(step_url(encounter, "vitals"), autosave)
+    assert response["X-Autosave"] == "saved"
+    final = nurse_client.post(
+        step_url(encounter, "vitals"), {**vitals_post(heart_rate="81"), **page}
+    )  # still carrying the version the page opened with
+    assert final.status_code == 302
+    assert Round.objects.get().vitals["heart_rate"] == 81
+
+
+def test_the_same_answers_sent_twice_are_not_a_conflict(nurse_client, encounter):
+    """Two identical saves racing (a flush and a beacon): the second finds them saved."""
+    page = open_page(nurse_client, encounter)
+    data = {**vitals_post(temperature="37.5"), **page, "_autosave": "1"}
+    assert nurse_client.post(step_url(encounter, "vitals"), data)["X-Autosave"] == "saved"
+    again = {**data, "editor": open_page(nurse_client, encounter)["editor"]}  # no credit
+    assert nurse_client.post(step_url(encounter, "vitals"), again)["X-Autosave"] == "saved"
+    other = open_page(nurse_client, encounter)["editor"]
+    changed = {**data, "editor": other, "heart_rate": "99"}  # different answers, stale version
+    assert nurse_client.post(step_url(encounter, "vitals"), changed)["X-Autosave"] == "conflict"
