@@ -1,4 +1,5 @@
-"""Every page type fits a phone (390 px) and a tablet (768 px) without sideways scrolling."""
+"""Every page type fits a phone (390 px) and a tablet (768 px) without sideways scrolling, and
+has no serious or critical accessibility problem (axe)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page
 
-from tests.browser.conftest import PHONE, TABLET, screenshot, sign_in_as
+from tests.browser.conftest import PHONE, TABLET, screenshot, serious_violations, sign_in_as
 from tests.factories import PASSWORD
 from triage.actions.guidance import create_draft
 from triage.models import Encounter, GuidanceVersion, User
@@ -43,19 +44,24 @@ def pages_for(username: str) -> list[str]:
 
 @SIZES
 @pytest.mark.parametrize("username", ["nurse", "physician", "admin"])
-def test_no_page_scrolls_sideways(page: Page, live_server, published_guidance, viewport, username):
+def test_no_page_scrolls_sideways_and_every_page_is_accessible(
+    page: Page, live_server, published_guidance, axe, viewport, username
+):
     call_command("demo_data")
     user = User.objects.get(username=username)
     user.set_password(PASSWORD)
     user.save()
     page.set_viewport_size(viewport)
     sign_in_as(page, live_server, username)
-    too_wide = {}
+    too_wide, inaccessible = {}, {}
     for path in pages_for(username):
         page.goto(live_server.url + path)
         width = page.evaluate(WIDTH)
         if width > viewport["width"]:
             too_wide[path] = width
+        if problems := serious_violations(axe, page):
+            inaccessible[path] = problems
         name = re.sub(r"[0-9a-f-]{36}", lambda m: m[0][:4], path).strip("/").replace("/", "-")
         screenshot(page, f"layout-{username}-{name or 'home'}")
     assert too_wide == {}
+    assert inaccessible == {}
