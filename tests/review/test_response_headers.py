@@ -35,6 +35,7 @@ def test_every_url_answers_no_store_with_a_permissions_policy(
 
 def test_static_files_may_still_be_cached(client):
     response = client.get("/static/css/app.css")
+    response.close()  # a file response: nothing more is read from it
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
 
