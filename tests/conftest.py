@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from tests.factories import UserFactory, WardFactory
@@ -89,3 +92,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture(autouse=True)
+def browser_requests_end_before_the_data_goes(request):
+    """A browser test's last requests (an autosave, a beacon as the page closes, a reload after
+    Back) finish before the test's data is deleted: deleting it under a request in flight
+    deadlocks. Set up before the browser's page, so torn down after it closes; requests the
+    transactional database, so torn down before it is emptied."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name for thread in threading.enumerate()
+    ):
+        time.sleep(0.05)
