@@ -205,11 +205,6 @@ class SummarySection:
         return bool(self.rows)
 
 
-def _choice_label(form_class, name: str, value: Any) -> str:
-    choices = dict(form_class.base_fields[name].choices)
-    return str(choices.get(value, choices.get(str(value), value)))
-
-
 def _yes_no(value: Any) -> str:
     return {True: "Yes", False: "No"}.get(value, "—")
 
