@@ -12,6 +12,37 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """The test database is created and migrated by the owner role, as in production."""
+    from django.db import connection
+
+    from triage.db import roles
+
+    roles.log_in_as(connection, roles.OWNER)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker):
+    """The tests then run as the application's role, with only its privileges. The owner
+    drops the test database at the end, cleanly even if a live-server thread still holds a
+    connection (a browser request in flight when its test ended)."""
+    from django.db import connection
+
+    from triage.db import roles
+
+    with django_db_blocker.unblock():
+        roles.log_in_as(connection, roles.APPLICATION)
+    yield
+    with django_db_blocker.unblock():
+        roles.log_in_as(connection, roles.OWNER)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """Use the system Chromium, quietly: no downloads, no calls home."""
     return {
@@ -78,20 +109,6 @@ def published_guidance(db):
             import_module("triage.migrations.0012_guidance_v2").publish_v2(apps, None)
         version = GuidanceVersion.objects.get(status=GuidanceVersion.Status.PUBLISHED)
     return version
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Drop the test database cleanly even if a live-server thread still holds a connection
-    (a browser request in flight when its test ended)."""
-    yield
-    from django.db import connection
-
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ class TriageConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from triage import checks  # noqa: F401  (registers the deploy checks)
         from triage.session_lifetime import note_sign_in
 
         user_logged_in.connect(note_sign_in, dispatch_uid="triage.note_sign_in")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from triage.db.roles import role_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -143,19 +145,32 @@ TEMPLATES = [
 # --- Database: PostgreSQL always. ---------------------------------------------------------
 # DATABASE_URL names a server; without it an embedded PostgreSQL runs from .pgdata/, started
 # lazily on the first connection (so commands that need no database never start it).
+# Two roles: the application logs in as DATABASE_URL's user, which cannot alter, truncate or
+# delete from the record and audit tables; migrations run as DATABASE_OWNER_URL's user (the
+# tables' owner), which `migrate` then uses to grant the application its privileges.
 DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL")
 DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60)
 if DATABASE_URL:
-    from triage.db import database_from_url
+    from triage.db import database_from_url, owner_from_url
 
-    DATABASES = {"default": database_from_url(DATABASE_URL)}
+    application = database_from_url(DATABASE_URL)
+    application["ROLES"] = {
+        "application": role_settings(application["USER"], application["PASSWORD"]),
+        "owner": owner_from_url(DATABASE_OWNER_URL or DATABASE_URL, application),
+    }
+    DATABASES = {"default": application}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "triage.db.embedded",
             "NAME": "postgres",
-            "USER": "postgres",
+            "USER": "triage_app",
             "PGDATA": env_str("TRIAGE_PGDATA", str(BASE_DIR / ".pgdata")),
+            "ROLES": {
+                "application": role_settings("triage_app"),
+                "owner": role_settings("postgres"),
+            },
         }
     }
 DATABASES["default"].update(

@@ -35,5 +35,17 @@ PRODUCTION_ENV = {
     "TRIAGE_ENV": "",
     "SECRET_KEY": "k3Zq9-production-like-secret-7fD2pLx0wQ8vN4mR6tY1uI5oP3aS9dF2gH7jK0lZ",
     "ALLOWED_HOSTS": "triage.example.org",
-    "DATABASE_URL": "postgres://triage:secret@127.0.0.1:5432/triage",
+    "DATABASE_URL": "postgres://triage_app:secret@127.0.0.1:5432/triage",
+    "DATABASE_OWNER_URL": "postgres://triage:secret@127.0.0.1:5432/triage",
 }
+
+
+def connect_as(role: dict[str, str], **options):
+    """A separate psycopg connection to the test database, logged in as the given role."""
+    import psycopg
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.update(user=role["USER"], password=role["PASSWORD"] or None)
+    return psycopg.connect(**params, **options)

@@ -29,10 +29,21 @@ def test_compose_web_is_built_configured_and_waits_for_the_database():
     web = load_compose()["services"]["web"]
     assert web["build"] == "."
     assert web["ports"] == ["8000:8000"]
-    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert web["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     for name in ("DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"):
         assert web["environment"][name] == f"${{{name}:?set {name} in .env}}"
-    assert "migrate" in web["command"]
+
+
+def test_compose_migrates_as_the_owner_and_serves_as_the_application():
+    services = load_compose()["services"]
+    migrate = services["migrate"]
+    assert migrate["command"] == "python manage.py migrate --noinput"
+    assert migrate["depends_on"]["db"]["condition"] == "service_healthy"
+    for name in ("DATABASE_URL", "DATABASE_OWNER_URL"):
+        assert migrate["environment"][name] == f"${{{name}:?set {name} in .env}}"
+    for name in ("web", "housekeeping"):
+        assert "DATABASE_OWNER_URL" not in services[name]["environment"]
+        assert "migrate" not in services[name]["command"]
 
 
 def test_compose_dockerfile_and_makefile_serve_with_the_same_command():

@@ -3,7 +3,7 @@ import os
 from django.conf import settings
 from django.db import connection
 
-from tests.foundation.helpers import ROOT
+from tests.foundation.helpers import ROOT, connect_as
 
 
 def test_the_database_is_postgresql(db):
@@ -16,9 +16,10 @@ def test_the_database_is_postgresql(db):
 
 def test_the_database_mode_follows_database_url(db):
     """Embedded server from .pgdata/ when DATABASE_URL is unset; that server otherwise."""
+    # Only the owner may read where the data lives.
+    with connect_as(connection.settings_dict["ROLES"]["owner"]) as owner:
+        (data_directory,) = owner.execute("SHOW data_directory").fetchone()
     with connection.cursor() as cursor:
-        cursor.execute("SHOW data_directory")
-        (data_directory,) = cursor.fetchone()
         cursor.execute("SELECT inet_server_addr()")
         (server_address,) = cursor.fetchone()
     if os.environ.get("DATABASE_URL"):

@@ -51,3 +51,17 @@ def test_check_deploy_has_no_warnings_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_application_logs_in_as_the_owner():
+    env = {**PRODUCTION_ENV, "DATABASE_OWNER_URL": ""}
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode != 0
+    assert "triage.W001" in result.stdout + result.stderr
+
+
+def test_the_owner_must_be_on_the_same_database():
+    env = {**PRODUCTION_ENV, "DATABASE_OWNER_URL": "postgres://triage:secret@127.0.0.1:5432/other"}
+    result = run_python(LOAD_SETTINGS, env)
+    assert result.returncode != 0
+    assert "DATABASE_OWNER_URL must name the same server and database" in result.stderr

@@ -31,3 +31,15 @@ def database_from_url(url: str) -> dict:
         "PORT": str(parts.port or ""),
         "OPTIONS": dict(parse_qsl(parts.query)),
     }
+
+
+def owner_from_url(url: str, application: dict) -> dict[str, str]:
+    """The owner's login from DATABASE_OWNER_URL, which must name the application's database."""
+    owner = database_from_url(url)
+    same = ("NAME", "HOST", "PORT")
+    if any(owner[key] != application[key] for key in same):
+        raise ImproperlyConfigured(
+            "DATABASE_OWNER_URL must name the same server and database as DATABASE_URL "
+            "(only the user and password differ)."
+        )
+    return {"USER": owner["USER"], "PASSWORD": owner["PASSWORD"]}
