@@ -7,7 +7,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, TABLET, screenshot, serious_violations
-from tests.browser.steps import answer_neuro, answer_symptoms, start, start_to_neuro
+from tests.browser.steps import (
+    answer_neuro,
+    answer_symptoms,
+    answer_vitals,
+    save_and_continue,
+    start,
+    start_to_neuro,
+    wait_until_saved,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,3 +84,30 @@ def test_chest_pain_and_breathlessness_show_the_bar_and_the_flag_beside_each(
     page.get_by_role("link", name="What to do now").click()
     expect(page.locator("#escalation")).to_be_focused()
     expect(page.locator("#escalation")).to_contain_text("ABCDE")
+
+
+@SIZES
+def test_the_answer_just_given_stays_still_when_a_red_flag_appears_above_it(
+    nurse_page, live_server, viewport
+):
+    """At the very top of a step the browser does not keep the content still (hazard A22):
+    the page scrolls by what the regions above grew, so the next tap lands where it was aimed."""
+    page = nurse_page
+    start_to_neuro(page, live_server, viewport)
+    answer_neuro(page)
+    save_and_continue(page, "Vital signs")
+    answer_vitals(page)
+    wait_until_saved(page)
+    expect(page.locator("#red-flags [data-red-flag]")).to_have_count(0)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    answer = page.locator("#id_respiratory_rate")
+    top = answer.evaluate("(el) => el.getBoundingClientRect().top")
+    assert 0 < top < viewport["height"] - 100  # in view, the page at its very top
+    answer.fill("35")
+    answer.press("Tab")
+    expect(page.locator("#red-flags [data-red-flag]").first).to_be_visible()
+    grown = page.evaluate("() => document.querySelector('#red-flags').offsetHeight")
+    assert grown > 40  # the banner did grow above the question
+    assert page.evaluate("() => window.scrollY") >= grown  # the page scrolled by as much
+    assert abs(answer.evaluate("(el) => el.getBoundingClientRect().top") - top) <= 1
+    expect(page.locator("#live-bar")).to_contain_text("Respiratory")
