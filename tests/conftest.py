@@ -4,6 +4,7 @@ import threading
 import time
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 from tests.factories import UserFactory, WardFactory
 from triage.roles import Role
@@ -116,14 +117,34 @@ def browser_requests_end_before_the_data_goes(request):
     """A browser test's last requests (an autosave, a beacon as the page closes, a reload after
     Back) finish before the test's data is deleted: deleting it under a request in flight
     deadlocks. Set up before the browser's page, so torn down after it closes; requests the
-    transactional database, so torn down before it is emptied."""
+    transactional database, so torn down before it is emptied. Requests are counted, not the
+    server's threads: a thread outlives its request while the browser keeps the connection."""
     if "live_server" not in request.fixturenames:
         yield
         return
     request.getfixturevalue("transactional_db")
     yield
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and any(
-        "process_request_thread" in thread.name for thread in threading.enumerate()
-    ):
-        time.sleep(0.05)
+    while time.monotonic() < deadline and REQUESTS_IN_FLIGHT.count:
+        time.sleep(0.02)
+
+
+class RequestsInFlight:
+    """How many requests the live server is answering right now (Django's request signals)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.lock = threading.Lock()
+        request_started.connect(self.started, dispatch_uid="tests.requests_in_flight.started")
+        request_finished.connect(self.finished, dispatch_uid="tests.requests_in_flight.finished")
+
+    def started(self, **kwargs) -> None:
+        with self.lock:
+            self.count += 1
+
+    def finished(self, **kwargs) -> None:
+        with self.lock:
+            self.count = max(0, self.count - 1)
+
+
+REQUESTS_IN_FLIGHT = RequestsInFlight()

@@ -92,3 +92,12 @@ def hold_first_autosave(page, url_glob: str) -> tuple[list, list[str]]:
 
     page.route(url_glob, route)
     return held, full_saves
+
+
+def until_held(page, held: list, timeout_ms: int = 5000) -> int:
+    """Wait (handling the page's events) until the held autosave has reached the route."""
+    for _ in range(timeout_ms // 50):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    return len(held)

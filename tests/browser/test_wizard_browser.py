@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     hold_first_autosave,
     screenshot,
     serious_violations,
+    until_held,
 )
 from tests.browser.steps import (
     answer_neuro,
@@ -95,7 +96,7 @@ def test_save_and_continue_waits_for_an_autosave_on_its_way(nurse_page, live_ser
         "Problem present before the procedure and unchanged"
     ).check()
     expect(page.locator("form[data-autosave].htmx-request")).to_have_count(1)
-    assert len(held) == 1
+    assert until_held(page, held) == 1
     page.get_by_role("button", name="Save and continue").click()
     page.wait_for_timeout(500)
     assert full_saves == []  # held back while the autosave is out
