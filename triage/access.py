@@ -4,6 +4,10 @@ Deny by default. A signed-out user is sent to sign in and brought back (`next`),
 posted kept; an htmx request gets the same, as an `HX-Redirect` that loads the sign-in page
 whole instead of swapping it into a fragment. A signed-in user without the role gets a 403; an
 object on a ward that is not theirs is a 404, so its existence is not revealed.
+
+Before any of that, a user who needs two-factor authentication (`triage.two_factor`) and has
+not entered a code in this session is sent to enter one, or to set up an authenticator app
+(`SecondFactorMiddleware`, for every view and Django's admin alike).
 """
 
 from __future__ import annotations
@@ -15,13 +19,17 @@ from typing import Any, Concatenate, ParamSpec, cast
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, resolve_url
+from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
+from triage import two_factor
 from triage.actions.review import record_view
+from triage.api_tokens import API_PATH, bearer_token
 from triage.models import Encounter, GuidanceVersion, Round, User
 from triage.roles import Role, has_role, roles_of
 
@@ -114,6 +122,67 @@ def to_sign_in(request: HttpRequest, *, keep_post: bool = False) -> HttpResponse
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(login_url)
     return HttpResponseRedirect(login_url)
+
+
+# Open before the second factor: signing in and out, and entering or setting up the factor.
+BEFORE_SECOND_FACTOR = frozenset(
+    {
+        "accounts:login",
+        "accounts:logout",
+        "accounts:two-factor",
+        "accounts:two-factor-set-up",
+        "healthz",
+    }
+)
+
+
+class SecondFactorMiddleware:
+    """With TRIAGE_REQUIRE_2FA on, a signed-in user who needs two-factor authentication and has
+    not entered a code in this session opens no page (and no admin page) but the code's: they
+    are sent to enter it, or to set up an authenticator app if they have none, and brought back.
+    htmx gets an `HX-Redirect`, a session-signed call to the API a JSON 401. A call signed with
+    an API token is not asked (its token was made in a verified session, or by a nurse)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if (
+            not two_factor.enforced_for(request.user)
+            or two_factor.is_verified(request.user)
+            or (match is not None and match.view_name in BEFORE_SECOND_FACTOR)
+            or bearer_token(request) is not None
+        ):
+            return None
+        return to_second_factor(request)
+
+
+def to_second_factor(request: HttpRequest) -> HttpResponse:
+    """To entering the code (or setting up the app) and back here."""
+    if request.path.startswith(API_PATH):
+        message = "enter your two-factor code in the browser first, or send an API token"
+        return JsonResponse({"errors": {"(request)": [message]}}, status=401)
+    name = "two-factor" if two_factor.has_app(request.user) else "two-factor-set-up"
+    url = f"{reverse(f'accounts:{name}')}?next={quote(request.path)}"
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
+
+
+class AdminSite(admin.AdminSite):
+    """Django's admin, open only to staff who entered their second factor (when
+    TRIAGE_REQUIRE_2FA is on); `SecondFactorMiddleware` asks them for it first."""
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return super().has_permission(request) and (
+            not settings.TRIAGE_REQUIRE_2FA or two_factor.is_verified(request.user)
+        )
 
 
 def take_stashed_post(request: HttpRequest) -> dict[str, list[str]] | None:

@@ -41,6 +41,14 @@ def user_for(raw: str) -> User | None:
     return token.user
 
 
+def bearer_token(request: HttpRequest) -> str | None:
+    """The token an `/api/` request is signed with, if it names one (HTML pages never are)."""
+    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    if request.path.startswith(API_PATH) and scheme.lower() == "bearer":
+        return raw.strip()
+    return None
+
+
 class ApiTokenMiddleware:
     """Signs an `/api/` request with its bearer token, in place of any session.
 
@@ -53,9 +61,9 @@ class ApiTokenMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-        if request.path.startswith(API_PATH) and scheme.lower() == "bearer":
-            user = user_for(raw.strip())
+        raw = bearer_token(request)
+        if raw is not None:
+            user = user_for(raw)
             if user is None:
                 message = "the API token is not valid: unknown, revoked or expired"
                 response = JsonResponse({"errors": {"(request)": [message]}}, status=401)

@@ -512,3 +512,26 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"API token {self.prefix}… of {self.user}"
+
+
+class TwoFactorReset(models.Model):
+    """A user's second-factor devices removed so that they set up an authenticator app again
+    (a lost phone, used-up recovery codes): who did it for whom, when and from where. Never
+    changed or deleted."""
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", "Django admin"
+        COMMAND = "command", "manage.py reset_2fa"
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="two_factor_resets")
+    by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reset_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=10, choices=Source)
+    devices_removed = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-reset_at"]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return f"Two-factor reset of {self.user} at {self.reset_at:%Y-%m-%d %H:%M}"

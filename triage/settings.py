@@ -80,7 +80,8 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that needs a verified second factor (TRIAGE_REQUIRE_2FA).
+    "triage.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -95,7 +96,10 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "pghistory",
-    "pghistory.admin",
+    # (pghistory.admin is left out: its event pages would show patient data, unaudited.)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.postgres",
     "triage",
 ]
@@ -111,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor (if any) verified this session's user.
+    "django_otp.middleware.OTPMiddleware",
     # A bearer token signs calls to /api/ only (no session, no cookie).
     "triage.api_tokens.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -118,6 +124,8 @@ MIDDLEWARE = [
     "triage.session_lifetime.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Physicians, guidance admins and staff enter their second factor before any page.
+    "triage.access.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
     # Records the user and URL of every write in the audit trail (database triggers).
     "pghistory.middleware.HistoryMiddleware",
@@ -219,6 +227,13 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 # Personal API tokens expire after this many days (a new one is made on the tokens page).
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+
+# Two-factor authentication (TOTP, with single-use recovery codes) for physicians (whose
+# password is also their signature), guidance admins, superusers and staff: on outside dev.
+TRIAGE_REQUIRE_2FA = env_bool("TRIAGE_REQUIRE_2FA", not IS_DEV)
+OTP_TOTP_ISSUER = "Vertebroplasty pain triage"
+# Django's admin never shows a device's secret or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

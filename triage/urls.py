@@ -16,11 +16,16 @@ from triage.views import (
     queue,
     record,
     review,
+    two_factor,
 )
 
 accounts_urls = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second factor, after the password (TRIAGE_REQUIRE_2FA).
+    path("two-factor/", two_factor.verify, name="two-factor"),
+    path("two-factor/set-up/", two_factor.set_up, name="two-factor-set-up"),
+    path("two-factor/recovery-codes/", two_factor.recovery_codes, name="recovery-codes"),
     path("api-tokens/", api_tokens.token_list, name="api-tokens"),
     path("api-tokens/<int:pk>/revoke/", api_tokens.token_revoke, name="api-token-revoke"),
 ]

@@ -32,6 +32,10 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     "sources":                 ("GET",  (LOGIN,       200,  200,      200,    200,    200)),
     "accounts:login":          ("GET",  (200,         302,  302,      302,    302,    302)),
     "accounts:logout":         ("GET",  (405,         405,  405,      405,    405,    405)),
+    # The second factor: with TRIAGE_REQUIRE_2FA off (as here) nothing to enter, so home.
+    "accounts:two-factor":     ("GET",  (LOGIN,       302,  302,      302,    302,    302)),
+    "accounts:two-factor-set-up": ("GET", (LOGIN,     302,  302,      302,    302,    302)),
+    "accounts:recovery-codes": ("GET",  (LOGIN,       302,  302,      302,    302,    302)),
     # The old /account/ prefix: to /accounts/, for everyone, keeping the method.
     "moved-account":           ("GET",  (308,         308,  308,      308,    308,    308)),
     # JSON API: POST only, so a GET is 405 for everyone before anything else.

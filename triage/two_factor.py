@@ -1,0 +1,95 @@
+"""Two-factor authentication: who needs it, checking a code, and the enrolment QR code.
+
+A TOTP authenticator app is the second factor; ten single-use recovery codes stand in for it
+when the phone is lost. Physicians (whose password is also their signature), guidance admins,
+superusers and staff (who can open Django's admin) need it when `TRIAGE_REQUIRE_2FA` is on;
+nurses do not. Enrolment and resets are written in `triage.actions.two_factor`; the guard that
+asks for the code before any page is `triage.access.SecondFactorMiddleware`.
+"""
+
+from __future__ import annotations
+
+from base64 import b32encode
+from dataclasses import dataclass
+
+import segno
+from django.conf import settings
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from triage.roles import Role, roles_of
+
+ROLES_NEEDING_2FA = frozenset({Role.PHYSICIAN, Role.GUIDANCE_ADMIN})
+RECOVERY_CODES = 10
+APP_DEVICE_NAME = "Authenticator app"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+
+
+def required_for(user) -> bool:
+    """Whether this user must enter a second factor (when TRIAGE_REQUIRE_2FA is on)."""
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or user.is_staff or roles_of(user) & ROLES_NEEDING_2FA)
+
+
+def enforced_for(user) -> bool:
+    return bool(settings.TRIAGE_REQUIRE_2FA) and required_for(user)
+
+
+def is_verified(user) -> bool:
+    """Whether this session's user entered a code from a confirmed device of theirs."""
+    return bool(getattr(user, "is_verified", None) and user.is_verified())
+
+
+def app_device(user, *, confirmed: bool = True) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).first()
+
+
+def has_app(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def normalised(code: str) -> str:
+    """A code as typed, without spaces or dashes, lower case.
+
+    >>> normalised(" 123 456 ")
+    '123456'
+    >>> normalised("AB2C-D3EF")
+    'ab2cd3ef'
+    """
+    return "".join(code.split()).replace("-", "").lower()
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    device: Device | None  # the device that accepted the code, or None
+    error: str = ""  # in plain words when refused
+    recovery_codes_left: int | None = None  # after a recovery code was used
+
+
+def paused_error(device: Device) -> str | None:
+    """Plain words when too many wrong codes pause this device for a while, or None."""
+    allowed, details = device.verify_is_allowed()
+    if allowed:
+        return None
+    until = details and details.get("locked_until")
+    when = f" until {localtime(until):%H:%M:%S}" if until else ""
+    return f"There have been too many wrong codes. Wait{when}, then try again."
+
+
+def secret_for_typing(device: TOTPDevice) -> str:
+    """The device's secret as an authenticator app asks for it: base32, in groups of four."""
+    secret = b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def qr_code_svg(device: TOTPDevice) -> SafeString:
+    """The device's setup address as an inline SVG QR code (no style attribute, no script)."""
+    svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=5, dark="#000", light="#fff", title="QR code for your authenticator app",
+        svgclass="app-qr", lineclass=None,
+    )  # fmt: skip
+    # segno writes only the drawing; the text is its own (no user input reaches the markup).
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S308
