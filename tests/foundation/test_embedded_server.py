@@ -199,3 +199,49 @@ def test_a_killed_server_is_started_again_by_the_next_connection(tmp_path):
             app.kill()
     # The process that started it again stops it when it leaves: nothing is orphaned.
     assert wait_until_no_server(pgdata) == []
+
+
+def test_the_last_to_leave_stops_a_server_another_process_started_again(tmp_path):
+    """A joined the server, it was killed, B's connection started it again and B left first:
+    A, the last user, stops the server running now, not only the one it first joined."""
+    pgdata = str(tmp_path / "pgdata")
+    apps = [
+        subprocess.Popen(
+            [sys.executable, "-c", QUERY_PER_LINE],
+            cwd=ROOT,
+            env=embedded_env(pgdata),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    first, second = apps
+
+    def request(app) -> str:
+        app.stdin.write("request\n")
+        app.stdin.flush()
+        return app.stdout.readline().strip()
+
+    try:
+        assert request(first) == "answered 1"
+        assert request(second) == "answered 1"
+        killed = postmaster_for(pgdata)
+        os.kill(killed, signal.SIGKILL)
+        with contextlib.suppress(psutil.NoSuchProcess):
+            psutil.Process(killed).wait(timeout=10)
+        assert request(second) == "answered 1"  # B starts it again
+        assert postmaster_for(pgdata) not in (None, killed)
+        assert request(first) == "answered 1"  # A uses the new one
+        second.stdin.close()
+        second.wait(timeout=30)
+        assert servers_for(pgdata), "A still uses it"
+        first.stdin.close()
+        first.wait(timeout=30)
+    finally:
+        for app in apps:
+            app.kill()
+            app.wait()
+            app.stdin.close()
+            app.stdout.close()
+    assert wait_until_no_server(pgdata) == []
