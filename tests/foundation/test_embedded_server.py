@@ -11,6 +11,7 @@ import time
 import urllib.request
 
 import psutil
+import pytest
 
 from tests.foundation.helpers import ROOT
 
@@ -84,7 +85,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_a_terminated_last_user_stops_the_embedded_server(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["kill", "hangup"])
+def test_a_terminated_last_user_stops_the_embedded_server(tmp_path, signum):
+    """Stopped by `kill` or a supervisor (SIGTERM), or its terminal closed (SIGHUP)."""
     pgdata = str(tmp_path / "pgdata")
     with subprocess.Popen(
         [sys.executable, "-c", CONNECT_AND_WAIT],
@@ -95,7 +98,7 @@ def test_a_terminated_last_user_stops_the_embedded_server(tmp_path):
         try:
             assert process.stdout.readline().strip() == b"connected"
             assert servers_for(pgdata), "the embedded server should be running"
-            process.send_signal(signal.SIGTERM)
+            process.send_signal(signum)
             process.wait(timeout=30)
         finally:
             process.kill()
