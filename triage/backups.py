@@ -67,9 +67,11 @@ def client_for(database: dict, *, name: str | None = None) -> Client:
     """The client for `database` (a DATABASES entry), or for another database `name` on the
     same server (an empty one for a restore drill)."""
     name = name or database["NAME"]
-    env = {**os.environ, "PGDATABASE": name, "PGUSER": database.get("USER") or ""}
-    if database.get("PASSWORD"):
-        env["PGPASSWORD"] = database["PASSWORD"]
+    # Backups and restores are the owner's work: the application's login may not replace tables.
+    login = (database.get("ROLES") or {}).get("owner") or database
+    env = {**os.environ, "PGDATABASE": name, "PGUSER": login.get("USER") or ""}
+    if login.get("PASSWORD"):
+        env["PGPASSWORD"] = login["PASSWORD"]
     if database["ENGINE"] == "triage.db.embedded":
         from triage.db.embedded import server
 

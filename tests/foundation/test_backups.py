@@ -8,11 +8,12 @@ import uuid
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from tests.foundation.helpers import ROOT
+from tests.foundation.helpers import ROOT, connect_as
 from tests.review.factories import WEAK_LEG, SubmittedEncounterFactory
 from triage import backups
 from triage.actions import review
@@ -33,19 +34,24 @@ def contents(cursor) -> dict[str, tuple[int, str]]:
     return found
 
 
+OWNER = settings.DATABASES["default"]["ROLES"]["owner"]
+
+
 @pytest.fixture
 def drill_database(transactional_db):
     """An empty database on the same server as the test database, dropped afterwards."""
     name = f"restore_drill_{uuid.uuid4().hex[:8]}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
+    with connect_as(OWNER, autocommit=True) as owner:
+        owner.execute(f'CREATE DATABASE "{name}"')
     yield name
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with connect_as(OWNER, autocommit=True) as owner:
+        owner.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def connect_to(name: str) -> psycopg.Connection:
+    """A login to the restored copy as its owner: even the owner meets the triggers."""
     params = connection.get_connection_params()
+    params.update(user=OWNER["USER"], password=OWNER["PASSWORD"])
     keys = ("user", "password", "host", "port")
     return psycopg.connect(dbname=name, **{key: params[key] for key in keys if params.get(key)})
 

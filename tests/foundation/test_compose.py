@@ -117,7 +117,14 @@ def test_compose_web_healthcheck_passes_under_production_defaults(db, tmp_path):
         f"/{params['dbname']}?{query}",
         "HEALTHCHECK_PORT": str(port),
     }
-    for name in ("TRIAGE_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT", "DEBUG"):
+    # The test database's own login serves; the production example's owner is another server.
+    for name in (
+        "TRIAGE_ENV",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "SECURE_SSL_REDIRECT",
+        "DEBUG",
+        "DATABASE_OWNER_URL",
+    ):
         env.pop(name, None)
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(

@@ -82,7 +82,8 @@ def test_the_reset_record_cannot_be_changed_or_deleted(physician):
         "DELETE FROM triage_twofactorreset",
     ):
         with (
-            pytest.raises(ProgrammingError, match="Cannot update or delete"),
+            # The application's role may not even try; a single-role deployment meets the trigger.
+            pytest.raises(ProgrammingError, match="permission denied|Cannot update or delete"),
             transaction.atomic(),
             connection.cursor() as cursor,
         ):
