@@ -448,6 +448,8 @@ def document_operation() -> Schema:
                 "description": "The OpenAPI 3.1 document of the API.",
                 "content": {"application/json": {"schema": {"type": "object"}}},
             },
+            # Public, but a request naming a token is never served as if it had none.
+            "401": error("A wrong, revoked or expired token (send none to read it)."),
             "405": SIGNED["405"],
             **FAULTS,
         },

@@ -16,9 +16,9 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
 from tests.clinical.examples import load_examples
 from tests.hardening import strategies as hostile
+from triage import openapi
 from triage.clinical import FindingsError, assess_json, parse_findings
 from triage.clinical.findings import FIELD_NAMES, SECTIONS
-from triage import openapi
 from triage.openapi import CHOICES, LISTS, RANGES, document
 
 URL = "/api/v1/openapi.json"
