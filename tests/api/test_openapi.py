@@ -181,3 +181,17 @@ def test_every_assessment_fits_the_document(findings):
     assessment = json.loads(json.dumps(assess_json(findings).to_dict()))
     errors = [error.message for error in ASSESSMENT.iter_errors(assessment)]
     assert errors == []
+
+
+def test_an_encounters_export_fits_the_document(client, nurse, published_guidance):
+    from tests.review.factories import WEAK_LEG, SubmittedEncounterFactory
+
+    encounter = SubmittedEncounterFactory(
+        ward=nurse.wards.get(), created_by=nurse, answers=WEAK_LEG
+    )
+    client.force_login(nurse)
+    response = client.get(f"/api/v1/encounters/{encounter.pk}")
+    assert response.status_code == 200
+    errors = [error.message for error in validator("EncounterExport").iter_errors(response.json())]
+    assert errors == []
+    assert response.json()["rounds"][0]["assessment"]["contract"] == "v2"

@@ -3,6 +3,7 @@ form posts mixing valid answers with junk."""
 
 from __future__ import annotations
 
+import copy
 import math
 
 from hypothesis import strategies as st
@@ -51,7 +52,8 @@ def mutated_findings(draw: st.DrawFn, values: st.SearchStrategy = json_values) -
     a key removed, a section replaced; or, now and then, any JSON at all."""
     if draw(st.integers(0, 9)) == 0:
         return draw(values)
-    findings: dict = draw(any_valid_findings)
+    # A copy: some strategies hand out one shared object (st.just({})), never to be changed.
+    findings: dict = copy.deepcopy(draw(any_valid_findings))
     for _ in range(draw(st.integers(0, 3))):
         section = draw(st.sampled_from(SECTIONS))
         action = draw(st.sampled_from(["value", "value", "unknown", "drop", "section"]))

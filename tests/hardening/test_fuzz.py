@@ -59,7 +59,7 @@ _BASE = dict(
 settings.register_profile("make-test", derandomize=True, database=None, **_BASE)
 settings.register_profile("fuzz", derandomize=False, print_blob=True, **_BASE)
 PROFILE = "fuzz" if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz" else "make-test"
-SCALE = 25 if PROFILE == "fuzz" else 1
+SCALE = 10 if PROFILE == "fuzz" else 1
 
 
 def examples(count: int) -> settings:
@@ -373,7 +373,7 @@ def api_client(world: World, who: str) -> tuple[Client, dict[str, str]]:
 who = st.sampled_from(["nurse", "nurse", "token", "token", "physician", "admin", "wrong token", ""])
 
 
-@examples(1200)
+@examples(1000)
 @given(data=st.data())
 def test_the_api_always_answers_json_and_never_fails(world, data):
     client, auth = api_client(world, data.draw(who))
