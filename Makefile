@@ -11,7 +11,7 @@ DEV := TRIAGE_ENV=dev
 # The production server command; the Dockerfile and docker-compose.yml run exactly this.
 GUNICORN_CMD := gunicorn triage.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile -
 
-.PHONY: install run serve test lint format bench chromium stop-db clean-db backup restore
+.PHONY: install run serve test lint format bench fuzz load chromium stop-db clean-db backup restore
 
 $(INSTALLED): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -78,3 +78,17 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "Say which backup to restore: make restore FILE=backups/<name>.dump"; exit 2; }
 	@$(DEV) $(BIN)/python manage.py restore "$(FILE)"
+
+# Long runs, never part of `make test` or CI. Each serves the product with GUNICORN_CMD on
+# 127.0.0.1 (a free port) from an embedded database of its own (.pgdata-fuzz/, .pgdata-load/).
+# fuzz: many more generated requests than `make test`, then schemathesis against the served
+# OpenAPI document; exits non-zero on any server error or schema violation.
+fuzz: install
+	$(DEV) HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/hardening/test_fuzz.py -q -p no:logging
+	GUNICORN_CMD="$(GUNICORN_CMD)" $(BIN)/python bench/fuzz_api.py
+
+# load: locust, 40 users for LOAD_TIME (default 2m) against production-like settings; prints
+# the 95th percentile and exits non-zero on any failed request.
+LOAD_TIME ?= 2m
+load: install
+	GUNICORN_CMD="$(GUNICORN_CMD)" LOAD_TIME=$(LOAD_TIME) $(BIN)/python bench/load.py

@@ -33,6 +33,7 @@ accounts_urls = [
 api_urls = [
     path("assess", api.assess_view, name="assess"),
     path("encounters/<uuid:pk>", api.encounter_export, name="encounter"),
+    path("openapi.json", api.openapi_document, name="openapi"),
 ]
 
 # The wizard's question steps come from its specification; one view answers them all.
@@ -95,5 +96,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# No such address: JSON under /api/, the usual page elsewhere.
+handler404 = core.page_not_found
 # A fault: a 503 while the database is unreachable, otherwise a 500 (JSON under /api/).
 handler500 = core.server_error

@@ -1,4 +1,5 @@
-"""JSON API: the assessment contract over HTTP, and one encounter's export.
+"""JSON API: the assessment contract over HTTP, one encounter's export, and the OpenAPI
+document that describes both (`triage/openapi.py`; public: it holds no patient data).
 
 Errors are JSON too (401 signed out, 403 no clinical role, 404 not on the user's wards, 405
 wrong method), in the shape of the contract's findings errors. The export has the encounter
@@ -21,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from triage.access import CLINICAL_ROLES, AuthenticatedRequest, encounter_for, record_read
 from triage.clinical import FindingsError, assess, load_json, parse_findings
 from triage.export import encounter_export_data
+from triage.openapi import document
 from triage.roles import roles_of
 
 MAX_BODY_BYTES = 64 * 1024
@@ -30,12 +32,20 @@ def json_error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"errors": {"(request)": [message]}}, status=status)
 
 
+def wrong_method(request: HttpRequest, method: str, use: str) -> JsonResponse | None:
+    """405 (in JSON, naming the allowed method) unless the request uses `method`."""
+    if request.method == method:
+        return None
+    response = json_error(405, use)
+    response["Allow"] = method
+    return response
+
+
 def refusal(request: HttpRequest, *, method: str, use: str, forbidden: str) -> JsonResponse | None:
     """The JSON API's answer to a request it will not serve (405, 401, 403), or None."""
-    if request.method != method:
-        response = json_error(405, use)
-        response["Allow"] = method
-        return response
+    refused = wrong_method(request, method, use)
+    if refused is not None:
+        return refused
     if not request.user.is_authenticated:
         return json_error(401, "sign in first, or send an API token")
     if not roles_of(request.user) & CLINICAL_ROLES:
@@ -85,3 +95,8 @@ def encounter_export(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
         return json_error(404, "no such encounter on your wards")
     record_read(signed_in, encounter)
     return JsonResponse(encounter_export_data(encounter))
+
+
+def openapi_document(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI 3.1 document of this API, for anyone: it describes, it holds no data."""
+    return wrong_method(request, "GET", "use GET") or JsonResponse(document())

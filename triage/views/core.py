@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import Resolver404, resolve
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
@@ -64,6 +65,14 @@ def moved(request: HttpRequest, to: str, rest: str = "") -> HttpResponse:
     response = HttpResponse(status=308)
     response["Location"] = to + rest + (f"?{query}" if query else "")
     return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """No such address. Under /api/ the answer is JSON like every API answer; elsewhere it is
+    Django's page (templates/404.html when there is one)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"errors": {"(request)": ["no such address in this API"]}}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,499 @@
+"""The JSON API described as an OpenAPI 3.1 document, built here and nowhere else.
+
+Served at `GET /api/v1/openapi.json`. The findings and assessment schemas are built from the
+clinical engine's own vocabulary (sections and their keys, every enumerated code), so a code
+added to the contract appears here without an edit; the numeric ranges and the cross-field
+rules are written below and `tests/api/test_openapi.py` checks them against the engine, so a
+changed range fails a test until the document follows.
+
+The document holds no patient data and says nothing the README does not, so it is public: a
+client can read it before it has a token.
+
+>>> document()["openapi"], sorted(document()["paths"])[:2]
+('3.1.0', ['/api/v1/assess', '/api/v1/encounters/{id}'])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from triage.clinical import (
+    CONTRACT_VERSION,
+    ESCALATION_CODES,
+    IMAGING_CODES,
+    PATHWAY_CODES,
+    RED_FLAG_CODES,
+)
+from triage.clinical.early_warning import BANDS
+from triage.clinical.findings import (
+    BOWEL_BLADDER_STATUSES,
+    COMPLETABLE_SECTIONS,
+    CONSCIOUSNESS_LEVELS,
+    FIELD_NAMES,
+    IMAGING_FINDINGS,
+    IMAGING_STATUSES,
+    LEVELS,
+    MODALITIES,
+    NEURO_STATUSES,
+    OXYGEN_REASONS,
+    PAIN_COURSES,
+    SECTIONS,
+)
+from triage.export import EXPORT_VERSION
+
+Schema = dict[str, Any]
+API_VERSION = "v1"
+MAX_BODY_KB = 64
+
+# The contract's numeric findings: (JSON type, lowest, highest), both ends allowed.
+RANGES: dict[str, tuple[str, int | float, int | float]] = {
+    "procedure.hours_since": ("number", 0, 8760),
+    "symptoms.pain_score": ("integer", 0, 10),
+    "vitals.respiratory_rate": ("integer", 0, 80),
+    "vitals.spo2": ("integer", 50, 100),
+    "vitals.systolic_bp": ("integer", 40, 300),
+    "vitals.heart_rate": ("integer", 20, 250),
+    "vitals.temperature": ("number", 30.0, 45.0),
+}
+BOOLEANS = frozenset(
+    {
+        "symptoms.radicular_pain",
+        "symptoms.chest_pain",
+        "symptoms.dyspnoea",
+        "symptoms.uncontrolled_despite_analgesia",
+        "neuro.focal_signs",
+        "vitals.on_oxygen",
+        "imaging.after_current_symptoms",
+    }
+)
+CHOICES: dict[str, tuple[str, ...]] = {
+    "symptoms.pain_course": PAIN_COURSES,
+    "neuro.motor": NEURO_STATUSES,
+    "neuro.sensory": NEURO_STATUSES,
+    "neuro.upper_limb": NEURO_STATUSES,
+    "neuro.bowel_bladder": BOWEL_BLADDER_STATUSES,
+    "vitals.consciousness": CONSCIOUSNESS_LEVELS,
+    "vitals.oxygen_reason": OXYGEN_REASONS,
+    "imaging.status": IMAGING_STATUSES,
+    "imaging.modality": MODALITIES,
+}
+# Lists of distinct codes, at least one.
+LISTS: dict[str, tuple[str, ...]] = {
+    "procedure.levels": LEVELS,
+    "imaging.findings": IMAGING_FINDINGS,
+}
+WHOLE_NUMBER = "Written as a whole number (7, not 7.0)."
+
+
+def field_schema(path: str) -> Schema:
+    """The JSON schema of one findings key, e.g. ``vitals.spo2``.
+
+    >>> field_schema("vitals.spo2")["minimum"], field_schema("neuro.focal_signs")
+    (50, {'type': 'boolean'})
+    """
+    if path in RANGES:
+        kind, low, high = RANGES[path]
+        schema: Schema = {"type": kind, "minimum": low, "maximum": high}
+        if kind == "integer":
+            schema["description"] = WHOLE_NUMBER
+        return schema
+    if path in BOOLEANS:
+        return {"type": "boolean"}
+    if path in CHOICES:
+        return {"type": "string", "enum": list(CHOICES[path])}
+    if path in LISTS:
+        items = {"type": "string", "enum": list(LISTS[path])}
+        return {"type": "array", "items": items, "minItems": 1, "uniqueItems": True}
+    if path == "vitals.spo2_scale":
+        return {"type": "integer", "enum": [1, 2], "description": "2 for a target of 88-92%."}
+    raise KeyError(f"{path} has no schema: describe it in triage/openapi.py")
+
+
+# Rules across keys of one section, as the engine checks them.
+SECTION_RULES: dict[str, Schema] = {
+    "imaging": {
+        "allOf": [
+            {
+                "if": {"required": ["status"], "properties": {"status": {"const": "done"}}},
+                "then": {"required": ["modality", "findings"]},
+                "else": {
+                    "not": {
+                        "anyOf": [
+                            {"required": ["findings"]},
+                            {"required": ["after_current_symptoms"]},
+                        ]
+                    }
+                },
+            },
+            {
+                "if": {
+                    "required": ["findings"],
+                    "properties": {"findings": {"contains": {"const": "no_leak"}}},
+                },
+                "then": {"properties": {"findings": {"maxItems": 1}}},
+            },
+        ],
+        "description": 'A scan that is "done" names its modality and findings (["no_leak"] '
+        "for a normal scan); findings and after_current_symptoms only for a done scan.",
+    },
+    "vitals": {
+        "dependentSchemas": {
+            "oxygen_reason": {
+                "required": ["on_oxygen"],
+                "properties": {"on_oxygen": {"const": True}},
+            }
+        },
+        "description": "oxygen_reason only beside on_oxygen: true.",
+    },
+}
+
+
+def section_schema(section: str) -> Schema:
+    properties = {key: field_schema(f"{section}.{key}") for key in FIELD_NAMES[section]}
+    schema: Schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    return schema | SECTION_RULES.get(section, {})
+
+
+def findings_schema() -> Schema:
+    return {
+        "type": "object",
+        "description": "Every section and key is optional: a missing key means not assessed. "
+        "Unknown keys, keys given twice and wrong types are refused (400).",
+        "properties": {section: section_schema(section) for section in SECTIONS},
+        "additionalProperties": False,
+    }
+
+
+STRINGS: Schema = {"type": "array", "items": {"type": "string"}}
+SOURCES: Schema = {"type": "array", "items": {"type": "integer"}}
+
+
+def explained(codes: tuple[str, ...], *, status: bool = False) -> Schema:
+    """A red flag or pathway: its code (and status) as the contract fixes them, explained."""
+    properties: Schema = {
+        "code": {"type": "string", "enum": list(codes)},
+        "reason": {"type": "string"},
+        "title": {"type": "string"},
+        "because": STRINGS,
+        "actions": STRINGS,
+        "sources": SOURCES,
+        "guidance_key": {"type": "string"},
+        "reference": {"type": "string"},
+    }
+    required = ["code", "reason"]
+    if status:
+        properties["status"] = {"type": "string", "enum": ["suspected", "confirmed"]}
+        required.append("status")
+    return {"type": "object", "properties": properties, "required": required}
+
+
+def detail(codes: tuple[str, ...]) -> Schema:
+    return {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string", "enum": list(codes)},
+            "title": {"type": "string"},
+            "headline": {"type": "string"},
+            "reason": {"type": "string"},
+            "because": STRINGS,
+            "actions": STRINGS,
+            "sources": SOURCES,
+            "guidance_key": {"type": "string"},
+        },
+        "required": ["code", "reason", "actions"],
+    }
+
+
+def assessment_schema() -> Schema:
+    """The contract's eight keys exactly, then the explanations the engine adds."""
+    nullable_int = {"type": ["integer", "null"]}
+    return {
+        "type": "object",
+        "properties": {
+            "contract": {"const": CONTRACT_VERSION},
+            "red_flags": {"type": "array", "items": explained(RED_FLAG_CODES)},
+            "pathways": {"type": "array", "items": explained(PATHWAY_CODES, status=True)},
+            "news2": {
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "score": {"type": "integer", "minimum": 0, "maximum": 20},
+                            "band": {"type": "string", "enum": list(BANDS)},
+                        },
+                        "required": ["score", "band"],
+                        "additionalProperties": False,
+                    },
+                ]
+            },
+            "imaging": {"type": "string", "enum": list(IMAGING_CODES)},
+            "escalation": {"type": "string", "enum": list(ESCALATION_CODES)},
+            "not_assessed": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(SECTIONS)},
+                "uniqueItems": True,
+            },
+            "incomplete": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(COMPLETABLE_SECTIONS)},
+                "uniqueItems": True,
+            },
+            "escalation_detail": detail(ESCALATION_CODES),
+            "imaging_detail": detail(IMAGING_CODES),
+            "news2_detail": {
+                "type": "object",
+                "properties": {
+                    "score": nullable_int,
+                    "band": {"enum": [*BANDS, None]},
+                    "sub_scores": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "missing": STRINGS,
+                    "reason": {"type": "string"},
+                    "response": {"type": "string"},
+                    "monitoring": {"type": "string"},
+                    "reference": {"type": "string"},
+                },
+                "required": ["score", "band", "reference"],
+            },
+            "missing": {"type": "object", "additionalProperties": STRINGS},
+            "derived_signs": {
+                "type": "object",
+                "additionalProperties": {"type": ["boolean", "null"]},
+            },
+            "warnings": STRINGS,
+            "advice": {"type": "object"},
+        },
+        "required": [
+            "contract",
+            "red_flags",
+            "pathways",
+            "news2",
+            "imaging",
+            "escalation",
+            "not_assessed",
+            "incomplete",
+        ],
+    }
+
+
+def export_schema() -> Schema:
+    at = {"type": ["string", "null"], "format": "date-time"}
+    user = {"type": ["string", "null"]}
+    override = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "kind": {"type": "string"},
+            "code": {"type": "string"},
+            "original": {"type": "string"},
+            "decision": {"type": "string"},
+            "reason": {"type": "string"},
+            "by": user,
+            "at": at,
+        },
+        "required": ["kind", "code", "decision", "reason"],
+    }
+    round_ = {
+        "type": "object",
+        "properties": {
+            "number": {"type": "integer", "minimum": 1},
+            "status": {"type": "string", "enum": ["draft", "submitted"]},
+            "created_by": user,
+            "submitted_by": user,
+            "submitted_at": at,
+            "guidance_version": {"type": ["integer", "null"]},
+            "rules_version": {"type": ["string", "null"]},
+            "findings": {"type": ["object", "null"]},
+            "assessment": {
+                "type": ["object", "null"],
+                "description": "As stored: an assessment under the rules of `rules_version`.",
+            },
+            "overrides": {"type": "array", "items": override},
+        },
+        "required": ["number", "status", "findings", "assessment", "overrides"],
+    }
+    return {
+        "type": "object",
+        "properties": {
+            "export": {"const": EXPORT_VERSION},
+            "id": {"type": "string", "format": "uuid"},
+            "ward": {
+                "type": "object",
+                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                "required": ["id", "name"],
+            },
+            "patient_identifier": {"type": "string"},
+            "procedure_at": at,
+            "levels": STRINGS,
+            "created_by": user,
+            "created_at": at,
+            "submitted_at": at,
+            "sign_off": {"type": ["object", "null"]},
+            "addenda": {"type": "array", "items": {"type": "object"}},
+            "rounds": {"type": "array", "items": round_},
+        },
+        "required": ["export", "id", "ward", "patient_identifier", "rounds"],
+    }
+
+
+def errors_schema() -> Schema:
+    return {
+        "type": "object",
+        "description": 'Each field path (or "(root)", "(request)") with its messages.',
+        "properties": {
+            "errors": {
+                "type": "object",
+                "additionalProperties": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "minItems": 1,
+                },
+                "minProperties": 1,
+            },
+            "status": {"const": "unavailable"},
+        },
+        "required": ["errors"],
+    }
+
+
+def error(description: str, **headers: str) -> Schema:
+    response: Schema = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}},
+    }
+    if headers:
+        response["headers"] = {
+            name: {"description": text, "schema": {"type": "string"}}
+            for name, text in headers.items()
+        }
+    return response
+
+
+# What every JSON API view may answer besides its own success and refusals.
+FAULTS = {
+    "500": error("The server failed; the fault is logged."),
+    "503": error("The database cannot be reached; try again in a minute."),
+}
+SIGNED = {
+    "401": error(
+        "Not signed in, or a wrong, revoked or expired token.",
+        **{"WWW-Authenticate": 'Bearer error="invalid_token" when a token was refused'},
+    ),
+    "403": error("Signed in without a clinical role (nurse or physician)."),
+    "405": error("Another method.", Allow="The method this address answers."),
+}
+
+
+def assess_operation() -> Schema:
+    return {
+        "operationId": "assess",
+        "summary": "Assess findings (contract v2)",
+        "description": "The engine's answer to the findings, as `manage.py assess` prints it.",
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Findings"}}},
+        },
+        "responses": {
+            "200": {
+                "description": "The assessment.",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Assessment"}}
+                },
+            },
+            "400": error("Findings that cannot be assessed: every problem, by field path."),
+            **SIGNED,
+            "413": error(f"A body larger than {MAX_BODY_KB} KB."),
+            "415": error("A body that is not application/json."),
+            **FAULTS,
+        },
+    }
+
+
+def export_operation() -> Schema:
+    return {
+        "operationId": "exportEncounter",
+        "summary": "One encounter of your wards as JSON",
+        "description": "A physician's read is recorded in the encounter's audit trail.",
+        "parameters": [
+            {
+                "name": "id",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "format": "uuid"},
+            }
+        ],
+        "responses": {
+            "200": {
+                "description": "The encounter: rounds, findings, assessments, sign-off, addenda.",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/EncounterExport"}}
+                },
+            },
+            **SIGNED,
+            "404": error("No such encounter on your wards (or not an encounter id)."),
+            **FAULTS,
+        },
+    }
+
+
+def document_operation() -> Schema:
+    return {
+        "operationId": "openapi",
+        "summary": "This document",
+        "security": [],
+        "responses": {
+            "200": {
+                "description": "The OpenAPI 3.1 document of the API.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            # Public, but a request naming a token is never served as if it had none.
+            "401": error("A wrong, revoked or expired token (send none to read it)."),
+            "405": SIGNED["405"],
+            **FAULTS,
+        },
+    }
+
+
+def document() -> Schema:
+    """The whole OpenAPI 3.1 document (paths relative to the server's root)."""
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "info": {
+            "title": "Post-vertebroplasty pain triage API",
+            "version": API_VERSION,
+            "description": "Findings in, assessment out (assessment contract "
+            f"{CONTRACT_VERSION}), and one encounter's export. Sign calls with a personal API "
+            "token (`Authorization: Bearer vpt_...`, made at /accounts/api-tokens/) or a "
+            "browser session. Every answer, errors included, is JSON.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}, {"sessionCookie": []}],
+        "paths": {
+            "/api/v1/assess": {"post": assess_operation()},
+            "/api/v1/encounters/{id}": {"get": export_operation()},
+            "/api/v1/openapi.json": {"get": document_operation()},
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "vpt_ followed by 43 URL-safe characters",
+                },
+                "sessionCookie": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": settings.SESSION_COOKIE_NAME,
+                },
+            },
+            "schemas": {
+                "Findings": findings_schema(),
+                "Assessment": assessment_schema(),
+                "EncounterExport": export_schema(),
+                "Errors": errors_schema(),
+            },
+        },
+    }
