@@ -101,15 +101,21 @@ def secure(connection: Any) -> None:
             grant(cursor, application["USER"], application["PASSWORD"], append_only_tables())
 
 
-def grant(cursor: Any, role: str, password: str = "", append_only: Sequence[str] = ()) -> None:
-    """Create the application's role if it is missing, and grant it exactly its privileges."""
+def create_login(cursor: Any, role: str, password: str = "") -> None:
+    """Create the application's login role if it does not exist yet (no privileges)."""
     cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
-    name = sql.Identifier(role)
     if cursor.fetchone() is None:
+        name = sql.Identifier(role)
         create = sql.SQL("CREATE ROLE {} LOGIN").format(name)
         if password:
             create = sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(name, sql.Literal(password))
         cursor.execute(create)
+
+
+def grant(cursor: Any, role: str, password: str = "", append_only: Sequence[str] = ()) -> None:
+    """Create the application's role if it is missing, and grant it exactly its privileges."""
+    create_login(cursor, role, password)
+    name = sql.Identifier(role)
     cursor.execute("SELECT current_database()")
     database = sql.Identifier(cursor.fetchone()[0])
     statements = [
