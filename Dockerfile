@@ -14,4 +14,4 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build@buil
 RUN useradd --system --no-create-home triage
 USER triage
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn triage.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn triage.wsgi:application --bind 0.0.0.0:8000 --workers 3"]

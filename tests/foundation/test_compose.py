@@ -64,3 +64,12 @@ def test_compose_clears_expired_sessions_every_hour():
     assert "sleep 3600" in housekeeping["command"]
     for name in ("DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"):
         assert housekeeping["environment"][name] == f"${{{name}:?set {name} in .env}}"
+
+
+def test_gunicorn_writes_no_access_log_of_its_own():
+    """Its access lines hold query strings; the app writes one line per request itself, with
+    its id and no query string (triage/request_log.py)."""
+    makefile = (ROOT / "Makefile").read_text()
+    make_cmd = re.search(r"^GUNICORN_CMD := (.+)$", makefile, re.MULTILINE).group(1).strip()
+    assert make_cmd.startswith("gunicorn ")
+    assert "access-log" not in make_cmd
