@@ -15,4 +15,4 @@ RUN useradd --system --no-create-home triage
 USER triage
 EXPOSE 8000
 # Migrations are a separate release step run with DATABASE_OWNER_URL (compose: the migrate service).
-CMD ["sh", "-c", "gunicorn triage.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]
+CMD ["sh", "-c", "gunicorn triage.wsgi:application --bind 0.0.0.0:8000 --workers 3"]

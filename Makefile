@@ -9,7 +9,9 @@ PORT ?= 8000
 DEV := TRIAGE_ENV=dev
 
 # The production server command; the Dockerfile and docker-compose.yml run exactly this.
-GUNICORN_CMD := gunicorn triage.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile -
+# No gunicorn access log: it would print query strings; the app logs each request itself
+# (one JSON line, with its id, never a query string: triage/request_log.py).
+GUNICORN_CMD := gunicorn triage.wsgi:application --bind 0.0.0.0:8000 --workers 3
 
 .PHONY: install run serve test lint format bench fuzz load chromium stop-db clean-db backup restore
 

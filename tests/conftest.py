@@ -148,3 +148,41 @@ class RequestsInFlight:
 
 
 REQUESTS_IN_FLIGHT = RequestsInFlight()
+
+
+@pytest.fixture
+def json_log():
+    """Every log line written while the test runs, as production writes them (one JSON object
+    a line, through the configured console handler and its request-id filter), with every
+    logger at DEBUG but django.db.backends: its DEBUG lines are SQL statements with their
+    parameters, so the settings pin it at INFO whatever LOG_LEVEL says (a test checks the
+    pin). Call it for the lines so far, parsed."""
+    import io
+    import json
+    import logging
+
+    from triage.request_log import JsonLineFormatter, RequestIdFilter
+
+    root = logging.getLogger()
+    handler = next(
+        h for h in root.handlers if any(isinstance(f, RequestIdFilter) for f in h.filters)
+    )
+    names = [
+        name
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger) and "django.db.backends" not in name
+    ]
+    loggers = [root, *(logging.getLogger(name) for name in names)]
+    levels = [(logger, logger.level) for logger in loggers]
+    stream = io.StringIO()
+    old_stream, old_formatter = handler.setStream(stream), handler.formatter
+    handler.setFormatter(JsonLineFormatter())
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+    try:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        handler.setStream(old_stream)
+        handler.setFormatter(old_formatter)
+        for logger, level in levels:
+            logger.setLevel(level)

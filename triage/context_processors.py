@@ -1,5 +1,6 @@
 from django.http import HttpRequest
 
+from triage.request_log import current_request_id
 from triage.roles import Role, roles_of
 
 
@@ -12,3 +13,8 @@ def navigation(request: HttpRequest) -> dict:
         "nav_is_physician": Role.PHYSICIAN in roles,
         "nav_is_guidance_admin": Role.GUIDANCE_ADMIN in roles,
     }
+
+
+def request_id(request: HttpRequest) -> dict:
+    """The request's id, shown on the error pages as "Reference: <id>" for IT."""
+    return {"request_id": current_request_id()}

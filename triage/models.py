@@ -421,6 +421,21 @@ class SigningLock(models.Model):
         return f"Signing by {self.user}: {self.failures} wrong, locked until {self.locked_until}"
 
 
+class QueueSearch(models.Model):
+    """A physician's patient search of the review queue, kept here under a random token so
+    that no address holds what was searched (`triage/queue_search.py`). Kept in the database,
+    not the session: two requests of one session at once (a search posted twice) would each
+    write the whole session back, and one search would be lost."""
+
+    token = models.CharField(max_length=32, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=32)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Queue search by {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
 class EncounterView(models.Model):
     """Who opened an encounter when: physicians' reading of patient records is audited."""
 

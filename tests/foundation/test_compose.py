@@ -223,3 +223,12 @@ def test_the_compose_backup_loop_writes_a_private_restorable_dump_and_prunes_old
     assert stat.S_IMODE(made[0].stat().st_mode) == 0o600
     listing = client.run("pg_restore", "--list", str(made[0])).stdout
     assert "TABLE DATA public triage_user" in listing
+
+
+def test_gunicorn_writes_no_access_log_of_its_own():
+    """Its access lines hold query strings; the app writes one line per request itself, with
+    its id and no query string (triage/request_log.py)."""
+    makefile = (ROOT / "Makefile").read_text()
+    make_cmd = re.search(r"^GUNICORN_CMD := (.+)$", makefile, re.MULTILINE).group(1).strip()
+    assert make_cmd.startswith("gunicorn ")
+    assert "access-log" not in make_cmd

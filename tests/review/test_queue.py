@@ -3,6 +3,7 @@ query count."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -94,8 +95,15 @@ def test_it_requires_a_physician(client, nurse, guidance_admin):
     assert client.get("/review/").status_code == 403
 
 
+def search(client, text: str, **filters: str):
+    """The queue's search as its form posts it, then the results' address it answers with."""
+    response = client.post("/review/", {"q": text, **filters})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client.get(response["Location"])
+
+
 def test_signed_out_htmx_filtering_loads_the_sign_in_page_whole(client, published_guidance):
-    response = client.get("/review/?q=RED", headers={"HX-Request": "true"})
+    response = client.post("/review/", {"q": "RED"}, headers={"HX-Request": "true"})
     assert response.status_code == 200  # htmx follows HX-Redirect, not a 302 into the swap
     assert response["HX-Redirect"] == "/accounts/login/?next=/review/"
     assert response.content == b""
@@ -334,18 +342,18 @@ def test_htmx_gets_the_error_in_the_fragment_it_swaps(physician_client, mixed):
 
 
 def test_search_by_patient_identifier_prefix_any_case(physician_client, mixed):
-    assert listed(physician_client.get("/review/?q=red")) == ids(mixed, "red_new", "red_old")
-    assert listed(physician_client.get("/review/?q=PLAIN2")) == ids(mixed, "plain_new")
-    assert listed(physician_client.get("/review/?q=%25")) == []  # LIKE wildcards are literal
+    assert listed(search(physician_client, "red")) == ids(mixed, "red_new", "red_old")
+    assert listed(search(physician_client, "PLAIN2")) == ids(mixed, "plain_new")
+    assert listed(search(physician_client, "%")) == []  # LIKE wildcards are literal
 
 
 def test_filters_combine(physician_client, mixed):
-    response = physician_client.get("/review/?q=DONE&red_flag=progressive_neuro_deficit")
+    response = search(physician_client, "DONE", red_flag="progressive_neuro_deficit")
     assert listed(response) == ids(mixed, "signed_red")
 
 
 def test_empty_states(physician_client, mixed, published_guidance):
-    content = physician_client.get("/review/?q=NOBODY").content.decode()
+    content = search(physician_client, "NOBODY").content.decode()
     assert "No submitted encounters match these filters." in content
     lonely = UserFactory(username="lonely", roles=(Role.PHYSICIAN,), wards=(WardFactory(),))
     physician_client.force_login(lonely)
@@ -355,7 +363,10 @@ def test_empty_states(physician_client, mixed, published_guidance):
 
 
 def test_htmx_filtering_returns_only_the_results(physician_client, mixed):
-    response = physician_client.get("/review/?q=RED", headers={"HX-Request": "true"})
+    posted = physician_client.post("/review/", {"q": "RED"}, headers={"HX-Request": "true"})
+    location = json.loads(posted["HX-Location"])
+    assert location["target"] == "#queue-results"
+    response = physician_client.get(location["path"], headers={"HX-Request": "true"})
     content = response.content.decode()
     assert content.lstrip().startswith('<div id="queue-results"')
     assert "<html" not in content

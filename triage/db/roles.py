@@ -33,6 +33,7 @@ DELETABLE_TABLES = {
     "otp_static_staticdevice": "a second-factor reset",
     "otp_static_statictoken": "a recovery code is used once",
     "axes_accessattemptexpiration": "cleared with the attempts",
+    "triage_queuesearch": "a physician's expired queue searches are cleared",
 }
 
 # pgtrigger's triggers ask this function whether the session has asked to skip them (the

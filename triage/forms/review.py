@@ -25,8 +25,11 @@ MAX_NOTE = 4000
 
 
 class QueueFilterForm(forms.Form):
-    """The queue's filters (a GET form: every field optional)."""
+    """The queue's filters (every field optional). Posted: the search text is kept on the
+    server, never in an address (`triage.queue_search`); the other filters go into the
+    address of the results."""
 
+    SEARCH_FIELD = "q"
     STATUS_CHOICES = [("", "All"), ("unsigned", "Unsigned only"), ("signed", "Signed only")]
 
     q = forms.CharField(
@@ -67,6 +70,10 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args: Any, wards: QuerySet[Ward], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[Ward]", self.fields["ward"]).queryset = wards
+        # The choices and dates apply as soon as they change; the search when it is sent.
+        for name, field in self.fields.items():
+            if name != self.SEARCH_FIELD:
+                field.widget.attrs["class"] = "app-apply-on-change"
 
     # The dates an encounter can have been submitted on, with room either side.
     EARLIEST = date(2000, 1, 1)

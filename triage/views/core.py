@@ -20,6 +20,7 @@ from triage import wizard
 from triage.access import AuthenticatedRequest, keep_unsent_post, role_required
 from triage.clinical.early_warning import REFERENCE as NEWS2_REFERENCE
 from triage.clinical.explain import SAFETY_REVIEW, SOURCE_SUPPORTS, SOURCES_NOTE
+from triage.request_log import current_request_id
 from triage.roles import roles_of
 
 logger = logging.getLogger(__name__)
@@ -78,8 +79,9 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """A fault in a request. While the database cannot be reached it is a 503 that says so (a
     JSON one for the API and the health check), not a 500; renders without touching the
-    database."""
+    database. Each says the request's id as its reference."""
     error = sys.exc_info()[1]
+    reference = {"request_id": current_request_id()}  # shown for IT; no context processors
     if isinstance(error, DatabaseError) and not isinstance(error, DataError | IntegrityError):
         connection.close_if_unusable_or_obsolete()
         if request.path.startswith(("/api/", "/healthz")):
@@ -87,12 +89,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
             return JsonResponse(
                 {"status": "unavailable", "errors": {"(request)": [message]}}, status=503
             )
-        return HttpResponse(loader.get_template("503.html").render(), status=503)
+        return HttpResponse(loader.get_template("503.html").render(reference), status=503)
     if request.path.startswith("/api/"):
         return JsonResponse(
             {"errors": {"(request)": ["the server failed; it is logged"]}}, status=500
         )
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    return HttpResponse(loader.get_template("500.html").render(reference), status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -1,32 +1,54 @@
-"""The physicians' review queue page (its filters answer with the results fragment under htmx)."""
+"""The physicians' review queue page (its filters answer with the results fragment under htmx).
+
+The filters are posted. Those that name no patient (ward, escalation, red flag, pathway,
+sign-off, dates) go into the address; a patient search never does: it is kept on the server
+under a token (`triage.queue_search`), and the address carries the token.
+"""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-from django.views.decorators.http import require_GET
+from typing import Any
 
+from django.contrib import messages
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseLocation
+
+from triage import queue_search
 from triage.access import AuthenticatedRequest, role_required
 from triage.forms.review import QueueFilterForm
-from triage.queue import (
-    Cursor,
-    QueueRow,
-    filter_queue,
-    queue_page,
-    queue_row,
-    review_queue,
-)
+from triage.queue import Cursor, QueueRow, filter_queue, queue_page, queue_row, review_queue
 from triage.roles import Role
+
+SEARCH = QueueFilterForm.SEARCH_FIELD
+# Every filter but the search text may be in the address.
+ADDRESS_FILTERS = [name for name in QueueFilterForm.base_fields if name != SEARCH]
+
+SEARCH_MOVED = (
+    "A patient identifier is no longer read from the page address (addresses are kept in logs "
+    "and browser history), so nothing was searched. Type it under Patient identifier and "
+    "choose Show encounters."
+)
+SEARCH_EXPIRED = (
+    "This search has ended: a search is kept for "
+    f"{queue_search.SEARCH_MINUTES} minutes, and only for the person who made it. Type the "
+    "patient identifier again and choose Show encounters."
+)
 
 
 @role_required(Role.PHYSICIAN)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def queue(request: AuthenticatedRequest) -> HttpResponse:
-    wards = request.user.wards.all()
-    filters = {key: value for key, value in request.GET.items() if key != "after"}
-    form = QueueFilterForm(filters or None, wards=wards)
+    if request.method == "POST":
+        return search(request)
+    filters = {name: request.GET[name] for name in ADDRESS_FILTERS if name in request.GET}
+    text, notice = searched_text(request)
+    form = QueueFilterForm(
+        {**filters, SEARCH: text} if filters or text else None, wards=request.user.wards.all()
+    )
     after = None
     if "after" in request.GET:
         after = Cursor.decode(request.GET["after"])
@@ -34,31 +56,72 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
             messages.warning(request, "That page link is not valid; this is the first page.")
     rows: list[QueueRow] = []
     next_cursor = None
-    if not form.is_bound or form.is_valid():
-        queryset = review_queue(wards)
+    # A search that cannot be run shows no rows: the whole queue would look like its answer.
+    if notice is None and (not form.is_bound or form.is_valid()):
+        queryset = review_queue(request.user.wards.all())
         if form.is_bound:
             queryset = filter_queue(queryset, form.cleaned_data, form.submitted_range())
         page, next_cursor = queue_page(queryset, after)
         now = timezone.now()
         rows = [queue_row(encounter, now) for encounter in page]
-    params = request.GET.copy()
-    params.pop("after", None)
+    params = QueryDict(mutable=True)
+    params.update(filters)
+    if text:
+        params["search"] = request.GET["search"]
     first_query = params.urlencode()
     if next_cursor is not None:
         params["after"] = next_cursor.encode()
-    partial = request.htmx and not request.htmx.boosted
+    return show(
+        request,
+        form,
+        rows=rows,
+        notice=notice,
+        is_first_page=after is None,
+        first_query=first_query,
+        next_query=params.urlencode() if next_cursor is not None else None,
+    )
+
+
+def search(request: AuthenticatedRequest) -> HttpResponse:
+    """The posted filters, as the address of their results: the search text is stashed."""
+    form = QueueFilterForm(request.POST, wards=request.user.wards.all())
+    if not form.is_valid():
+        return show(request, form, rows=[], notice=None, is_first_page=True)
+    params = QueryDict(mutable=True)
+    params.update({name: request.POST[name] for name in ADDRESS_FILTERS if request.POST.get(name)})
+    text = form.cleaned_data[SEARCH].strip()
+    if text:
+        params["search"] = queue_search.stash(user=request.user, text=text, now=timezone.now())
+    url = reverse("review:queue") + (f"?{params.urlencode()}" if params else "")
+    if request.htmx:
+        # htmx fetches the results from the address, swaps them in and adds it to history.
+        return HttpResponseLocation(url, target="#queue-results", swap="outerHTML")
+    return redirect(url)
+
+
+def searched_text(request: AuthenticatedRequest) -> tuple[str, str | None]:
+    """The search the address's token stands for, and a notice when there is none to run."""
+    if SEARCH in request.GET:
+        return "", SEARCH_MOVED
+    if "search" not in request.GET:
+        return "", None
+    text = queue_search.recall(user=request.user, token=request.GET["search"], now=timezone.now())
+    return (text, None) if text else ("", SEARCH_EXPIRED)
+
+
+def show(request: AuthenticatedRequest, form: QueueFilterForm, **context: Any) -> HttpResponse:
+    """The page, or only its results under htmx (not when htmx restores a page from history:
+    the whole page replaces the page then)."""
+    htmx = request.htmx
+    partial = bool(htmx) and not htmx.boosted and not htmx.history_restore_request
     template = "review/queue.html" + ("#results" if partial else "")
+    filtered = form.is_bound and any(form.data.get(name) for name in form.fields)
+    context.setdefault("first_query", "")
+    context.setdefault("next_query", None)
     return render(
         request,
         template,
-        {
-            "form": form,
-            "rows": rows,
-            "filtered": any(filters.values()),
-            "is_first_page": after is None,
-            "first_query": first_query,
-            "next_query": params.urlencode() if next_cursor is not None else None,
-        },
+        {"form": form, "filtered": filtered, **context},
         # htmx swaps only successful responses: the error summary is in the fragment.
         status=400 if form.errors and not partial else 200,
     )
