@@ -102,6 +102,15 @@ def secure(connection: Any) -> None:
             grant(cursor, application["USER"], application["PASSWORD"], append_only_tables())
 
 
+def existing(cursor: Any, tables: Sequence[str]) -> list[sql.Identifier]:
+    """Those of the tables that this database has (some belong to optional apps)."""
+    cursor.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = ANY(%s)",
+        [list(tables)],
+    )
+    return [sql.Identifier(table) for (table,) in cursor.fetchall()]
+
+
 def create_login(cursor: Any, role: str, password: str = "") -> None:
     """Create the application's login role if it does not exist yet (no privileges)."""
     cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
@@ -129,21 +138,13 @@ def grant(cursor: Any, role: str, password: str = "", append_only: Sequence[str]
         sql.SQL("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {}").format(name),
         sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(name),
     ]
-    cursor.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = ANY(%s)",
-        [sorted(DELETABLE_TABLES)],
-    )
-    for (table,) in cursor.fetchall():
-        statements.append(
-            sql.SQL("GRANT DELETE ON TABLE {} TO {}").format(sql.Identifier(table), name)
-        )
-    cursor.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = ANY(%s)",
-        [list(append_only)],
-    )
-    for (table,) in cursor.fetchall():
-        statements.append(
-            sql.SQL("REVOKE UPDATE ON TABLE {} FROM {}").format(sql.Identifier(table), name)
-        )
+    statements += [
+        sql.SQL("GRANT DELETE ON TABLE {} TO {}").format(table, name)
+        for table in existing(cursor, sorted(DELETABLE_TABLES))
+    ]
+    statements += [
+        sql.SQL("REVOKE UPDATE ON TABLE {} FROM {}").format(table, name)
+        for table in existing(cursor, append_only)
+    ]
     for statement in statements:
         cursor.execute(statement)

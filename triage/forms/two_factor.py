@@ -7,20 +7,24 @@ from django import forms
 from triage.two_factor import normalised
 
 
+def code_field(label: str, help_text: str, max_length: int, **attrs: str) -> forms.CharField:
+    """A one-line code box whose label is also its 'required' message."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=max_length,
+        error_messages={"required": label},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "class": "app-code-input", **attrs}),
+    )
+
+
 class AppCodeForm(forms.Form):
-    code = forms.CharField(
-        label="Enter the 6-digit code from your authenticator app",
-        help_text="The app shows a new code every 30 seconds. Spaces do not matter.",
-        max_length=12,
-        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "spellcheck": "false",
-                "class": "app-code-input",
-            }
-        ),
+    code = code_field(
+        "Enter the 6-digit code from your authenticator app",
+        "The app shows a new code every 30 seconds. Spaces do not matter.",
+        12,
+        autocomplete="one-time-code",
+        inputmode="numeric",
     )
 
     def clean_code(self) -> str:
@@ -31,17 +35,10 @@ class AppCodeForm(forms.Form):
 
 
 class RecoveryCodeForm(forms.Form):
-    code = forms.CharField(
-        label="Enter one of your recovery codes",
-        help_text="Each recovery code works once. Capitals, spaces and dashes do not matter.",
-        max_length=24,
-        error_messages={"required": "Enter one of your recovery codes"},
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "off",
-                "autocapitalize": "none",
-                "spellcheck": "false",
-                "class": "app-code-input",
-            }
-        ),
+    code = code_field(
+        "Enter one of your recovery codes",
+        "Each recovery code works once. Capitals, spaces and dashes do not matter.",
+        24,
+        autocomplete="off",
+        autocapitalize="none",
     )
