@@ -32,6 +32,7 @@ from triage.actions.review import record_view
 from triage.api_tokens import API_PATH, bearer_token
 from triage.models import Encounter, GuidanceVersion, Round, User
 from triage.roles import Role, has_role, roles_of
+from triage.session_lifetime import signed_in_here
 
 CLINICAL_ROLES = frozenset({Role.NURSE, Role.PHYSICIAN})
 STASH_KEY = "unsent_posts"
@@ -105,12 +106,14 @@ bedside_required = role_required(*CLINICAL_ROLES, keeps_unsent_post=True)
 
 def keep_unsent_post(request: HttpRequest) -> None:
     """Keep what was posted to this page (never a password) for `take_stashed_post` to offer
-    back: the newest few pages, each of a bounded size."""
+    back to the same user: the newest few pages, each of a bounded size, and only when someone
+    signed in on this browser (a stranger's posts are not kept)."""
+    user_id = signed_in_here(request)
     posted = {key: values for key, values in request.POST.lists() if key not in UNKEPT_FIELDS}
-    if len(json.dumps(posted)) <= STASH_POST_CHARS:
+    if user_id is not None and len(json.dumps(posted)) <= STASH_POST_CHARS:
         stash = request.session.get(STASH_KEY, {})
         stash.pop(request.path, None)
-        stash[request.path] = posted  # the newest last; the oldest dropped beyond the cap
+        stash[request.path] = {"by": user_id, "posted": posted}  # the newest last
         request.session[STASH_KEY] = dict(list(stash.items())[-STASH_POSTS:])
 
 
@@ -186,13 +189,13 @@ class AdminSite(admin.AdminSite):
 
 
 def take_stashed_post(request: HttpRequest) -> dict[str, list[str]] | None:
-    """Input posted to this page while signed out, if any (returned once)."""
+    """Input this user posted to this page while signed out, if any (returned once)."""
     stash = request.session.get(STASH_KEY)
     if not stash or request.path not in stash:
         return None
-    data = stash.pop(request.path)
+    kept = stash.pop(request.path)
     request.session[STASH_KEY] = stash
-    return data
+    return kept["posted"] if kept["by"] == request.user.pk else None
 
 
 def encounter_for(request: AuthenticatedRequest, pk: Any) -> Encounter:

@@ -1,5 +1,9 @@
 """A session ends a fixed time after sign-in, however active it is (`SESSION_MAX_HOURS`), as
-well as after the idle timeout: a ward PC left signed in is not signed in for ever."""
+well as after the idle timeout: a ward PC left signed in is not signed in for ever.
+
+A signed cookie remembers who signed in on this browser, for as long as a session may last:
+only a form posted by someone whose session has ended is kept for them to send again after
+signing in (`access.keep_unsent_post`), never one posted by a stranger who never signed in."""
 
 from __future__ import annotations
 
@@ -13,6 +17,19 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
 
 SIGNED_IN_AT = "signed_in_at"
+SALT = "triage.session_lifetime.signed_in_here"
+
+
+def cookie_name() -> str:
+    return ("__Host-" if settings.SESSION_COOKIE_SECURE else "") + "signed_in_here"
+
+
+def signed_in_here(request: HttpRequest) -> int | None:
+    """The id of the user who last signed in on this browser, while a session could still last."""
+    value = request.get_signed_cookie(
+        cookie_name(), default=None, salt=SALT, max_age=settings.SESSION_MAX_HOURS * 3600
+    )
+    return int(value) if value and value.isdigit() else None
 
 
 def note_sign_in(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
@@ -36,4 +53,16 @@ class SessionLifetimeMiddleware:
                     f"You were signed out {settings.SESSION_MAX_HOURS} hours after signing in, "
                     "as every session is. Sign in again; unsubmitted assessments are kept.",
                 )
-        return self.get_response(request)
+        response = self.get_response(request)
+        user_id = request.session.get(SESSION_KEY)
+        if user_id is not None and str(signed_in_here(request)) != str(user_id):
+            response.set_signed_cookie(
+                cookie_name(),
+                str(user_id),
+                salt=SALT,
+                max_age=settings.SESSION_MAX_HOURS * 3600,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response

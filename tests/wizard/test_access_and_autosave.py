@@ -7,7 +7,8 @@ from django.test import Client
 
 from tests.factories import UserFactory
 from tests.wizard.conftest import step_url
-from tests.wizard.helpers import neuro_post, symptoms_post, vitals_post
+from tests.wizard.helpers import neuro_post, session_ends, symptoms_post, vitals_post
+from triage.access import STASH_KEY
 from triage.models import Round
 from triage.roles import Role
 
@@ -121,7 +122,7 @@ def test_htmx_partials_are_small(nurse_client, encounter, step):
 
 
 def test_a_post_after_the_session_expired_is_kept_for_after_login(client, nurse, encounter):
-    client.logout()
+    session_ends(client)
     response = client.post(step_url(encounter, "vitals"), vitals_post(heart_rate="131"))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
@@ -129,6 +130,23 @@ def test_a_post_after_the_session_expired_is_kept_for_after_login(client, nurse,
     page = client.get(step_url(encounter, "vitals")).content.decode()
     assert 'value="131"' in page
     assert "typed but not saved yet" in page
+
+
+def test_what_was_kept_is_offered_only_to_who_typed_it(client, nurse, ward, encounter):
+    session_ends(client)
+    client.post(step_url(encounter, "vitals"), vitals_post(heart_rate="131"))
+    colleague = UserFactory(username="nurse2", roles=(Role.NURSE,), wards=(ward,))
+    client.force_login(colleague)
+    page = client.get(step_url(encounter, "vitals")).content.decode()
+    assert 'value="131"' not in page
+    assert "typed but not saved yet" not in page
+
+
+def test_a_stranger_who_never_signed_in_here_has_nothing_kept(client, encounter):
+    client.cookies.clear()  # another browser, never signed in
+    response = client.post(step_url(encounter, "vitals"), vitals_post(heart_rate="131"))
+    assert response.status_code == 302
+    assert STASH_KEY not in client.session
 
 
 def test_an_htmx_autosave_after_expiry_redirects_the_page_to_login(client, encounter):
