@@ -21,6 +21,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, resolve_url
 from django.urls import reverse
@@ -198,11 +199,17 @@ def take_stashed_post(request: HttpRequest) -> dict[str, list[str]] | None:
     return kept["posted"] if kept["by"] == request.user.pk else None
 
 
-def encounter_for(request: AuthenticatedRequest, pk: Any) -> Encounter:
-    """The encounter if it is on one of the user's wards; otherwise 404 (hides its existence)."""
+def encounter_for(
+    request: AuthenticatedRequest, pk: Any, among: QuerySet[Encounter] | None = None
+) -> Encounter:
+    """The encounter if it is on one of the user's wards; otherwise 404 (hides its existence).
+
+    `among` reads it with what the page needs besides (related rows, annotations) in the same
+    query."""
+    encounters = Encounter.objects.all() if among is None else among
     try:
         return get_object_or_404(
-            Encounter.objects.select_related("ward", "created_by"),
+            encounters.select_related("ward", "created_by"),
             pk=pk,
             ward__in=request.user.wards.all(),
         )

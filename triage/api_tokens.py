@@ -13,6 +13,7 @@ import hashlib
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
+from triage.auth_backend import with_role_names
 from triage.models import ApiToken, User
 
 PREFIX = "vpt_"
@@ -30,15 +31,15 @@ def digest_of(raw: str) -> str:
 def user_for(raw: str) -> User | None:
     """The active user whose live (unrevoked, unexpired) token this is, or None."""
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=digest_of(raw), revoked_at__isnull=True, expires_at__gt=now)
-        .first()
+    live = ApiToken.objects.filter(
+        digest=digest_of(raw), revoked_at__isnull=True, expires_at__gt=now
     )
-    if token is None or not token.user.is_active:
+    # The user with their roles, as a session's user comes (one query).
+    user = with_role_names(User.objects.filter(api_tokens__in=live, is_active=True)).first()
+    if user is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    live.update(last_used_at=now)
+    return user
 
 
 def bearer_token(request: HttpRequest) -> str | None:

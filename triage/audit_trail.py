@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, QuerySet
 from pghistory.models import Events
 
-from triage.models import Encounter, EncounterView, User
+from triage.models import Encounter, EncounterView, Round, User
 
 OBJECT_NAMES = {
     "triage.Encounter": "Encounter",
@@ -53,16 +55,28 @@ def _event_diff(event: Events) -> dict[str, tuple[Any, Any]]:
     return {}
 
 
+def with_round_ids(encounters: QuerySet[Encounter]) -> QuerySet[Encounter]:
+    """Encounters with the ids of their rounds (`round_ids`), for `audit_trail`."""
+    rounds = Round.objects.filter(encounter=OuterRef("pk")).order_by("number").values("pk")
+    return encounters.annotate(round_ids=ArraySubquery(rounds))
+
+
 def audit_trail(encounter: Encounter) -> list[AuditEntry]:
     """Every recorded change to the encounter, its rounds, sign-off, addenda and overrides
-    (from the append-only event tables), and every time a physician read it; oldest first."""
-    rounds = list(encounter.rounds.all())
+    (from the append-only event tables), and every time a physician read it; oldest first.
+    An encounter read `with_round_ids` saves a query."""
+    round_ids = getattr(encounter, "round_ids", None)
+    if round_ids is None:
+        round_ids = list(encounter.rounds.values_list("pk", flat=True))
     events = list(Events.objects.references(encounter))
+    rounds = [Round(pk=pk) for pk in round_ids]  # only their keys are needed
     events += Events.objects.references(rounds).across("triage.OverrideEvent")
-    views = list(EncounterView.objects.filter(encounter=encounter))
+    views = list(EncounterView.objects.filter(encounter=encounter).select_related("user"))
     contexts = [event.pgh_context or {} for event in events]
-    user_ids = {c.get("user") for c in contexts} | {view.user_id for view in views}
-    names = {user.pk: user.get_username() for user in User.objects.filter(pk__in=user_ids)}
+    names = {view.user_id: view.user.get_username() for view in views}
+    others = {c.get("user") for c in contexts} - {None} - names.keys()
+    if others:
+        names |= {user.pk: user.get_username() for user in User.objects.filter(pk__in=others)}
     entries = []
     for event, context in zip(events, contexts, strict=True):
         what = OBJECT_NAMES.get(event.pgh_obj_model, event.pgh_obj_model)

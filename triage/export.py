@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch
-
-from triage.models import Encounter, Override, Round, SignOff, User
+from triage.models import Encounter, Override, Round, User
+from triage.record_parts import rounds_with_overrides, sign_off_and_addenda
 
 EXPORT_VERSION = "v1"
 
@@ -34,7 +33,7 @@ def _override(override: Override) -> dict[str, Any]:
     }
 
 
-def _round(round: Round) -> dict[str, Any]:
+def _round(round: Round, overrides: list[Override]) -> dict[str, Any]:
     return {
         "number": round.number,
         "status": round.status,
@@ -46,15 +45,13 @@ def _round(round: Round) -> dict[str, Any]:
         "rules_version": round.rules_version,
         "findings": round.findings,
         "assessment": round.assessment,
-        "overrides": [_override(override) for override in round.overrides.all()],
+        "overrides": [_override(override) for override in overrides],
     }
 
 
 def encounter_export_data(encounter: Encounter) -> dict[str, Any]:
-    rounds = encounter.rounds.select_related(
-        "created_by", "submitted_by", "guidance_version"
-    ).prefetch_related(Prefetch("overrides", queryset=Override.objects.select_related("by")))
-    sign_off = SignOff.objects.select_related("signed_by").filter(encounter=encounter).first()
+    """The export; `encounter` best read `with_record_parts` (fewer queries)."""
+    sign_off, addenda = sign_off_and_addenda(encounter)
     return {
         "export": EXPORT_VERSION,
         "id": str(encounter.pk),
@@ -73,7 +70,9 @@ def encounter_export_data(encounter: Encounter) -> dict[str, Any]:
         },
         "addenda": [
             {"id": a.pk, "author": _user(a.author), "at": _at(a.created_at), "text": a.text}
-            for a in encounter.addenda.select_related("author")
+            for a in addenda
         ],
-        "rounds": [_round(round) for round in rounds.order_by("number")],
+        "rounds": [
+            _round(round, overrides) for round, overrides in rounds_with_overrides(encounter)
+        ],
     }

@@ -3,6 +3,10 @@
 Admins write guidance in Markdown; it is rendered and then sanitised with nh3 against an
 explicit allow-list, so no script, event handler or `javascript:` link can reach a clinician.
 Reads only: every write is in `triage.actions.guidance`.
+
+A version that has left draft never changes (a database trigger refuses it), so its entries and
+their sanitised HTML are read and rendered once, then kept in Django's cache keyed by version id
+(and entry key): such a key never goes stale. Drafts are always read and rendered afresh.
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ from typing import Any
 
 import markdown as markdown_lib
 import nh3
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -48,17 +55,38 @@ def published_version() -> GuidanceVersion:
     return GuidanceVersion.objects.get(status=GuidanceVersion.Status.PUBLISHED)
 
 
+def is_frozen(version: GuidanceVersion) -> bool:
+    """Published or retired: its entries can never change again (a database trigger), so what
+    is read or rendered from them may be kept. A version object that says draft may have been
+    published since; it is simply not kept."""
+    return version.pk is not None and version.status != GuidanceVersion.Status.DRAFT
+
+
+def version_entries(version: GuidanceVersion) -> list[GuidanceEntry]:
+    """The version's entries: read once and cached for a frozen version, each time for a draft."""
+    if not is_frozen(version):
+        return list(version.entries.all())
+    key = f"guidance-entries:{version.pk}"
+    entries = cache.get(key)
+    if entries is None:
+        entries = list(version.entries.all())
+        cache.set(key, entries, None)
+    for entry in entries:
+        entry.version = version  # as `version.entries.all()` sets it: no query to reach it
+    return entries
+
+
 def entries_by_key(version: GuidanceVersion | None) -> dict[str, GuidanceEntry]:
     if version is None:
         return {}
-    return {entry.key: entry for entry in version.entries.all()}
+    return {entry.key: entry for entry in version_entries(version)}
 
 
 def ordered_entries(version: GuidanceVersion) -> list[GuidanceEntry]:
     """The version's entries in the engine's order (escalation, red flags, pathways, imaging,
     general)."""
     rank = {key: index for index, key in enumerate(GUIDANCE_KEYS)}
-    return sorted(version.entries.all(), key=lambda e: (rank.get(e.key, len(rank)), e.key))
+    return sorted(version_entries(version), key=lambda e: (rank.get(e.key, len(rank)), e.key))
 
 
 def entry_token(entry: GuidanceEntry) -> str:
@@ -110,8 +138,20 @@ def _user_id(event) -> int | None:
 
 
 def _names(events) -> dict[int, str]:
-    users = User.objects.filter(pk__in={_user_id(e) for e in events} - {None})
-    return {user.pk: user.get_full_name() or user.get_username() for user in users}
+    """Who made each event, by user id: from each event's `by_name` (`_with_names`)."""
+    return {uid: e.by_name for e in events if (uid := _user_id(e)) is not None and e.by_name}
+
+
+def _with_names(events):
+    """`events` each with `by_name`, the full name (else user name) of who made it, read in
+    the same query."""
+    full = NullIf(Trim(Concat("first_name", Value(" "), "last_name")), Value(""))
+    name = User.objects.filter(pk=OuterRef("by_id")).values(n=Coalesce(full, "username"))[:1]
+    return (
+        events.select_related("pgh_context")
+        .annotate(by_id=Cast(KeyTextTransform("user", "pgh_context__metadata"), IntegerField()))
+        .annotate(by_name=Subquery(name))
+    )
 
 
 def _by(event, names: dict[int, str]) -> str:
@@ -122,8 +162,7 @@ def _by(event, names: dict[int, str]) -> str:
 def last_change(entry: GuidanceEntry) -> Change | None:
     """Who last saved `entry`, and when (None if it has no trail)."""
     event = (
-        GuidanceEntry.pgh_event_model.objects.filter(pgh_obj_id=entry.pk)
-        .select_related("pgh_context")
+        _with_names(GuidanceEntry.pgh_event_model.objects.filter(pgh_obj_id=entry.pk))
         .order_by("-pgh_id")
         .first()
     )
@@ -147,14 +186,14 @@ def history(version: GuidanceVersion) -> list[HistoryItem]:
     fields it changed.
     """
     version_events = list(
-        GuidanceVersion.pgh_event_model.objects.filter(pgh_obj_id=version.pk)
-        .select_related("pgh_context")
-        .order_by("pgh_id")
+        _with_names(GuidanceVersion.pgh_event_model.objects.filter(pgh_obj_id=version.pk)).order_by(
+            "pgh_id"
+        )
     )
     entry_events = list(
-        GuidanceEntry.pgh_event_model.objects.filter(version_id=version.pk)
-        .select_related("pgh_context")
-        .order_by("pgh_id")
+        _with_names(GuidanceEntry.pgh_event_model.objects.filter(version_id=version.pk)).order_by(
+            "pgh_id"
+        )
     )
     names = _names([*version_events, *entry_events])
     items = []
@@ -228,6 +267,21 @@ def render_markdown(text: str) -> SafeString:
         strip_comments=True,
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def body_html(entry: GuidanceEntry) -> SafeString:
+    """The entry's guidance text as safe HTML. Rendered and sanitised once per entry of a
+    frozen version (cached by version id and entry key); a draft's, or an unsaved preview's,
+    every time."""
+    version = entry.version if GuidanceEntry.version.is_cached(entry) else None
+    if entry.pk is None or version is None or not is_frozen(version):
+        return render_markdown(entry.body)
+    key = f"guidance-html:{version.pk}:{entry.key}"
+    html = cache.get(key)
+    if html is None:
+        html = str(render_markdown(entry.body))
+        cache.set(key, html, None)
+    return mark_safe(html)  # noqa: S308 - sanitised by render_markdown before it was kept
 
 
 def action_lines(text: str) -> list[str]:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,8 +16,9 @@ from triage.access import AuthenticatedRequest, record_read
 from triage.actions import review as actions
 from triage.forms.review import AddendumForm, OverrideForm, SignOffForm
 from triage.guidance import entries_by_key
-from triage.models import Encounter, Override, Round, SignOff
+from triage.models import Encounter, Round, SignOff
 from triage.presenters import answers_summary, assessment_view, trend
+from triage.record_parts import rounds_with_overrides, sign_off_and_addenda
 from triage.roles import Role, has_role
 
 TEMPLATE = "encounters/detail.html"
@@ -36,13 +36,8 @@ class RoundView:
 
 
 def _round_views(encounter: Encounter) -> list[RoundView]:
-    rounds = (
-        encounter.rounds.select_related("submitted_by", "guidance_version")
-        .prefetch_related(Prefetch("overrides", queryset=Override.objects.select_related("by")))
-        .order_by("number")
-    )
     views = []
-    for round in rounds:
+    for round, overrides in rounds_with_overrides(encounter):
         view = RoundView(round, assessment_view(round.assessment) if round.assessment else None)
         if round.assessment:
             items = actions.override_items(round)
@@ -54,7 +49,7 @@ def _round_views(encounter: Encounter) -> list[RoundView]:
                     ),
                     "decision": actions.DECISIONS.get(override.decision, override.decision),
                 }
-                for override in round.overrides.all()
+                for override in overrides
             ]
         views.append(view)
     return views
@@ -108,8 +103,7 @@ def encounter_page(
     rounds = _round_views(encounter)
     submitted = [view for view in rounds if view.result is not None]
     selected = next((v for v in submitted if v.round.number == round_number), submitted[-1])
-    sign_off = SignOff.objects.select_related("signed_by").filter(encounter=encounter).first()
-    addenda = list(encounter.addenda.select_related("author"))
+    sign_off, addenda = sign_off_and_addenda(encounter)
     is_physician = has_role(request.user, Role.PHYSICIAN)
     ready = rounds[-1].round.status == Round.Status.SUBMITTED
     context = {

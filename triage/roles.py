@@ -18,12 +18,16 @@ class Role(StrEnum):
 
 
 def roles_of(user) -> frozenset[Role]:
-    """The roles a user holds, cached on the user object for the request."""
+    """The roles a user holds, cached on the user object for the request (a signed-in user
+    comes with their roles' names, `auth_backend.with_role_names`: no query then)."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_triage_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
+        names = getattr(user, "role_names", None)
+        if names is None:
+            names = user.groups.values_list("name", flat=True)
+        names = set(names)
         cached = frozenset(role for role in Role if role.value in names)
         user._triage_roles = cached
     return cached

@@ -198,7 +198,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Authentication ------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password backend; the signed-in user comes with their roles in one query.
+    "triage.auth_backend.RolesBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -223,6 +224,8 @@ AXES_CLIENT_IP_CALLABLE = "triage.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "triage.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The database store, its save on every request one UPDATE rather than a transaction of three.
+SESSION_ENGINE = "triage.session_store"
 # A bedside session ends after inactivity; drafts are saved, so nothing is lost.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True

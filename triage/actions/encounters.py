@@ -126,7 +126,10 @@ def save_step(
     expected_version: int | None,
 ) -> Round:
     """Store one step's valid answers; the unsaved input of that step is no longer needed."""
-    round = Round.objects.select_for_update().get(pk=round.pk)
+    # Its encounter comes in the same query (only the round's row is locked, as before).
+    round = (
+        Round.objects.select_for_update(of=("self",)).select_related("encounter").get(pk=round.pk)
+    )
     if round.status == Round.Status.SUBMITTED:
         raise AlreadySubmitted("This assessment has been submitted; start a reassessment.")
     refuse_if_signed(round.encounter)

@@ -31,5 +31,10 @@ def run(*, by: User | None, source: str, wards: Iterable[Ward] | None) -> Lookba
         rounds_checked=result.rounds_checked,
         rounds_changed=len(result.changes),
     )
-    record.wards.set(Ward.objects.all() if covered is None else covered)
+    # A new run has no wards yet: one insert of them all (`set` would read them first).
+    through = LookbackRun.wards.through
+    through.objects.bulk_create(
+        through(lookbackrun=record, ward=ward)
+        for ward in (Ward.objects.all() if covered is None else covered)
+    )
     return result

@@ -1,6 +1,8 @@
 """Guidance in templates: `{% load guidance_tags %}`.
 
-- `{{ entry.body|markdown }}`: the sanitised HTML of guidance Markdown.
+- `{{ entry|body_html }}`: the sanitised HTML of an entry's guidance text (cached once its
+  version is published).
+- `{{ text|markdown }}`: the sanitised HTML of any guidance Markdown.
 - `{{ entry.actions|lines }}`: the recommended actions, one per line.
 - `{% guidance_entry "pathway.transient_pain" version as entry %}`: one entry of a version.
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
-from triage.guidance import action_lines, entries_by_key, render_markdown
+from triage.guidance import action_lines, body_html, entries_by_key, render_markdown
 from triage.models import GuidanceEntry, GuidanceVersion
 
 register = template.Library()
@@ -19,6 +21,11 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     return render_markdown(text)
+
+
+@register.filter(name="body_html")
+def body_html_filter(entry: GuidanceEntry) -> SafeString:
+    return body_html(entry)
 
 
 @register.filter

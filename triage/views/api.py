@@ -22,7 +22,9 @@ from django.views.decorators.csrf import csrf_exempt
 from triage.access import CLINICAL_ROLES, AuthenticatedRequest, encounter_for, record_read
 from triage.clinical import FindingsError, assess, load_json, parse_findings
 from triage.export import encounter_export_data
+from triage.models import Encounter
 from triage.openapi import document
+from triage.record_parts import with_record_parts
 from triage.roles import roles_of
 
 MAX_BODY_BYTES = 64 * 1024
@@ -90,7 +92,7 @@ def encounter_export(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
     # Not refused: the user is signed in (by session or API token) with a clinical role.
     signed_in = cast(AuthenticatedRequest, request)
     try:
-        encounter = encounter_for(signed_in, pk)
+        encounter = encounter_for(signed_in, pk, among=with_record_parts(Encounter.objects.all()))
     except Http404:
         return json_error(404, "no such encounter on your wards")
     record_read(signed_in, encounter)

@@ -267,6 +267,7 @@ def _post_step(
     autosave = request.POST.get("_autosave") == "1"
     saved = False
     conflict = None
+    claimed = None  # the encounter version this save claimed (it reads it back)
     if form.is_valid():
         try:
             round = actions.save_step(
@@ -278,6 +279,7 @@ def _post_step(
                 expected_version=_seen_version(request, encounter),
             )
             saved = True
+            claimed = round.encounter.lock_version
         except actions.Conflict as error:
             round.refresh_from_db()
             # The same answers saved a moment ago (a double send of one save) are no conflict.
@@ -285,7 +287,10 @@ def _post_step(
             conflict = None if saved else error
     else:
         actions.keep_unsaved_input(round=round, step=step.slug, data=_unsaved_input(request, form))
-    encounter.refresh_from_db(fields=["lock_version"])
+    if claimed is not None:
+        encounter.lock_version = claimed
+    else:
+        encounter.refresh_from_db(fields=["lock_version"])
     if saved:
         _remember_version(request, encounter)
     if saved and not autosave:
@@ -383,7 +388,11 @@ def check_answers(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 @clinical_required
 def round_result(request: AuthenticatedRequest, pk: uuid.UUID, number: int) -> HttpResponse:
     encounter = encounter_for(request, pk)
-    round = get_object_or_404(encounter.rounds, number=number, status=Round.Status.SUBMITTED)
+    round = get_object_or_404(
+        encounter.rounds.select_related("guidance_version", "submitted_by"),
+        number=number,
+        status=Round.Status.SUBMITTED,
+    )
     record_read(request, encounter)
     return render(
         request,

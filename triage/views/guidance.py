@@ -11,6 +11,7 @@ import uuid
 from typing import Any, cast
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -95,6 +96,7 @@ def draft_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draft = guidance_version_for(pk)
     if draft.status != GuidanceVersion.Status.DRAFT:
         return _leave_non_draft(request, draft)
+    prefetch_related_objects([draft], "entries")  # read once for all three below
     changed = set(guidance.changed_keys(draft, draft.based_on))
     problems = {p.key for p in actions.publish_problems(draft)}
     rows = [
