@@ -32,7 +32,9 @@ run: install
 	@echo "  Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it and the database; data is kept)"
 	@echo "  Demo logins (password: triage-demo): nurse, physician, admin"
 	@echo ""
-	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# One process, no autoreloader: on Ctrl-C the reloader would kill its child before the
+	@# child could stop the embedded database, leaving it running. Restart after a code change.
+	$(DEV) $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 # Production-style serving (needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment).
 serve: install
