@@ -41,11 +41,12 @@ PRODUCTION_ENV = {
 
 
 def connect_as(role: dict[str, str], **options):
-    """A separate psycopg connection to the test database, logged in as the given role."""
+    """A separate psycopg connection to the test database (or `dbname=` another on the same
+    server), logged in as the given role."""
     import psycopg
     from django.db import connection
 
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)
     params.update(user=role["USER"], password=role["PASSWORD"] or None)
-    return psycopg.connect(**params, **options)
+    return psycopg.connect(**{**params, **options})

@@ -50,10 +50,7 @@ def drill_database(transactional_db):
 
 def connect_to(name: str) -> psycopg.Connection:
     """A login to the restored copy as its owner: even the owner meets the triggers."""
-    params = connection.get_connection_params()
-    params.update(user=OWNER["USER"], password=OWNER["PASSWORD"])
-    keys = ("user", "password", "host", "port")
-    return psycopg.connect(dbname=name, **{key: params[key] for key in keys if params.get(key)})
+    return connect_as(OWNER, dbname=name)
 
 
 @pytest.fixture
