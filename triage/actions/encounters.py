@@ -186,7 +186,7 @@ def submit_round(*, round: Round, by: User, at: datetime | None = None) -> Submi
         round.save()
         if encounter.submitted_at is None:
             encounter.submitted_at = at
-        _enter_review_queue(encounter, round)
+        enter_review_queue(encounter, round)
         encounter.save(update_fields=[*REVIEW_QUEUE_FIELDS, "submitted_at", "updated_at"])
     return Submission(round=round, created=True)
 
@@ -201,7 +201,7 @@ REVIEW_QUEUE_FIELDS = (
 )
 
 
-def _enter_review_queue(encounter: Encounter, round: Round) -> None:
+def enter_review_queue(encounter: Encounter, round: Round) -> None:
     """Put the encounter (back) in the physicians' queue with what its rounds raised. The most
     urgent escalation of any round ranks it until it is signed: an emergency stays at the top
     even if a later round is calmer, because a physician has not yet seen it."""
