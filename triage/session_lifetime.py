@@ -1,6 +1,10 @@
 """A session ends a fixed time after sign-in, however active it is (`SESSION_MAX_HOURS`), as
 well as after the idle timeout: a ward PC left signed in is not signed in for ever.
 
+Activity slides the idle timeout: a signed-in request saves the session (new expiry, new
+cookie) when its last save is `SESSION_TOUCH_SECONDS` old, rather than on every request (a
+write per page); so a session ends at most that much before the full idle time, never after.
+
 A signed cookie remembers who signed in on this browser, for as long as a session may last:
 only a form posted by someone whose session has ended is kept for them to send again after
 signing in (`access.keep_unsent_post`), never one posted by a stranger who never signed in."""
@@ -17,6 +21,7 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
 
 SIGNED_IN_AT = "signed_in_at"
+TOUCHED_AT = "touched_at"
 SALT = "triage.session_lifetime.signed_in_here"
 
 
@@ -53,6 +58,8 @@ class SessionLifetimeMiddleware:
                     f"You were signed out {settings.SESSION_MAX_HOURS} hours after signing in, "
                     "as every session is. Sign in again; unsubmitted assessments are kept.",
                 )
+            elif time.time() - session.get(TOUCHED_AT, 0) >= settings.SESSION_TOUCH_SECONDS:
+                session[TOUCHED_AT] = int(time.time())  # saved: the idle timeout starts again
         response = self.get_response(request)
         user_id = request.session.get(SESSION_KEY)
         if user_id is not None and str(signed_in_here(request)) != str(user_id):

@@ -1,5 +1,5 @@
-"""Sessions in the database, as Django keeps them, with one statement for the save that every
-request makes (`SESSION_SAVE_EVERY_REQUEST` slides the idle timeout).
+"""Sessions in the database, as Django keeps them, with one statement for a save (activity
+saves the session once a minute to slide the idle timeout: `session_lifetime`).
 
 Django wraps each save in a transaction (BEGIN, UPDATE, COMMIT: three round trips), which only
 the first save needs: it inserts, and must tell a clash of keys from other errors. Saving an

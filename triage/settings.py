@@ -224,11 +224,14 @@ AXES_CLIENT_IP_CALLABLE = "triage.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "triage.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# The database store, its save on every request one UPDATE rather than a transaction of three.
+# The database store, a save one UPDATE rather than a transaction of three.
 SESSION_ENGINE = "triage.session_store"
-# A bedside session ends after inactivity; drafts are saved, so nothing is lost.
+# A bedside session ends after inactivity; drafts are saved, so nothing is lost. Activity
+# slides the timeout once a minute at most (triage/session_lifetime.py), not on every request:
+# a session may end up to a minute early, never late.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 # ...and, however active, this many hours after signing in.
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
 # Personal API tokens expire after this many days (a new one is made on the tokens page).

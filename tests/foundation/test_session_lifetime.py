@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from triage.session_lifetime import SIGNED_IN_AT
+from triage.session_lifetime import SIGNED_IN_AT, TOUCHED_AT
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +41,28 @@ def test_a_session_past_the_limit_is_signed_out_with_a_reason(client, nurse, set
     page = client.get(response["Location"]).content.decode()
     assert "signed out 12 hours after signing in" in page
     assert client.get("/encounters/").status_code == 302  # still signed out
+
+
+def session_expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(pk=client.session.session_key).expire_date
+
+
+def test_activity_slides_the_idle_timeout_once_a_minute_not_on_every_request(
+    client, nurse, settings, django_assert_max_num_queries
+):
+    client.force_login(nurse)
+    client.get("/encounters/")  # the first signed-in request saves the session
+    saved = session_expiry(client)
+    with django_assert_max_num_queries(4) as queries:
+        assert client.get("/encounters/").status_code == 200
+    assert not [q for q in queries.captured_queries if "UPDATE" in q["sql"]]
+    assert session_expiry(client) == saved
+    # A minute later the next request saves it again: the idle timeout starts afresh.
+    session = client.session
+    session[TOUCHED_AT] = int(time.time()) - settings.SESSION_TOUCH_SECONDS
+    session.save()
+    before = session_expiry(client)
+    client.get("/encounters/")
+    assert session_expiry(client) > before
