@@ -163,3 +163,22 @@ def test_another_method_is_a_json_405(client, db):
     response = client.post(URL, "{}", content_type="application/json")
     assert response.status_code == 405
     assert response["Allow"] == "GET"
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        {"resourceType": "Observation", "status": "final"},
+        {"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "colour": 1},
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [{"fullUrl": "urn:uuid:1", "resource": {"resourceType": "Flag"}}],
+        },
+    ],
+    ids=["missing-element", "unknown-element", "invalid-entry"],
+)
+def test_the_validator_would_notice_an_invalid_resource(resource):
+    """Guard the guard: the validation these tests rely on refuses what FHIR refuses."""
+    with pytest.raises(ValueError, match="validation error"):
+        validated(resource)
