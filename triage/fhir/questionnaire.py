@@ -72,7 +72,8 @@ def form_field(path: str) -> forms.Field | None:
     """The step form's own field for a contract key, when it asks for it directly."""
     section, key = path.split(".", 1)
     form = SECTION_STEPS[section].form
-    return form.base_fields.get(key) if form is not None else None
+    fields: dict[str, forms.Field] = getattr(form, "base_fields", {})  # a Form's, declared
+    return fields.get(key)
 
 
 def label(path: str) -> str:
@@ -137,7 +138,7 @@ def required(path: str) -> bool:
 
 
 def extensions(path: str) -> list[Resource]:
-    found = []
+    found: list[Resource] = []
     if path in RANGES:
         kind, low, high = RANGES[path]
         value = "valueInteger" if kind == "integer" else "valueDecimal"
