@@ -286,3 +286,12 @@ def test_a_charset_parameter_is_fine(api):
 
 def test_signed_out_is_401_as_for_json(client, db):
     assert post(client, questionnaire_response({})).status_code == 401
+
+
+def test_an_answer_to_a_question_the_form_would_hide_is_read_not_dropped(api):
+    """The arms are asked only after a level C1-T1, but an arm deficit reported after a lumbar
+    level is a stroke sign: dropping the answer would hide a red flag."""
+    findings = {"procedure": {"levels": ["L1"]}, "neuro": {"upper_limb": "new_deficit"}}
+    answer = post(api, questionnaire_response(findings)).json()
+    assert "stroke_signs" in [flag["code"] for flag in answer["red_flags"]]
+    assert answer["escalation"] == "emergency"
