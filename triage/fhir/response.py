@@ -5,7 +5,10 @@ its section (``vitals``), so the answers become the contract's findings key for 
 engine then judges them exactly as it judges findings JSON. Problems are refused in the
 contract's error format, under the same field paths: an unknown ``linkId`` is an "unknown
 field", a wrong answer type names the ``value[x]`` the question takes, an out-of-range value
-gets the engine's own message. A question without an answer is not assessed, never normal.
+gets the engine's own message. A question without an answer is not assessed, never normal;
+an answer to a question the Questionnaire's ``enableWhen`` would have hidden is still read
+(an arm deficit after a lumbar level is itself a stroke sign: dropping it would hide a red
+flag), and the engine's cross-field checks judge it as they judge findings JSON.
 
 Only a response that is finished is assessed: ``completed``, or ``amended`` (a completed one
 corrected). One ``in-progress``, ``stopped`` or ``entered-in-error`` is refused, as is one that
