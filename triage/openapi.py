@@ -2,9 +2,10 @@
 
 Served at `GET /api/v1/openapi.json`. The findings and assessment schemas are built from the
 clinical engine's own vocabulary (sections and their keys, every enumerated code), so a code
-added to the contract appears here without an edit; the numeric ranges and the cross-field
-rules are written below and `tests/api/test_openapi.py` checks them against the engine, so a
-changed range fails a test until the document follows.
+added to the contract appears here without an edit; the numeric ranges (kept with each key's
+kind in `triage/clinical/fields.py`, which the FHIR Questionnaire reads too) and the
+cross-field rules written below are checked against the engine by `tests/api/test_openapi.py`,
+so a changed range fails a test until the document follows.
 
 The document holds no patient data and says nothing the README does not, so it is public: a
 client can read it before it has a token.
@@ -27,63 +28,16 @@ from triage.clinical import (
     RED_FLAG_CODES,
 )
 from triage.clinical.early_warning import BANDS
-from triage.clinical.findings import (
-    BOWEL_BLADDER_STATUSES,
-    COMPLETABLE_SECTIONS,
-    CONSCIOUSNESS_LEVELS,
-    FIELD_NAMES,
-    IMAGING_FINDINGS,
-    IMAGING_STATUSES,
-    LEVELS,
-    MODALITIES,
-    NEURO_STATUSES,
-    OXYGEN_REASONS,
-    PAIN_COURSES,
-    SECTIONS,
-)
+from triage.clinical.fields import BOOLEANS, CHOICES, INTEGER_CHOICES, LISTS, RANGES
+from triage.clinical.findings import COMPLETABLE_SECTIONS, FIELD_NAMES, SECTIONS
 from triage.export import EXPORT_VERSION
+from triage.fhir.response import FINISHED
+from triage.fhir.terminology import FHIR_JSON, QUESTIONNAIRE_URL
 
 Schema = dict[str, Any]
 API_VERSION = "v1"
 MAX_BODY_KB = 64
 
-# The contract's numeric findings: (JSON type, lowest, highest), both ends allowed.
-RANGES: dict[str, tuple[str, int | float, int | float]] = {
-    "procedure.hours_since": ("number", 0, 8760),
-    "symptoms.pain_score": ("integer", 0, 10),
-    "vitals.respiratory_rate": ("integer", 0, 80),
-    "vitals.spo2": ("integer", 50, 100),
-    "vitals.systolic_bp": ("integer", 40, 300),
-    "vitals.heart_rate": ("integer", 20, 250),
-    "vitals.temperature": ("number", 30.0, 45.0),
-}
-BOOLEANS = frozenset(
-    {
-        "symptoms.radicular_pain",
-        "symptoms.chest_pain",
-        "symptoms.dyspnoea",
-        "symptoms.uncontrolled_despite_analgesia",
-        "neuro.focal_signs",
-        "vitals.on_oxygen",
-        "imaging.after_current_symptoms",
-    }
-)
-CHOICES: dict[str, tuple[str, ...]] = {
-    "symptoms.pain_course": PAIN_COURSES,
-    "neuro.motor": NEURO_STATUSES,
-    "neuro.sensory": NEURO_STATUSES,
-    "neuro.upper_limb": NEURO_STATUSES,
-    "neuro.bowel_bladder": BOWEL_BLADDER_STATUSES,
-    "vitals.consciousness": CONSCIOUSNESS_LEVELS,
-    "vitals.oxygen_reason": OXYGEN_REASONS,
-    "imaging.status": IMAGING_STATUSES,
-    "imaging.modality": MODALITIES,
-}
-# Lists of distinct codes, at least one.
-LISTS: dict[str, tuple[str, ...]] = {
-    "procedure.levels": LEVELS,
-    "imaging.findings": IMAGING_FINDINGS,
-}
 WHOLE_NUMBER = "Written as a whole number (7, not 7.0)."
 
 
@@ -106,8 +60,11 @@ def field_schema(path: str) -> Schema:
     if path in LISTS:
         items = {"type": "string", "enum": list(LISTS[path])}
         return {"type": "array", "items": items, "minItems": 1, "uniqueItems": True}
-    if path == "vitals.spo2_scale":
-        return {"type": "integer", "enum": [1, 2], "description": "2 for a target of 88-92%."}
+    if path in INTEGER_CHOICES:
+        schema = {"type": "integer", "enum": list(INTEGER_CHOICES[path])}
+        if path == "vitals.spo2_scale":
+            schema["description"] = "2 for a target of 88-92%."
+        return schema
     raise KeyError(f"{path} has no schema: describe it in triage/openapi.py")
 
 
@@ -338,6 +295,72 @@ def export_schema() -> Schema:
     }
 
 
+def questionnaire_response_schema() -> Schema:
+    """The envelope of a QuestionnaireResponse the engine reads (its answers are checked as
+    findings are, by field path); the Questionnaire itself is at
+    /fhir/Questionnaire/vertebroplasty-pain-triage."""
+    item: Schema = {
+        "type": "object",
+        "properties": {"linkId": {"type": "string"}, "answer": {"type": "array"}},
+        "required": ["linkId"],
+    }
+    return {
+        "type": "object",
+        "description": "A FHIR R4 QuestionnaireResponse answering the product's Questionnaire: "
+        "each question's linkId is a findings field path (vitals.spo2) inside the group of its "
+        "section (vitals). A question without an answer is not assessed.",
+        "properties": {
+            "resourceType": {"const": "QuestionnaireResponse"},
+            "status": {"enum": list(FINISHED)},
+            "questionnaire": {
+                "type": "string",
+                "enum": [QUESTIONNAIRE_URL, f"{QUESTIONNAIRE_URL}|{CONTRACT_VERSION}"],
+            },
+            "item": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "linkId": {"type": "string", "enum": list(SECTIONS)},
+                        "item": {"type": "array", "items": item},
+                    },
+                    "required": ["linkId"],
+                },
+            },
+        },
+        "required": ["resourceType", "status", "questionnaire"],
+    }
+
+
+def bundle_schema() -> Schema:
+    return {
+        "type": "object",
+        "description": "A FHIR R4 Bundle (collection): Patient, Practitioners, and per "
+        "submitted round a QuestionnaireResponse, vital-sign and NEWS2 Observations, a "
+        "RiskAssessment and a Flag per red flag; the sign-off as a Provenance.",
+        "properties": {
+            "resourceType": {"const": "Bundle"},
+            "type": {"const": "collection"},
+            "entry": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "fullUrl": {"type": "string"},
+                        "resource": {
+                            "type": "object",
+                            "properties": {"resourceType": {"type": "string"}},
+                            "required": ["resourceType"],
+                        },
+                    },
+                    "required": ["fullUrl", "resource"],
+                },
+            },
+        },
+        "required": ["resourceType", "type", "entry"],
+    }
+
+
 def errors_schema() -> Schema:
     return {
         "type": "object",
@@ -393,7 +416,10 @@ def assess_operation() -> Schema:
         "description": "The engine's answer to the findings, as `manage.py assess` prints it.",
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Findings"}}},
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Findings"}},
+                FHIR_JSON: {"schema": {"$ref": "#/components/schemas/QuestionnaireResponse"}},
+            },
         },
         "responses": {
             "200": {
@@ -405,7 +431,7 @@ def assess_operation() -> Schema:
             "400": error("Findings that cannot be assessed: every problem, by field path."),
             **SIGNED,
             "413": error(f"A body larger than {MAX_BODY_KB} KB."),
-            "415": error("A body that is not application/json."),
+            "415": error(f"A body that is neither application/json nor {FHIR_JSON}."),
             **FAULTS,
         },
     }
@@ -438,6 +464,23 @@ def export_operation() -> Schema:
     }
 
 
+def fhir_export_operation() -> Schema:
+    operation = export_operation()
+    return operation | {
+        "operationId": "exportEncounterFhir",
+        "summary": "One encounter of your wards as a FHIR Bundle",
+        "description": "As the JSON export (same access; a physician's read is recorded), as "
+        f"FHIR R4 resources ({FHIR_JSON}). Submitted rounds only.",
+        "responses": operation["responses"]
+        | {
+            "200": {
+                "description": "The encounter as a collection Bundle.",
+                "content": {FHIR_JSON: {"schema": {"$ref": "#/components/schemas/Bundle"}}},
+            }
+        },
+    }
+
+
 def document_operation() -> Schema:
     return {
         "operationId": "openapi",
@@ -465,15 +508,19 @@ def document() -> Schema:
             "title": "Post-vertebroplasty pain triage API",
             "version": API_VERSION,
             "description": "Findings in, assessment out (assessment contract "
-            f"{CONTRACT_VERSION}), and one encounter's export. Sign calls with a personal API "
+            f"{CONTRACT_VERSION}), and one encounter's export (as JSON, or as a FHIR R4 Bundle). "
+            "Findings may also be sent as a FHIR QuestionnaireResponse to the Questionnaire at "
+            "/fhir/Questionnaire/vertebroplasty-pain-triage. Sign calls with a personal API "
             "token (`Authorization: Bearer vpt_...`, made at /accounts/api-tokens/) or a "
-            "browser session. Every answer, errors included, is JSON.",
+            "browser session. Every answer, errors included, is JSON (the FHIR export "
+            f"{FHIR_JSON}).",
         },
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}, {"sessionCookie": []}],
         "paths": {
             "/api/v1/assess": {"post": assess_operation()},
             "/api/v1/encounters/{id}": {"get": export_operation()},
+            "/api/v1/encounters/{id}/fhir": {"get": fhir_export_operation()},
             "/api/v1/openapi.json": {"get": document_operation()},
         },
         "components": {
@@ -493,6 +540,8 @@ def document() -> Schema:
                 "Findings": findings_schema(),
                 "Assessment": assessment_schema(),
                 "EncounterExport": export_schema(),
+                "QuestionnaireResponse": questionnaire_response_schema(),
+                "Bundle": bundle_schema(),
                 "Errors": errors_schema(),
             },
         },

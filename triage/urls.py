@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from triage import wizard
+from triage.fhir.terminology import QUESTIONNAIRE_ID
 from triage.views import (
     api,
     api_tokens,
@@ -33,6 +34,7 @@ accounts_urls = [
 api_urls = [
     path("assess", api.assess_view, name="assess"),
     path("encounters/<uuid:pk>", api.encounter_export, name="encounter"),
+    path("encounters/<uuid:pk>/fhir", api.encounter_fhir, name="encounter-fhir"),
     path("openapi.json", api.openapi_document, name="openapi"),
 ]
 
@@ -90,6 +92,10 @@ urlpatterns = [
     path("accounts/", include((accounts_urls, "accounts"))),
     path("account/<path:rest>", core.moved, {"to": "/accounts/"}, name="moved-account"),
     path("api/v1/", include((api_urls, "api"))),
+    # The bedside assessment as a FHIR Questionnaire (public, like the OpenAPI document).
+    path(
+        f"fhir/Questionnaire/{QUESTIONNAIRE_ID}", api.fhir_questionnaire, name="fhir-questionnaire"
+    ),
     path("encounters/", include((encounter_urls, "encounters"))),
     path("review/", include((review_urls, "review"))),
     path("guidance/", include((guidance_urls, "guidance"))),

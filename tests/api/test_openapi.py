@@ -18,8 +18,9 @@ from tests.clinical.examples import load_examples
 from tests.hardening import strategies as hostile
 from triage import openapi
 from triage.clinical import FindingsError, assess_json, parse_findings
+from triage.clinical.fields import CHOICES, LISTS, RANGES
 from triage.clinical.findings import FIELD_NAMES, SECTIONS
-from triage.openapi import CHOICES, LISTS, RANGES, document
+from triage.openapi import document
 
 URL = "/api/v1/openapi.json"
 CHECK = settings(
@@ -108,9 +109,11 @@ def test_it_declares_bearer_tokens_and_a_json_error_for_every_refusal():
     }
     assess = doc["paths"]["/api/v1/assess"]["post"]["responses"]
     export = doc["paths"]["/api/v1/encounters/{id}"]["get"]["responses"]
+    fhir = doc["paths"]["/api/v1/encounters/{id}/fhir"]["get"]["responses"]
     assert set(assess) == {"200", "400", "401", "403", "405", "413", "415", "500", "503"}
-    assert set(export) == {"200", "401", "403", "404", "405", "500", "503"}
-    for responses in (assess, export):
+    assert set(export) == set(fhir) == {"200", "401", "403", "404", "405", "500", "503"}
+    assert list(fhir["200"]["content"]) == ["application/fhir+json"]
+    for responses in (assess, export, fhir):
         for status, response in responses.items():
             if status != "200":
                 schema = response["content"]["application/json"]["schema"]
@@ -195,3 +198,37 @@ def test_an_encounters_export_fits_the_document(client, nurse, published_guidanc
     errors = [error.message for error in validator("EncounterExport").iter_errors(response.json())]
     assert errors == []
     assert response.json()["rounds"][0]["assessment"]["contract"] == "v2"
+
+
+def test_findings_may_be_sent_as_a_fhir_questionnaire_response():
+    body = document()["paths"]["/api/v1/assess"]["post"]["requestBody"]["content"]
+    assert list(body) == ["application/json", "application/fhir+json"]
+    assert body["application/fhir+json"]["schema"] == {
+        "$ref": "#/components/schemas/QuestionnaireResponse"
+    }
+
+
+@pytest.mark.parametrize(
+    "example", [e for e in load_examples() if e.valid][:3], ids=lambda e: e.name
+)
+def test_a_worked_examples_questionnaire_response_fits_the_document(example):
+    from tests.fhir.helpers import questionnaire_response
+
+    assert (
+        list(
+            validator("QuestionnaireResponse").iter_errors(questionnaire_response(example.findings))
+        )
+        == []
+    )
+
+
+def test_an_encounters_fhir_export_fits_the_document(client, nurse, published_guidance):
+    from tests.review.factories import WEAK_LEG, SubmittedEncounterFactory
+
+    encounter = SubmittedEncounterFactory(
+        ward=nurse.wards.get(), created_by=nurse, answers=WEAK_LEG
+    )
+    client.force_login(nurse)
+    response = client.get(f"/api/v1/encounters/{encounter.pk}/fhir")
+    assert response.status_code == 200
+    assert list(validator("Bundle").iter_errors(response.json())) == []

@@ -81,7 +81,7 @@ def answered(response: Any, what: str) -> Any:
 
 def answered_json(response: Any, what: str) -> Any:
     answered(response, what)
-    assert response["Content-Type"].startswith("application/json"), what
+    assert response["Content-Type"].startswith(("application/json", "application/fhir+json")), what
     return json.loads(response.content)
 
 
@@ -353,6 +353,7 @@ def test_api_tokens_and_sign_in_never_fail(world, data):
 CONTENT_TYPES = [
     "application/json",
     "application/json; charset=utf-8",
+    "application/fhir+json",
     "text/plain",
     "application/x-www-form-urlencoded",
     "multipart/form-data; boundary=x",
@@ -380,7 +381,7 @@ def test_the_api_always_answers_json_and_never_fails(world, data):
     if data.draw(st.integers(0, 4)) == 0:
         pk = data.draw(st.sampled_from([world.submitted.pk, world.draft.pk, uuid.uuid4()]))
         method = data.draw(st.sampled_from(["GET", "GET", "POST", "DELETE", "HEAD"]))
-        url = f"/api/v1/encounters/{pk}"
+        url = f"/api/v1/encounters/{pk}" + data.draw(st.sampled_from(["", "/fhir"]))
         body: bytes | str = b""
     else:
         method = data.draw(st.sampled_from(["POST"] * 8 + ["GET", "PUT", "OPTIONS"]))
@@ -410,7 +411,9 @@ def validators() -> dict[tuple[str, str, str], Draft202012Validator]:
     for path, operations in doc["paths"].items():
         for method, operation in operations.items():
             for status, response in operation["responses"].items():
-                schema = response["content"]["application/json"]["schema"]
+                # One content type each: JSON, or FHIR JSON for the FHIR export.
+                (content,) = response["content"].values()
+                schema = content["schema"]
                 found[path, method.upper(), status] = Draft202012Validator(
                     {**schema, "components": doc["components"]}
                 )

@@ -122,6 +122,7 @@ NURSE_PAGES = [
     ("result", "get", lambda e: f"/encounters/{e['submitted'].pk}/rounds/1/"),
     ("record", "get", lambda e: f"/encounters/{e['submitted'].pk}/"),
     ("export", "get", lambda e: f"/api/v1/encounters/{e['submitted'].pk}"),
+    ("fhir-export", "get", lambda e: f"/api/v1/encounters/{e['submitted'].pk}/fhir"),
 ]
 
 PHYSICIAN_PAGES = [
@@ -132,6 +133,7 @@ PHYSICIAN_PAGES = [
     ("audit-csv", "get", lambda e: f"/encounters/{e['submitted'].pk}/audit.csv"),
     ("lookback", "get", lambda e: "/review/lookback/"),
     ("export", "get", lambda e: f"/api/v1/encounters/{e['submitted'].pk}"),
+    ("fhir-export", "get", lambda e: f"/api/v1/encounters/{e['submitted'].pk}/fhir"),
     ("home", "get", lambda e: "/"),
     ("api-tokens", "get", lambda e: "/accounts/api-tokens/"),
 ]
@@ -269,8 +271,9 @@ def test_a_record_costs_the_same_with_five_rounds_addenda_overrides_and_a_sign_o
     page = client.get(f"/encounters/{big.pk}/").content.decode()
     assert "Reviewed again at 18:00" in page and "data-signed-by" in page
     assert client.get(f"/api/v1/encounters/{big.pk}").json()["rounds"][1]["overrides"]
-    small_export = queries_of(client, f"/api/v1/encounters/{small.pk}")
-    assert queries_of(client, f"/api/v1/encounters/{big.pk}") == small_export
+    for export in ("", "/fhir"):
+        small_export = queries_of(client, f"/api/v1/encounters/{small.pk}{export}")
+        assert queries_of(client, f"/api/v1/encounters/{big.pk}{export}") == small_export, export
 
 
 # --- The second factor, and a cold cache -------------------------------------------------------

@@ -41,8 +41,12 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     # JSON API: POST only, so a GET is 405 for everyone before anything else.
     "api:assess":              ("GET",  (405,         405,  405,      405,    405,    405)),
     "api:encounter":           ("GET",  (401,         200,  200,      403,    404,    404)),
+    # The same encounter as a FHIR Bundle: the JSON export's rules.
+    "api:encounter-fhir":      ("GET",  (401,         200,  200,      403,    404,    404)),
     # The OpenAPI document describes the API and holds no patient data: public.
     "api:openapi":             ("GET",  (200,         200,  200,      200,    200,    200)),
+    # The FHIR Questionnaire is the bedside questions, no patient data: public too.
+    "fhir-questionnaire":      ("GET",  (200,         200,  200,      200,    200,    200)),
     # Personal API tokens: each clinician their own (the seeded pk is nobody's token).
     "accounts:api-tokens":     ("GET",  (LOGIN,       200,  200,      403,    200,    200)),
     "accounts:api-token-revoke": ("POST", (LOGIN,     404,  404,      403,    404,    404)),

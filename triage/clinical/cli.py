@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Protocol, TextIO
 
-from triage.clinical.findings import ROOT, FindingsError, load_json, parse_findings
+from triage.clinical.findings import ROOT, Findings, FindingsError, load_json, parse_findings
 from triage.clinical.rules import assess
 
 USAGE = (
-    "usage: manage.py assess FILE\n"
+    "usage: manage.py assess [--fhir] FILE\n"
     "  FILE: findings JSON (assessment contract v2), or - to read standard input\n"
+    "  --fhir: FILE is a FHIR QuestionnaireResponse to the product's Questionnaire\n"
 )
 EXIT_OK = 0
 EXIT_INTERNAL_ERROR = 1
@@ -51,12 +53,21 @@ def _read(source: str, stdin: TextIO) -> str | bytes:
         return file.read()
 
 
-def run(argv: list[str], stdin: TextIO, stdout: Output, stderr: Output) -> int:
+# Reads decoded JSON into validated findings (raising FindingsError).
+Reader = Callable[[object], Findings]
+
+
+def run(
+    argv: list[str], stdin: TextIO, stdout: Output, stderr: Output, fhir: Reader | None = None
+) -> int:
     """:func:`main` without the last-resort error handling."""
     if argv in (["-h"], ["--help"]):
         stdout.write(USAGE)
         return EXIT_OK
-    if len(argv) != 1:
+    reader: Reader = parse_findings
+    if argv[:1] == ["--fhir"] and fhir is not None:
+        argv, reader = argv[1:], fhir
+    if len(argv) != 1 or argv[0].startswith("--"):
         stderr.write(USAGE)
         return EXIT_INVALID
     source = argv[0]
@@ -66,7 +77,7 @@ def run(argv: list[str], stdin: TextIO, stdout: Output, stderr: Output) -> int:
         stderr.write(f"{source}: cannot read: {exc.strerror or exc}\n")
         return EXIT_INVALID
     try:
-        assessment = assess(parse_findings(load_json(text)))
+        assessment = assess(reader(load_json(text)))
     except FindingsError as exc:
         stderr.write("".join(line + "\n" for line in exc.lines()))
         return EXIT_INVALID
@@ -79,14 +90,16 @@ def main(
     stdin: TextIO | None = None,
     stdout: Output | None = None,
     stderr: Output | None = None,
+    fhir: Reader | None = None,
 ) -> int:
     """Run the assess command; return the exit status. Streams default to ``sys``'s own,
-    looked up at call time so that redirected streams are honoured."""
+    looked up at call time so that redirected streams are honoured. ``fhir`` reads a
+    QuestionnaireResponse (``--fhir``); the engine knows no FHIR, so its caller passes it."""
     stdin = sys.stdin if stdin is None else stdin
     stdout = sys.stdout if stdout is None else stdout
     stderr = sys.stderr if stderr is None else stderr
     try:
-        return run(argv, stdin, stdout, stderr)
+        return run(argv, stdin, stdout, stderr, fhir)
     except KeyboardInterrupt:
         stderr.write("interrupted\n")
         return 130

@@ -1,13 +1,14 @@
-"""JSON API: the assessment contract over HTTP, one encounter's export, and the OpenAPI
-document that describes both (`triage/openapi.py`; public: it holds no patient data).
+"""JSON API: the assessment contract over HTTP, one encounter's export (as JSON and as a FHIR
+Bundle), the OpenAPI document that describes them (`triage/openapi.py`) and the FHIR
+Questionnaire (`triage/fhir/`); both documents are public: they hold no patient data.
 
 Errors are JSON too (401 signed out, 403 no clinical role, 404 not on the user's wards, 405
-wrong method), in the shape of the contract's findings errors. The export has the encounter
+wrong method), in the shape of the contract's findings errors. The exports have the encounter
 page's access (clinical staff of the encounter's ward) and a physician's read is audited.
 
-CSRF: the endpoint accepts only `application/json`, which a browser will not send to another
-origin without a CORS preflight (never granted here), so a forged cross-site form cannot reach
-it; the session still identifies the user.
+CSRF: the assess endpoint accepts only `application/json` and `application/fhir+json`, which a
+browser will not send to another origin without a CORS preflight (never granted here), so a
+forged cross-site form cannot reach it; the session still identifies the user.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from django.views.decorators.csrf import csrf_exempt
 from triage.access import CLINICAL_ROLES, AuthenticatedRequest, encounter_for, record_read
 from triage.clinical import FindingsError, assess, load_json, parse_findings
 from triage.export import encounter_export_data
+from triage.fhir.bundle import encounter_bundle
+from triage.fhir.questionnaire import questionnaire
+from triage.fhir.response import parse_response
+from triage.fhir.terminology import FHIR_JSON
 from triage.models import Encounter
 from triage.openapi import document
 from triage.record_parts import with_record_parts
@@ -65,8 +70,12 @@ def assess_view(request: HttpRequest) -> JsonResponse:
     )
     if refused is not None:
         return refused
-    if request.content_type != "application/json":
-        return json_error(415, "the body must be application/json")
+    # Findings JSON, or a FHIR QuestionnaireResponse to the product's Questionnaire.
+    read = {"application/json": parse_findings, FHIR_JSON: parse_response}.get(
+        request.content_type or ""
+    )
+    if read is None:
+        return json_error(415, f"the body must be application/json or {FHIR_JSON}")
     try:
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
             return json_error(413, f"the body must be at most {MAX_BODY_BYTES // 1024} KB")
@@ -74,13 +83,14 @@ def assess_view(request: HttpRequest) -> JsonResponse:
     except (RequestDataTooBig, ValueError):
         return json_error(413, f"the body must be at most {MAX_BODY_BYTES // 1024} KB")
     try:
-        assessment = assess(parse_findings(load_json(body)))
+        assessment = assess(read(load_json(body)))
     except FindingsError as error:
         return JsonResponse({"errors": error.errors}, status=400)
     return JsonResponse(assessment.to_dict())
 
 
-def encounter_export(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
+def readable_encounter(request: HttpRequest, pk: uuid.UUID) -> Encounter | JsonResponse:
+    """The encounter an export may show this user (the read recorded), or the refusal."""
     refused = refusal(
         request,
         method="GET",
@@ -96,9 +106,30 @@ def encounter_export(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
     except Http404:
         return json_error(404, "no such encounter on your wards")
     record_read(signed_in, encounter)
+    return encounter
+
+
+def encounter_export(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
+    encounter = readable_encounter(request, pk)
+    if isinstance(encounter, JsonResponse):
+        return encounter
     return JsonResponse(encounter_export_data(encounter))
+
+
+def encounter_fhir(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
+    """The same encounter as a FHIR Bundle (refusals as the JSON export's)."""
+    encounter = readable_encounter(request, pk)
+    if isinstance(encounter, JsonResponse):
+        return encounter
+    return JsonResponse(encounter_bundle(encounter), content_type=FHIR_JSON)
 
 
 def openapi_document(request: HttpRequest) -> JsonResponse:
     """The OpenAPI 3.1 document of this API, for anyone: it describes, it holds no data."""
     return wrong_method(request, "GET", "use GET") or JsonResponse(document())
+
+
+def fhir_questionnaire(request: HttpRequest) -> JsonResponse:
+    """The bedside assessment as a FHIR Questionnaire, for anyone: it holds no patient data."""
+    refused = wrong_method(request, "GET", "use GET")
+    return refused or JsonResponse(questionnaire(), content_type=FHIR_JSON)
