@@ -67,6 +67,7 @@ bench: install wrk
 	@status=0; \
 	$(DEV) $(BIN)/python bench/bench_assess.py || status=1; \
 	$(DEV) $(BIN)/python bench/bench_queue.py || status=1; \
+	$(DEV) $(BIN)/python bench/bench_fhir.py || status=1; \
 	GUNICORN_CMD="$(GUNICORN_CMD)" $(BIN)/python bench/bench_pages.py || status=1; \
 	exit $$status
 

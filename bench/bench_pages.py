@@ -43,6 +43,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from urllib.request import Request, urlopen
 
@@ -371,13 +372,19 @@ def body_of(endpoint: Endpoint) -> tuple[bytes, str | None]:
     return b"", None
 
 
+@cache
+def anonymous():
+    from django.test import Client
+
+    return Client(HTTP_HOST="127.0.0.1")
+
+
 def check_in_process(endpoint: Endpoint, browsers: dict[str, Browser]) -> None:
     """One request through the test client: 200, its queries and its gzipped size."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = browsers[endpoint.user].client if endpoint.user else Client(HTTP_HOST="127.0.0.1")
+    client = browsers[endpoint.user].client if endpoint.user else anonymous()
     headers = {
         key: value
         for key, value in headers_for(endpoint, browsers, "https://127.0.0.1").items()
