@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, resolve_url
@@ -215,6 +215,23 @@ def encounter_for(
         )
     except (ValueError, TypeError):
         raise Http404 from None
+
+
+def current_round_for(request: AuthenticatedRequest, pk: Any) -> Round:
+    """The latest round (being answered, or the last submitted) of an encounter on one of the
+    user's wards, read with its encounter in one query; otherwise 404, as `encounter_for`."""
+    try:
+        round = (
+            Round.objects.select_related("encounter__ward", "encounter__created_by")
+            .filter(encounter_id=pk, encounter__ward__in=request.user.wards.all())
+            .order_by("-number")
+            .first()
+        )
+    except (ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    if round is None:
+        raise Http404("No encounter matches the given query.")
+    return round
 
 
 def submitted_encounter_for(request: AuthenticatedRequest, pk: Any) -> Encounter:

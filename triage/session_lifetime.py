@@ -38,9 +38,10 @@ def signed_in_here(request: HttpRequest) -> int | None:
 
 
 def note_sign_in(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
-    """On `user_logged_in`: when this session's sign-in happened."""
+    """On `user_logged_in`: when this session's sign-in happened (and its last save)."""
     if request is not None and hasattr(request, "session"):
-        request.session[SIGNED_IN_AT] = int(time.time())
+        # Signing in saves the session: the idle timeout starts now, as does the session.
+        request.session[SIGNED_IN_AT] = request.session[TOUCHED_AT] = int(time.time())
 
 
 class SessionLifetimeMiddleware:

@@ -52,8 +52,7 @@ def session_expiry(client):
 def test_activity_slides_the_idle_timeout_once_a_minute_not_on_every_request(
     client, nurse, settings, django_assert_max_num_queries
 ):
-    client.force_login(nurse)
-    client.get("/encounters/")  # the first signed-in request saves the session
+    client.force_login(nurse)  # signing in saves the session
     saved = session_expiry(client)
     with django_assert_max_num_queries(4) as queries:
         assert client.get("/encounters/").status_code == 200

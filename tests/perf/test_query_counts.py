@@ -303,7 +303,6 @@ def test_the_second_factor_adds_only_django_otps_device_lookup(
 def test_a_cold_guidance_cache_costs_one_query(client, physician, submitted):
     """Once per process and published version: its entries are read, then kept."""
     client.force_login(physician)
-    client.get("/review/")  # the session's first save (the idle timeout) is not this test's
     url = f"/encounters/{submitted.pk}/"
     cold = count(client, "get", url)
     warm = count(client, "get", url)

@@ -16,6 +16,7 @@ from django.utils.datastructures import MultiValueDict
 from triage.actions.review import DECISIONS, override_items
 from triage.actions.signing import SignatureRefused, check_signature
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
+from triage.forms.choices import ListedModelChoiceField
 from triage.models import Override, Round, Ward
 
 if TYPE_CHECKING:  # the signing forms are used only behind the sign-in guard
@@ -38,7 +39,7 @@ class QueueFilterForm(forms.Form):
         max_length=32,
         help_text="The start of the identifier is enough.",
     )
-    ward = forms.ModelChoiceField(
+    ward = ListedModelChoiceField(
         queryset=Ward.objects.none(), required=False, empty_label="All my wards"
     )
     escalation = forms.ChoiceField(

@@ -30,6 +30,7 @@ from triage.findings_builder import (
     SIDES,
     section_from_answers,
 )
+from triage.forms.choices import ListedChoices
 from triage.models import Encounter, Ward
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -209,6 +210,7 @@ class PatientForm(forms.ModelForm):
     def __init__(self, *args: Any, wards: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         ward = cast("forms.ModelChoiceField[Ward]", self.fields["ward"])  # the model's ward
+        ward.iterator = ListedChoices
         ward.queryset = wards if wards is not None else Ward.objects.none()
         ward.empty_label = "Choose the ward"
         ward.error_messages["required"] = "Choose the ward the patient is on."

@@ -21,6 +21,7 @@ from triage.access import (
     AuthenticatedRequest,
     bedside_required,
     clinical_required,
+    current_round_for,
     encounter_for,
     record_read,
     refuse_unless,
@@ -163,8 +164,8 @@ def encounter_new(request: AuthenticatedRequest) -> HttpResponse:
 @clinical_required
 @require_http_methods(["GET", "POST"])
 def patient_step(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    encounter = encounter_for(request, pk)
-    round = encounter.current_round()
+    round = current_round_for(request, pk)
+    encounter = round.encounter
     if not encounter.is_draft:
         messages.info(request, "Patient details are fixed once the first assessment is submitted.")
         return redirect("encounters:detail", pk=encounter.pk)
@@ -215,9 +216,9 @@ def _after_save(request: HttpRequest, encounter: Encounter, step: wizard.Step) -
 @bedside_required
 @require_http_methods(["GET", "POST"])
 def question_step(request: AuthenticatedRequest, pk: uuid.UUID, slug: str) -> HttpResponse:
-    encounter = encounter_for(request, pk)
+    round = current_round_for(request, pk)
+    encounter = round.encounter
     step = wizard.QUESTIONS_BY_SLUG[slug]
-    round = encounter.current_round()
     if round.status == Round.Status.SUBMITTED:
         messages.info(
             request, "This assessment is submitted. Start a reassessment to record new answers."
@@ -357,8 +358,8 @@ def _render_step(
 @clinical_required
 @require_http_methods(["GET", "POST"])
 def check_answers(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    encounter = encounter_for(request, pk)
-    round = encounter.current_round()
+    round = current_round_for(request, pk)
+    encounter = round.encounter
     if request.method == "POST":
         submission = actions.submit_round(round=round, by=request.user)
         if not submission.created:
