@@ -13,7 +13,8 @@ DEV := TRIAGE_ENV=dev
 # (one JSON line, with its id, never a query string: triage/request_log.py).
 GUNICORN_CMD := gunicorn triage.wsgi:application --bind 0.0.0.0:8000 --workers 3
 
-.PHONY: install run serve test lint format bench fuzz load chromium stop-db clean-db backup restore
+.PHONY: install run serve test lint format bench fuzz load chromium stop-db clean-db backup restore \
+	css lighthouse
 
 $(INSTALLED): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -60,6 +61,16 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Bootstrap's stylesheet trimmed to the selectors the product uses (purgecss.config.mjs), into
+# static/vendor/bootstrap-5.3.9/bootstrap.trimmed.min.css, which is committed: `make test`, `make
+# run` and the image never need Node.js. Rerun it, and commit the result, after using a Bootstrap
+# class that no template, script or form used before (tests/foundation/test_trimmed_css.py
+# fails until you do), or after upgrading Bootstrap or crispy-bootstrap5. Needs Node.js and npm.
+css: install
+	npm ci --no-audit --no-fund
+	SITE_PACKAGES="$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+		npx --no-install purgecss --config purgecss.config.mjs
 
 bench: install
 	$(DEV) $(BIN)/python bench/bench_assess.py
