@@ -102,6 +102,14 @@ fuzz: install
 	$(DEV) HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/hardening/test_fuzz.py -q -p no:logging
 	GUNICORN_CMD="$(GUNICORN_CMD)" $(BIN)/python bench/fuzz_api.py
 
+# lighthouse: Lighthouse's mobile profile on the symptoms step and a result page, served as for
+# load (production settings, .pgdata-lighthouse/), three runs each; prints the median run's
+# figures and exits non-zero when one misses its target (performance >= 95, accessibility 100,
+# LCP <= 1.5 s, TBT <= 50 ms, CLS 0). Needs Node.js and npm; drives the system Chromium.
+lighthouse: install chromium
+	npm ci --no-audit --no-fund
+	GUNICORN_CMD="$(GUNICORN_CMD)" $(BIN)/python bench/lighthouse.py
+
 # load: locust, 40 users for LOAD_TIME (default 2m) against production-like settings; prints
 # the 95th percentile and exits non-zero on any failed request.
 LOAD_TIME ?= 2m

@@ -67,3 +67,10 @@ def test_the_first_load_of_a_wizard_step_is_within_the_budget(nurse_client, enco
             assert re.findall(r"url\((?!\s*[\"']?data:)|@import", static_file(url).decode()) == []
     assert any("bootstrap" in url for url in urls) and any("htmx" in url for url in urls)
     assert sum(sizes.values()) <= BUDGET, sizes
+
+
+@pytest.mark.django_db
+def test_the_page_itself_goes_out_gzipped_to_a_browser_that_accepts_it(nurse_client, encounter):
+    response = nurse_client.get(step_url(encounter, "symptoms"), HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert b"Symptoms" in gzip.decompress(response.content)
