@@ -225,6 +225,10 @@ def failed_audits(report: dict) -> list[str]:
 
 
 def main() -> int:
+    if not (ROOT / "node_modules" / ".bin" / "lighthouse").exists():
+        sys.exit("Lighthouse is not installed: run `make lighthouse` (it runs `npm ci` first)")
+    if not os.path.exists(CHROME):
+        sys.exit(f"no Chromium at {CHROME}: `make chromium` installs it, CHROME_PATH names another")
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRIAGE_ENV")}
     base["TRIAGE_PGDATA"] = str(ROOT / ".pgdata-lighthouse")
     dev = base | {"TRIAGE_ENV": "dev"}
