@@ -13,7 +13,8 @@ DEV := TRIAGE_ENV=dev
 # (one JSON line, with its id, never a query string: triage/request_log.py).
 GUNICORN_CMD := gunicorn triage.wsgi:application --bind 0.0.0.0:8000 --workers 3
 
-.PHONY: install run serve test lint format bench wrk fuzz load chromium stop-db clean-db backup restore
+.PHONY: install run serve test lint format bench wrk fuzz load chromium stop-db clean-db backup restore \
+	css lighthouse
 
 $(INSTALLED): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -61,14 +62,27 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Bootstrap's stylesheet trimmed to the selectors the product uses (purgecss.config.mjs), into
+# static/vendor/bootstrap-5.3.9/bootstrap.trimmed.min.css, which is committed: `make test`, `make
+# run` and the image never need Node.js. Rerun it, and commit the result, after using a Bootstrap
+# class that no template, script or form used before (tests/foundation/test_trimmed_css.py
+# fails until you do), or after upgrading Bootstrap or crispy-bootstrap5. Needs Node.js and npm.
+css: install
+	npm ci --no-audit --no-fund
+	SITE_PACKAGES="$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+		npx --no-install purgecss --config purgecss.config.mjs
+
 # Every bench runs, then the target fails if any of them missed a budget. bench_pages serves
-# the product with GUNICORN_CMD and drives each page type with wrk (bench/results.md).
-bench: install wrk
+# the product with GUNICORN_CMD and drives each page type with wrk (bench/results.md); then
+# Lighthouse (below). Needs Node.js and npm for Lighthouse.
+bench: install wrk chromium
+	npm ci --no-audit --no-fund
 	@status=0; \
 	$(DEV) $(BIN)/python bench/bench_assess.py || status=1; \
 	$(DEV) $(BIN)/python bench/bench_queue.py || status=1; \
 	$(DEV) $(BIN)/python bench/bench_fhir.py || status=1; \
 	GUNICORN_CMD="$(GUNICORN_CMD)" $(BIN)/python bench/bench_pages.py || status=1; \
+	GUNICORN_CMD="$(GUNICORN_CMD)" $(BIN)/python bench/lighthouse.py || status=1; \
 	exit $$status
 
 # The HTTP load generator of `make bench`, from the system's packages (Debian/Ubuntu).
@@ -103,6 +117,14 @@ restore: install
 fuzz: install
 	$(DEV) HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/hardening/test_fuzz.py -q -p no:logging
 	GUNICORN_CMD="$(GUNICORN_CMD)" $(BIN)/python bench/fuzz_api.py
+
+# lighthouse: Lighthouse's mobile profile on the symptoms step and a result page, served as for
+# load (production settings, .pgdata-lighthouse/), three runs each; prints the median run's
+# figures and exits non-zero when one misses its target (performance >= 95, accessibility 100,
+# LCP <= 1.5 s, TBT <= 50 ms, CLS 0). Needs Node.js and npm; drives the system Chromium.
+lighthouse: install chromium
+	npm ci --no-audit --no-fund
+	GUNICORN_CMD="$(GUNICORN_CMD)" $(BIN)/python bench/lighthouse.py
 
 # load: locust, 40 users for LOAD_TIME (default 2m) against production-like settings; prints
 # the 95th percentile and exits non-zero on any failed request.

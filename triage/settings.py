@@ -109,6 +109,10 @@ MIDDLEWARE = [
     "triage.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages go out compressed (static files already are, by whitenoise, which answers above).
+    # Django's gzip pads each response by a random length against BREACH; CSRF tokens are
+    # masked per response too.
+    "django.middleware.gzip.GZipMiddleware",
     # Every page (not static files) says no-store: patient data never stays in a cache.
     "triage.no_store.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
