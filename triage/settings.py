@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's own widget templates, found by FORM_RENDERER below beside the project's.
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -273,6 +275,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = IS_DEV
 WHITENOISE_AUTOREFRESH = IS_DEV
 
+# Widgets render through TEMPLATES, so the project's templates/django/forms/widgets/ (a select's
+# options and every widget's attributes written in one pass) replace Django's own.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
