@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.signals import request_finished, request_started
 
 from tests.factories import PASSWORD
 
@@ -18,6 +20,46 @@ PHONE = {"width": 390, "height": 844}
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests (and
 # pytest-django's teardown) make between page actions are still plain synchronous calls.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+class InFlight:
+    """Requests the live server is still answering. A page closed at the end of a test may
+    leave one running (an autosave, a banner refresh); truncating the tables under its open
+    transaction can deadlock, so the tables are emptied only once the server is idle."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def started(self, **kwargs) -> None:
+        with self.idle:
+            self.count += 1
+
+    def finished(self, **kwargs) -> None:
+        with self.idle:
+            self.count -= 1
+            self.idle.notify_all()
+
+    def wait(self, seconds: float) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.count <= 0, timeout=seconds)
+
+
+IN_FLIGHT = InFlight()
+request_started.connect(IN_FLIGHT.started, dispatch_uid="browser-in-flight-started")
+request_finished.connect(IN_FLIGHT.finished, dispatch_uid="browser-in-flight-finished")
+
+
+@pytest.fixture(autouse=True)
+def live_server_idle_before_flush(request):
+    """Set up after the test database (pytest-django's helper), torn down after the page
+    closes and before the tables are truncated."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    assert IN_FLIGHT.wait(30), "the live server was still answering a request 30 s after the test"
 
 
 @pytest.fixture
