@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, QuerySet
+from django.db.models import Count, Max, Min, OuterRef, QuerySet
+from django.db.models.functions import TruncHour
 from pghistory.models import Events
 
 from triage.models import Encounter, EncounterView, Round, User
@@ -33,6 +34,38 @@ class AuditEntry:
     changes: list[tuple[str, str, str]]  # field, before, after
     group: str = ""  # the recorded action (request) this change belongs to
     diff: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # column: (before, after)
+    times: int = 1  # reads counted together (`reads_by_hour`)
+    until: datetime | None = None  # the last of them
+
+
+def _reads(encounter: Encounter, by_hour: bool) -> list[AuditEntry]:
+    """The physicians' reads of the record: each one, or one entry per reader and hour with
+    how many reads it holds (a record read every few seconds stays one line on the page)."""
+    reads = EncounterView.objects.filter(encounter=encounter)
+    if not by_hour:
+        return [
+            AuditEntry(view.viewed_at, view.user.get_username(), "Record viewed", "", view.path, [])
+            for view in reads.select_related("user")
+        ]
+    hours = (
+        reads.annotate(hour=TruncHour("viewed_at"))
+        .values("hour", "user__username")
+        .annotate(first=Min("viewed_at"), last=Max("viewed_at"), times=Count("pk"))
+        .order_by()
+    )
+    return [
+        AuditEntry(
+            row["first"],
+            row["user__username"],
+            "Record viewed",
+            "",
+            "",
+            [],
+            times=row["times"],
+            until=row["last"] if row["times"] > 1 else None,
+        )
+        for row in hours
+    ]
 
 
 def _text(value: Any) -> str:
@@ -61,9 +94,10 @@ def with_round_ids(encounters: QuerySet[Encounter]) -> QuerySet[Encounter]:
     return encounters.annotate(round_ids=ArraySubquery(rounds))
 
 
-def audit_trail(encounter: Encounter) -> list[AuditEntry]:
+def audit_trail(encounter: Encounter, *, reads_by_hour: bool = False) -> list[AuditEntry]:
     """Every recorded change to the encounter, its rounds, sign-off, addenda and overrides
-    (from the append-only event tables), and every time a physician read it; oldest first.
+    (from the append-only event tables), and every time a physician read it (or, with
+    `reads_by_hour`, how often each read it in each hour); oldest first.
     An encounter read `with_round_ids` saves a query."""
     round_ids = getattr(encounter, "round_ids", None)
     if round_ids is None:
@@ -71,12 +105,9 @@ def audit_trail(encounter: Encounter) -> list[AuditEntry]:
     events = list(Events.objects.references(encounter))
     rounds = [Round(pk=pk) for pk in round_ids]  # only their keys are needed
     events += Events.objects.references(rounds).across("triage.OverrideEvent")
-    views = list(EncounterView.objects.filter(encounter=encounter).select_related("user"))
     contexts = [event.pgh_context or {} for event in events]
-    names = {view.user_id: view.user.get_username() for view in views}
-    others = {c.get("user") for c in contexts} - {None} - names.keys()
-    if others:
-        names |= {user.pk: user.get_username() for user in User.objects.filter(pk__in=others)}
+    people = {c.get("user") for c in contexts} - {None}
+    names = {user.pk: user.get_username() for user in User.objects.filter(pk__in=people)}
     entries = []
     for event, context in zip(events, contexts, strict=True):
         what = OBJECT_NAMES.get(event.pgh_obj_model, event.pgh_obj_model)
@@ -96,8 +127,5 @@ def audit_trail(encounter: Encounter) -> list[AuditEntry]:
                 diff=diff,
             )
         )
-    entries += [
-        AuditEntry(view.viewed_at, names[view.user_id], "Record viewed", "", view.path, [])
-        for view in views
-    ]
+    entries += _reads(encounter, reads_by_hour)
     return sorted(entries, key=lambda entry: entry.at)

@@ -63,6 +63,8 @@ class AuditAction:
     who: str
     what: str
     changes: list[Change] = field(default_factory=list)
+    times: int = 1  # a reader's reads of the record within the hour, counted together
+    until: datetime | None = None
 
 
 @cache
@@ -163,7 +165,12 @@ def in_words(entries: list[Any]) -> list[AuditAction]:
             continue
         what = "Read the record" if entry.what == "Record viewed" else ACTIONS.get(entry.action)
         done[key] = AuditAction(
-            entry.at, entry.who, what or entry.what, changes_in_words(entry.diff)
+            entry.at,
+            entry.who,
+            what or entry.what,
+            changes_in_words(entry.diff),
+            times=entry.times,
+            until=entry.until,
         )
     # A row of bookkeeping alone (a version moved on by no named action) is for the CSV.
     return [a for a in done.values() if a.changes or a.what in READABLE_WITHOUT_CHANGES]

@@ -37,7 +37,7 @@ def encounter_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespon
 def audit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     encounter = encounter_for(request, pk, among=with_round_ids(Encounter.objects.all()))
     record_read(request, encounter)
-    actions_done = audit_words.in_words(audit_trail(encounter))
+    actions_done = audit_words.in_words(audit_trail(encounter, reads_by_hour=True))
     return render(request, "review/audit.html", {"encounter": encounter, "actions": actions_done})
 
 
