@@ -6,14 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from tests.factories import UserFactory
 from tests.fhir.helpers import FHIR_JSON, validated
 from tests.review.factories import BREATHLESS, SubmittedEncounterFactory, reassess
 from triage.actions import review as actions
-from triage.actions.api_tokens import create_token
 from triage.actions.encounters import start_reassessment
 from triage.clinical import assess
 from triage.fhir.response import parse_response
@@ -24,8 +21,6 @@ from triage.fhir.terminology import (
     QUESTIONNAIRE_URL,
     RULES_VERSION,
 )
-from triage.models import EncounterView
-from triage.roles import Role
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -304,49 +299,7 @@ def test_a_round_assessed_under_rules_v1_answers_version_v1(
     assert versions == [f"{QUESTIONNAIRE_URL}|v2", f"{QUESTIONNAIRE_URL}|v1"]
 
 
-# --- Access: as the JSON export ---------------------------------------------------------------
-
-
-def test_nurses_of_the_ward_may_export_and_physicians_reads_are_logged(
-    client, nurse, physician, red_flag_encounter
-):
-    client.force_login(nurse)
-    assert client.get(url(red_flag_encounter)).status_code == 200
-    assert not EncounterView.objects.exists()
-    client.force_login(physician)
-    assert client.get(url(red_flag_encounter)).status_code == 200
-    assert EncounterView.objects.get().path == url(red_flag_encounter)
-
-
-def test_the_export_refuses_in_json(client, red_flag_encounter, stranger, guidance_admin):
-    def error(status: int):
-        response = client.get(url(red_flag_encounter))
-        assert response.status_code == status
-        assert response["Content-Type"] == "application/json"
-        return response.json()["errors"]["(request)"]
-
-    assert error(401) == ["sign in first, or send an API token"]
-    client.force_login(guidance_admin)
-    assert error(403)
-    client.force_login(stranger)
-    assert error(404) == ["no such encounter on your wards"]
-    outsider = UserFactory(username="far", roles=(Role.PHYSICIAN,), wards=())
-    client.force_login(outsider)
-    assert error(404)
-
-
-def test_the_export_is_read_only(physician_client, red_flag_encounter):
-    response = physician_client.post(url(red_flag_encounter))
-    assert response.status_code == 405
-    assert response["Allow"] == "GET"
-
-
-def test_the_export_answers_an_api_token(physician, red_flag_encounter):
-    raw = create_token(user=physician, name="fhir export").raw
-    response = Client().get(url(red_flag_encounter), HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert response.status_code == 200
-    assert response["Content-Type"] == FHIR_JSON
-    assert EncounterView.objects.get().user == physician
+# Access (as the JSON export's): tests/review/test_export_access.py
 
 
 def test_another_encounter_of_the_same_ward_is_its_own_bundle(
