@@ -26,7 +26,7 @@ import urllib.request
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
-from server import LOGS, ROOT, manage, serving
+from server import LOGS, ROOT, demo_production_env, serving
 
 PASSWORD = "triage-demo"  # noqa: S105 - the documented demo password (make run)
 CHROME = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
@@ -229,20 +229,7 @@ def main() -> int:
         sys.exit("Lighthouse is not installed: run `make lighthouse` (it runs `npm ci` first)")
     if not os.path.exists(CHROME):
         sys.exit(f"no Chromium at {CHROME}: `make chromium` installs it, CHROME_PATH names another")
-    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRIAGE_ENV")}
-    base["TRIAGE_PGDATA"] = str(ROOT / ".pgdata-lighthouse")
-    dev = base | {"TRIAGE_ENV": "dev"}
-    manage("migrate", "--noinput", env=dev)
-    manage("demo_data", env=dev)
-    production = base | {
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    manage("collectstatic", "--noinput", "-v", "0", env=production)
+    production = demo_production_env("lighthouse")
     rows: list[tuple[str, dict[str, float], list[str]]] = []
     runs: dict[str, list[dict[str, float]]] = {}
     with serving(production, "lighthouse") as url:

@@ -13,31 +13,17 @@ from __future__ import annotations
 
 import csv
 import os
-import secrets
 import subprocess
 import sys
 
-from server import BIN, LOGS, ROOT, manage, serving
+from server import BIN, LOGS, ROOT, demo_production_env, serving
 
 USERS = os.environ.get("LOAD_USERS", "40")
 SPAWN_RATE = "10"
 
 
 def main() -> int:
-    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRIAGE_ENV")}
-    base["TRIAGE_PGDATA"] = str(ROOT / ".pgdata-load")
-    dev = base | {"TRIAGE_ENV": "dev"}
-    manage("migrate", "--noinput", env=dev)
-    manage("demo_data", env=dev)
-    production = base | {
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    manage("collectstatic", "--noinput", "-v", "0", env=production)
+    production = demo_production_env("load")
     LOGS.mkdir(exist_ok=True)
     prefix = LOGS / "load"
     duration = os.environ.get("LOAD_TIME") or "2m"

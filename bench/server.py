@@ -9,6 +9,7 @@ touched, and writes the server's log under `.bench/`.
 from __future__ import annotations
 
 import os
+import secrets
 import shlex
 import signal
 import socket
@@ -45,6 +46,27 @@ def manage(*args: str, env: dict[str, str]) -> str:
         text=True,
     )
     return result.stdout
+
+
+def demo_production_env(name: str) -> dict[str, str]:
+    """The environment of a production server on 127.0.0.1 over the demo data, in its own
+    embedded database (`.pgdata-<name>/`, migrated and given the demo data first), with a fresh
+    SECRET_KEY and static files collected."""
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRIAGE_ENV")}
+    base["TRIAGE_PGDATA"] = str(ROOT / f".pgdata-{name}")
+    dev = base | {"TRIAGE_ENV": "dev"}
+    manage("migrate", "--noinput", env=dev)
+    manage("demo_data", env=dev)
+    production = base | {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage("collectstatic", "--noinput", "-v", "0", env=production)
+    return production
 
 
 def gunicorn_argv(port: int) -> list[str]:
