@@ -164,12 +164,9 @@ def _read_group(section: str, group: dict[str, Any], errors: Errors) -> dict[str
     values: dict[str, object] = {}
     seen: set[str] = set()
     for question in questions:
-        link = question.get("linkId") if isinstance(question, dict) else None
-        if not isinstance(link, str):
-            _add(errors, section, "each question must be an object with a linkId")
+        link = _link_of(question, section, "each question must be an object with a linkId", errors)
+        if link is None:
             continue
-        assert isinstance(question, dict)
-        _duplicates(question, link, errors)
         section_name, _, key = link.partition(".")
         if section_name != section or key not in FIELD_NAMES[section]:
             where = _SECTION_OF.get(link)
@@ -183,6 +180,16 @@ def _read_group(section: str, group: dict[str, Any], errors: Errors) -> dict[str
         if value is not _NOT_ANSWERED:
             values[key] = value
     return values
+
+
+def _link_of(item: object, where: str, refusal: str, errors: Errors) -> str | None:
+    """An item's linkId (its repeated keys refused), or None with `refusal` said at `where`."""
+    link = item.get("linkId") if isinstance(item, dict) else None
+    if not isinstance(item, dict) or not isinstance(link, str):
+        _add(errors, where, refusal)
+        return None
+    _duplicates(item, link, errors)
+    return link
 
 
 def read_findings(data: object) -> tuple[dict[str, dict[str, object]], Errors]:
@@ -199,12 +206,9 @@ def read_findings(data: object) -> tuple[dict[str, dict[str, object]], Errors]:
         return {}, {ROOT: ["item must be a list"]}
     findings: dict[str, dict[str, object]] = {}
     for group in groups:
-        link = group.get("linkId") if isinstance(group, dict) else None
-        if not isinstance(link, str):
-            _add(errors, ROOT, "each item must be an object with a linkId")
+        link = _link_of(group, ROOT, "each item must be an object with a linkId", errors)
+        if link is None:
             continue
-        assert isinstance(group, dict)
-        _duplicates(group, link, errors)
         if link not in SECTIONS:
             where = _SECTION_OF.get(link)
             _add(errors, link, f'belongs in the group "{where}"' if where else "unknown field")
