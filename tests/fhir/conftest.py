@@ -1,1 +1,6 @@
-from tests.review.conftest import make_encounter, physician_client, red_flag_encounter  # noqa: F401
+from tests.review.conftest import (  # noqa: F401
+    exported,
+    make_encounter,
+    physician_client,
+    red_flag_encounter,
+)

@@ -9,8 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.fhir.helpers import FHIR_JSON, validated
-from tests.review.factories import BREATHLESS, SubmittedEncounterFactory, reassess
-from triage.actions import review as actions
+from tests.review.factories import SubmittedEncounterFactory
 from triage.actions.encounters import start_reassessment
 from triage.clinical import assess
 from triage.fhir.response import parse_response
@@ -29,24 +28,6 @@ UCUM = "http://unitsofmeasure.org"
 
 def url(encounter) -> str:
     return f"/api/v1/encounters/{encounter.pk}/fhir"
-
-
-@pytest.fixture
-def exported(red_flag_encounter, nurse, physician):
-    """Round 1 with a weak leg (a red flag), overridden; round 2 breathless; signed off."""
-    encounter = red_flag_encounter
-    reassess(encounter, by=nurse, answers=BREATHLESS)
-    actions.add_override(
-        round=encounter.rounds.get(number=1),
-        by=physician,
-        kind="pathway",
-        code="cord_compression",
-        decision="confirmed",
-        reason="MRI: cement in the canal",
-        expected_version=None,
-    )
-    actions.sign_off(encounter=encounter, by=physician, comment="Seen", expected_version=None)
-    return encounter
 
 
 @pytest.fixture

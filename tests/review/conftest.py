@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import axe, browser_context_args, sign_in  # noqa: F401
-from tests.review.factories import WEAK_LEG, SubmittedEncounterFactory
+from tests.review.factories import BREATHLESS, WEAK_LEG, SubmittedEncounterFactory, reassess
+from triage.actions import review as actions
 
 
 @pytest.fixture
@@ -27,3 +28,23 @@ def red_flag_encounter(make_encounter):
 def physician_client(client, physician):
     client.force_login(physician)
     return client
+
+
+@pytest.fixture
+def exported(red_flag_encounter, nurse, physician):
+    """Round 1 with a weak leg (a red flag), overridden; round 2 breathless; signed off, with an
+    addendum: an encounter with something in every part of its record."""
+    encounter = red_flag_encounter
+    reassess(encounter, by=nurse, answers=BREATHLESS)
+    actions.add_override(
+        round=encounter.rounds.get(number=1),
+        by=physician,
+        kind="pathway",
+        code="cord_compression",
+        decision="confirmed",
+        reason="MRI: cement in the canal",
+        expected_version=None,
+    )
+    actions.sign_off(encounter=encounter, by=physician, comment="Seen", expected_version=None)
+    actions.add_addendum(encounter=encounter, by=physician, text="Surgery", expected_version=None)
+    return encounter

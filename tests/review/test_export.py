@@ -2,32 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.review.factories import BREATHLESS, reassess
-from triage.actions import review as actions
-
 
 def url(encounter) -> str:
     return f"/api/v1/encounters/{encounter.pk}"
-
-
-@pytest.fixture
-def exported(red_flag_encounter, nurse, physician):
-    encounter = red_flag_encounter
-    reassess(encounter, by=nurse, answers=BREATHLESS)
-    actions.add_override(
-        round=encounter.rounds.get(number=1),
-        by=physician,
-        kind="pathway",
-        code="cord_compression",
-        decision="confirmed",
-        reason="MRI: cement in the canal",
-        expected_version=None,
-    )
-    actions.sign_off(encounter=encounter, by=physician, comment="Seen", expected_version=None)
-    actions.add_addendum(encounter=encounter, by=physician, text="Surgery", expected_version=None)
-    return encounter
 
 
 def test_the_export_has_every_round_and_the_review(physician_client, exported, ward):
