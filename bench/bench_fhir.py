@@ -19,25 +19,18 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from seed import scratch_database, setup_django
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DATABASE = "triage_bench_fhir"
 RUNS = 201
 WARM_UP = 10
 TARGET_MS = 50.0
-
-
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triage.settings")
-    import django
-
-    django.setup()
 
 
 def seed():
@@ -139,25 +132,9 @@ def measure(physician, encounter) -> bool:
 
 def main() -> int:
     setup_django()
-    from django.conf import settings
-    from django.db import connection
-
-    from triage.db import roles
-
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = BENCH_DATABASE
-    original = connection.settings_dict["NAME"]
-    print(f"creating and migrating the database {BENCH_DATABASE} ...")
-    # Created and migrated by the tables' owner, then used as the application, as in
-    # production (and as the tests do).
-    roles.log_in_as(connection, roles.OWNER)
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        roles.log_in_as(connection, roles.APPLICATION)
+    with scratch_database(BENCH_DATABASE):
         physician, encounter = seed()
         ok = measure(physician, encounter)
-    finally:
-        roles.log_in_as(connection, roles.OWNER)
-        connection.creation.destroy_test_db(original, verbosity=0)
     return 0 if ok else 1
 
 

@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from seed import seed, setup_django
+from seed import scratch_database, seed, setup_django
 
 ROOT = Path(__file__).resolve().parents[1]
 ENCOUNTERS = 50_000
@@ -136,20 +136,11 @@ def measure(physician, wards) -> bool:
 
 def main() -> int:
     setup_django()
-    from django.conf import settings
-    from django.db import connection
-
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = BENCH_DATABASE
-    original = connection.settings_dict["NAME"]
-    print(f"creating and migrating the database {BENCH_DATABASE} ...")
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with scratch_database(BENCH_DATABASE):
         start = time.perf_counter()
         physician, wards = seed(encounters=ENCOUNTERS, wards=4, physician_wards=3)
         print(f"  seeded in {time.perf_counter() - start:.0f} s")
         ok = measure(physician, wards)
-    finally:
-        connection.creation.destroy_test_db(original, verbosity=0)
     return 0 if ok else 1
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import random
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -71,6 +73,28 @@ def setup_django() -> None:
     import django
 
     django.setup()
+
+
+@contextmanager
+def scratch_database(name: str) -> Iterator[None]:
+    """A database of the bench's own, created and migrated by the tables' owner and used as the
+    application (as in production, and as the tests do); dropped on the way out."""
+    from django.conf import settings
+    from django.db import connection
+
+    from triage.db import roles
+
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
+    original = connection.settings_dict["NAME"]
+    print(f"creating and migrating the database {name} ...")
+    roles.log_in_as(connection, roles.OWNER)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        roles.log_in_as(connection, roles.APPLICATION)
+        yield
+    finally:
+        roles.log_in_as(connection, roles.OWNER)
+        connection.creation.destroy_test_db(original, verbosity=0)
 
 
 def assessments() -> list[tuple[int, dict, dict]]:

@@ -1,0 +1,27 @@
+"""The SBAR handover of one encounter: a page that prints on A4."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from triage import handover
+from triage.access import AuthenticatedRequest, clinical_required, encounter_for, record_read
+from triage.models import Encounter
+from triage.record_parts import rounds_with_overrides, sign_off_and_addenda, with_record_parts
+
+
+@clinical_required
+@require_GET
+def encounter_handover(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
+    encounter = encounter_for(request, pk, among=with_record_parts(Encounter.objects.all()))
+    if encounter.is_draft:
+        raise Http404("This encounter has no submitted assessment to hand over yet.")
+    rounds = [round for round, _ in rounds_with_overrides(encounter)]
+    sign_off, _ = sign_off_and_addenda(encounter)
+    record_read(request, encounter)
+    sbar = handover.build(encounter, rounds, sign_off)
+    return render(request, "encounters/handover.html", {"handover": sbar})
