@@ -13,6 +13,7 @@ from triage.views import (
     core,
     encounters,
     guidance,
+    handover,
     lookback,
     queue,
     record,
@@ -55,6 +56,7 @@ encounter_urls = [
     # The record, and what physicians do on it.
     path("<uuid:pk>/", record.encounter_detail, name="detail"),
     path("<uuid:pk>/audit/", record.audit, name="audit"),
+    path("<uuid:pk>/handover/", handover.encounter_handover, name="handover"),
     path("<uuid:pk>/audit.csv", record.audit_csv, name="audit-csv"),
     path("<uuid:pk>/sign/", review.sign, name="sign"),
     path("<uuid:pk>/addenda/", review.add_addendum, name="addenda"),

@@ -121,6 +121,7 @@ NURSE_PAGES = [
     ("check", "get", lambda e: f"/encounters/{e['draft'].pk}/check/"),
     ("result", "get", lambda e: f"/encounters/{e['submitted'].pk}/rounds/1/"),
     ("record", "get", lambda e: f"/encounters/{e['submitted'].pk}/"),
+    ("handover", "get", lambda e: f"/encounters/{e['submitted'].pk}/handover/"),
     ("export", "get", lambda e: f"/api/v1/encounters/{e['submitted'].pk}"),
     ("fhir-export", "get", lambda e: f"/api/v1/encounters/{e['submitted'].pk}/fhir"),
 ]
@@ -131,6 +132,7 @@ PHYSICIAN_PAGES = [
     ("result", "get", lambda e: f"/encounters/{e['submitted'].pk}/rounds/1/"),
     ("audit", "get", lambda e: f"/encounters/{e['submitted'].pk}/audit/"),
     ("audit-csv", "get", lambda e: f"/encounters/{e['submitted'].pk}/audit.csv"),
+    ("handover", "get", lambda e: f"/encounters/{e['submitted'].pk}/handover/"),
     ("lookback", "get", lambda e: "/review/lookback/"),
     ("export", "get", lambda e: f"/api/v1/encounters/{e['submitted'].pk}"),
     ("fhir-export", "get", lambda e: f"/api/v1/encounters/{e['submitted'].pk}/fhir"),

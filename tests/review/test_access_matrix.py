@@ -72,6 +72,8 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     "encounters:overrides":    ("POST", (LOGIN,       403,  400,      403,    403,    404)),
     "encounters:audit":        ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
     "encounters:audit-csv":    ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
+    # The SBAR handover: the record's rules.
+    "encounters:handover":     ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
     # Guidance editing: guidance admins only. The seeded version is the published one, so its
     # edit pages send the admin back to it; POST-only pages answer a GET with 405.
     "guidance:list":           ("GET",  (LOGIN,       403,  403,      200,    403,    403)),

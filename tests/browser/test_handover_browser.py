@@ -1,0 +1,56 @@
+"""The SBAR handover in the browser: accessible, readable at tablet and phone size, and printed
+by Chromium on A4 with every section and nothing of the navigation."""
+
+from __future__ import annotations
+
+import io
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from tests.browser.conftest import PHONE, TABLET, screenshot, serious_violations
+from tests.review.factories import BREATHLESS, WEAK_LEG, SubmittedEncounterFactory, reassess
+
+
+def test_the_handover_reads_on_screen_and_prints_on_a4(nurse_page, live_server, nurse, axe):
+    page = nurse_page
+    encounter = SubmittedEncounterFactory(
+        ward=nurse.wards.get(), created_by=nurse, patient_identifier="SBAR01", answers=WEAK_LEG
+    )
+    reassess(encounter, by=nurse, answers=BREATHLESS)
+    page.goto(f"{live_server.url}/encounters/{encounter.pk}/")
+    page.get_by_role("link", name="Handover (SBAR) to print").click()
+    expect(page.get_by_role("heading", name="Handover: patient SBAR01")).to_be_visible()
+    for title in ("Situation", "Background", "Assessment", "Recommendation"):
+        expect(page.get_by_role("heading", name=title)).to_be_visible()
+    expect(page.get_by_role("button", name="Print")).to_be_visible()  # shown by its script
+    assert serious_violations(axe, page) == []
+    screenshot(page, "handover")
+    page.set_viewport_size(PHONE)
+    assert serious_violations(axe, page) == []
+    screenshot(page, "handover")
+    page.set_viewport_size(TABLET)
+    page.emulate_media(media="print")
+    screenshot(page, "handover-print")
+
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
+    for words in (
+        "Handover: patient SBAR01",
+        "S Situation",
+        "B Background",
+        "A Assessment",
+        "R Recommendation",
+        "Respiratory distress",
+        "Leg power before the procedure",
+        "Trend across assessments",
+        "To do",
+    ):
+        assert words in text, words
+    for screen_only in ("Sign out", "Back to patient", "Skip to main content", "Print"):
+        assert screen_only not in text, screen_only
+    assert len(pdf.pages) <= 2
+    # No section is split across two pages: each one's heading and its last line share a page.
+    pages = [" ".join((p.extract_text() or "").split()) for p in pdf.pages]
+    for first, last in (("S Situation", "Pathways now"), ("R Recommendation", "To do")):
+        assert any(first in p and last in p for p in pages), (first, last)
