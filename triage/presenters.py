@@ -465,12 +465,16 @@ def _due_in_words(when: datetime, now: datetime) -> dict[str, Any]:
     'overdue since 13:10 (40 min ago)'
     >>> _due_in_words(datetime(2026, 12, 7, 1, 50, tzinfo=UTC), now)["text"]
     'by 7 Dec 01:50 (in 12 h)'
+    >>> _due_in_words(datetime(2026, 12, 1, 10, 50, tzinfo=UTC), now)["text"]
+    'overdue since 1 Dec 10:50 (5 days 3 h ago)'
     """
     local, today = timezone.localtime(when), timezone.localtime(now).date()
     clock = f"{local:%H:%M}" if local.date() == today else f"{local.day} {local:%b %H:%M}"
     minutes = int(abs((when - now).total_seconds()) // 60)
     hours, rest = divmod(minutes, 60)
     span = f"{hours} h {rest} min" if hours and rest else f"{hours} h" if hours else f"{rest} min"
+    if hours >= 48:  # an old record: whole days and hours read faster
+        span = f"{hours // 24} days {hours % 24} h" if hours % 24 else f"{hours // 24} days"
     overdue = when <= now
     moment = f"{clock} ({span} ago)" if overdue else f"{clock} (in {span})"
     return {

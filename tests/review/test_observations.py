@@ -190,3 +190,23 @@ def test_the_chart_is_printed_whole_on_the_page():
     print_rules = css.split("@media print")[1]
     assert ".app-obs-chart { break-inside: avoid;" in print_rules
     assert ".app-obs-chart-scroll { overflow: visible;" in print_rules
+
+
+def test_a_round_without_a_news2_is_charted_uncoloured_never_as_normal():
+    from triage.obs_chart import observation_chart
+
+    round = Round(
+        number=1,
+        status=Round.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        findings={"vitals": {"respiratory_rate": 18, "on_oxygen": True}},
+        assessment={"news2": None, "news2_detail": {"reason": "incomplete"}},
+    )
+    chart = observation_chart([round])
+    assert chart is not None
+    marks = {row.parameter: row.marks[0] for row in chart.rows}
+    assert all(mark.css_class == "app-obs-unscored" for mark in marks.values())
+    assert (marks["respiratory_rate"].text, marks["air_or_oxygen"].text) == ("18", "O2")
+    assert marks["heart_rate"].long_text == "not recorded"
+    assert marks["news2"].text == "—"
+    assert observation_chart([Round(number=1, status=Round.Status.DRAFT)]) is None
