@@ -91,6 +91,9 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
+    """The rounds' columns (``width`` wide, scrolled on a narrow screen) beside the row labels
+    (``label_width`` wide, always in view)."""
+
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     width: int
@@ -143,7 +146,7 @@ def observation_chart(rounds: list[Round]) -> Chart | None:
                 title="First assessment" if round.number == 1 else f"Reassessment {round.number}",
                 day=f"{at.day} {at:%b}" if at else "",
                 time=f"{at:%H:%M}" if at else "",
-                x=LABEL_WIDTH + index * COLUMN_WIDTH,
+                x=index * COLUMN_WIDTH,
             )
         )
     rows = []
@@ -169,6 +172,6 @@ def observation_chart(rounds: list[Round]) -> Chart | None:
     return Chart(
         columns=tuple(columns),
         rows=tuple(rows),
-        width=LABEL_WIDTH + len(columns) * COLUMN_WIDTH,
+        width=len(columns) * COLUMN_WIDTH,
         height=HEADER_HEIGHT + len(rows) * ROW_HEIGHT,
     )

@@ -69,6 +69,9 @@ def test_the_record_shows_the_due_time_and_the_chart(
     page.goto(f"{live_server.url}/encounters/{encounter.pk}/")
     page.emulate_media(media="print")
     expect(page.get_by_role("img", name="Observation chart")).to_be_visible()
+    page.locator("[data-obs-chart]").screenshot(
+        path=str(screenshot_path(page, "observations-chart-print"))
+    )
     page.emulate_media(media="screen")
 
 
@@ -77,3 +80,30 @@ def screenshot_path(page: Page, name: str):
 
     size = page.viewport_size
     return SCREENSHOTS / f"{size['width']}x{size['height']}-{name}.png"
+
+
+def test_a_long_chart_scrolls_in_its_own_box_with_the_latest_round_in_view(
+    nurse_page: Page, live_server, nurse
+):
+    page = nurse_page
+    start = timezone.now() - timedelta(hours=12)
+    encounter = SubmittedEncounterFactory(
+        ward=nurse.wards.get(), created_by=nurse, submitted_at=start, hours_since=20
+    )
+    for hour in range(1, 10):
+        reassess(encounter, by=nurse, at=start + timedelta(hours=hour))
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/encounters/{encounter.pk}/")
+    assert page.evaluate(WIDTH) <= PHONE["width"], page.evaluate(TOO_WIDE)
+
+    def across(number: int) -> tuple[float, float]:
+        box = page.locator(f'[data-parameter="news2"][data-round="{number}"]').bounding_box()
+        assert box is not None
+        return box["x"], box["x"] + box["width"]
+
+    left, right = across(10)
+    assert left >= 0 and right <= PHONE["width"]  # the latest in view without scrolling
+    assert across(1)[1] < 0  # the oldest scrolled off to the left
+    page.locator("[data-obs-chart]").screenshot(
+        path=str(screenshot_path(page, "observations-chart-long"))
+    )
