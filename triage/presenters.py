@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, cast
 
 from django.urls import reverse
@@ -21,6 +22,7 @@ from triage.clinical.explain import (
     field_labels,
 )
 from triage.clinical.findings import QUESTION_SECTIONS
+from triage.clinical.observations_due import every, observations_due
 from triage.clinical.snapshots import contract_of, stored_escalation
 from triage.findings_builder import ARM_MYOTOMES, MYOTOMES, SIDES
 from triage.forms.wizard import LEGACY_BOWEL_BLADDER, NeuroForm
@@ -412,3 +414,72 @@ def _change(before: int | None, now: int | None) -> str:
     if now < before:
         return f"down {before - now}"
     return "no change"
+
+
+def next_observations(
+    encounter: Encounter, round: Round, now: datetime | None = None
+) -> dict[str, Any] | None:
+    """When the next vital signs and neuro checks are due after a submitted round, in words
+    and against `now`: "due by 14:30 (in 40 min)" or "overdue since 13:10", the interval and
+    the reasons. From the round's stored assessment and the encounter's procedure time (no
+    query). None for a draft."""
+    if round.status != Round.Status.SUBMITTED or not round.assessment or not round.submitted_at:
+        return None
+    assessment = round.assessment
+    news2 = assessment.get("news2") or {}
+    due = observations_due(
+        at=round.submitted_at,
+        news2_total=news2.get("score"),
+        sub_scores=(assessment.get("news2_detail") or {}).get("sub_scores"),
+        band=news2.get("band"),
+        red_flags=[flag["code"] for flag in assessment.get("red_flags") or []],
+        pathways=[pathway["code"] for pathway in assessment.get("pathways") or []],
+        procedure_at=encounter.procedure_at,
+    )
+    now = now or timezone.now()
+    neuro = _due_in_words(due.neuro_due, now)
+    vitals = None if due.continuous else _due_in_words(cast(datetime, due.vitals_due), now)
+    return {
+        "continuous": due.continuous,
+        "vitals": vitals,
+        "vitals_every": every(due.vitals_interval) if due.vitals_interval else "",
+        "neuro": neuro,
+        "neuro_every": every(due.neuro_interval),
+        "overdue": due.continuous or neuro["overdue"] or bool(vitals and vitals["overdue"]),
+        "reasons": list(due.reasons),
+        "from_title": "the first assessment"
+        if round.number == 1
+        else f"reassessment {round.number}",
+        "from_at": round.submitted_at,
+    }
+
+
+def _due_in_words(when: datetime, now: datetime) -> dict[str, Any]:
+    """ "by 14:30 (in 40 min)", or "overdue since 13:10"; the day too when it is not today.
+
+    >>> from datetime import UTC, datetime
+    >>> now = datetime(2026, 12, 6, 13, 50, tzinfo=UTC)
+    >>> _due_in_words(datetime(2026, 12, 6, 14, 30, tzinfo=UTC), now)["text"]
+    'by 14:30 (in 40 min)'
+    >>> _due_in_words(datetime(2026, 12, 6, 13, 10, tzinfo=UTC), now)["text"]
+    'overdue since 13:10 (40 min ago)'
+    >>> _due_in_words(datetime(2026, 12, 7, 1, 50, tzinfo=UTC), now)["text"]
+    'by 7 Dec 01:50 (in 12 h)'
+    >>> _due_in_words(datetime(2026, 12, 1, 10, 50, tzinfo=UTC), now)["text"]
+    'overdue since 1 Dec 10:50 (5 days 3 h ago)'
+    """
+    local, today = timezone.localtime(when), timezone.localtime(now).date()
+    clock = f"{local:%H:%M}" if local.date() == today else f"{local.day} {local:%b %H:%M}"
+    minutes = int(abs((when - now).total_seconds()) // 60)
+    hours, rest = divmod(minutes, 60)
+    span = f"{hours} h {rest} min" if hours and rest else f"{hours} h" if hours else f"{rest} min"
+    if hours >= 48:  # an old record: whole days and hours read faster
+        span = f"{hours // 24} days {hours % 24} h" if hours % 24 else f"{hours // 24} days"
+    overdue = when <= now
+    moment = f"{clock} ({span} ago)" if overdue else f"{clock} (in {span})"
+    return {
+        "at": when,
+        "overdue": overdue,
+        "moment": moment,
+        "text": f"overdue since {moment}" if overdue else f"by {moment}",
+    }

@@ -17,7 +17,8 @@ from triage.actions import review as actions
 from triage.forms.review import AddendumForm, OverrideForm, SignOffForm
 from triage.guidance import entries_by_key
 from triage.models import Encounter, Round, SignOff
-from triage.presenters import answers_summary, assessment_view, trend
+from triage.obs_chart import observation_chart
+from triage.presenters import answers_summary, assessment_view, next_observations, trend
 from triage.record_parts import rounds_with_overrides, sign_off_and_addenda
 from triage.roles import Role, has_role
 
@@ -117,6 +118,9 @@ def encounter_page(
         ),
         "summary": answers_summary(encounter, selected.round, selected.round.findings),
         "trend": trend([view.round for view in rounds]),
+        # From the latest submitted round, whatever round is shown below.
+        "obs_due": next_observations(encounter, submitted[-1].round),
+        "chart": observation_chart([view.round for view in rounds]),
         "sign_off": sign_off,
         "addenda": addenda,
         "activity": _activity(encounter, rounds, sign_off, addenda),

@@ -33,7 +33,12 @@ from triage.clinical import FindingsError
 from triage.forms.wizard import NeuroForm, PatientForm, StepForm
 from triage.guidance import entries_by_key
 from triage.models import Encounter, Round
-from triage.presenters import answers_summary, assessment_view, encounter_badges
+from triage.presenters import (
+    answers_summary,
+    assessment_view,
+    encounter_badges,
+    next_observations,
+)
 from triage.roles import Role
 
 
@@ -408,6 +413,12 @@ def round_result(request: AuthenticatedRequest, pk: uuid.UUID, number: int) -> H
             ),
             "guidance_version": round.guidance_version,
             "summary": answers_summary(encounter, round, round.findings),
+            # Only the latest round sets when the next observations are due; a signed-off
+            # encounter (ranked as such in the queue) takes no further rounds.
+            "obs_due": next_observations(encounter, round)
+            if round.submitted_at == encounter.last_submitted_at
+            and encounter.queue_rank != Encounter.QueueRank.SIGNED_OR_DRAFT
+            else None,
         },
     )
 

@@ -1,0 +1,220 @@
+"""When the next observations are due, on the record and the result page, and the observation
+chart of every submitted round."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from tests.review.factories import NEW_RED_FLAGS, WEAK_LEG, reassess
+from tests.wizard.helpers import vitals_post
+from triage.models import Round
+from triage.obs_chart import PARAMETERS
+
+CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "review.css"
+
+
+@pytest.fixture
+def nurse_client(client, nurse):
+    client.force_login(nurse)
+    return client
+
+
+def page_of(client, encounter, path: str = "") -> str:
+    response = client.get(f"/encounters/{encounter.pk}/{path}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def due_box(page: str) -> str:
+    return page.split("data-obs-due")[1].split("</section>")[0]
+
+
+def drawing(page: str) -> str:
+    """The chart's SVG (the image; the row labels beside it are drawn apart)."""
+    chart = page.split("data-obs-chart")[1]
+    return (
+        "<svg"
+        + chart.split('<svg xmlns="http://www.w3.org/2000/svg" role="img"')[1].split("</svg>")[0]
+    )
+
+
+def local_clock(at) -> str:
+    return f"{timezone.localtime(at):%H:%M}"
+
+
+def test_the_record_says_when_the_next_observations_are_due(nurse_client, make_encounter):
+    # NEWS2 0, three days after the procedure: 12-hourly.
+    submitted = timezone.now() - timedelta(minutes=20)
+    encounter = make_encounter(submitted_at=submitted, hours_since=72)
+    box = due_box(page_of(nurse_client, encounter))
+    assert "Next observations due</strong> by" in box
+    assert local_clock(submitted + timedelta(hours=12)) in box
+    assert re.search(r"\(in 11 h (39|40) min\)", box)  # the clock moves on while it runs
+    assert "12-hourly." in box
+    assert "NEWS2 of 0: 12-hourly observations" in box
+    assert "data-overdue" not in page_of(nurse_client, encounter).split("data-obs-due")[1][:40]
+
+
+def test_overdue_observations_say_since_when(nurse_client, make_encounter):
+    # Within 48 hours of the procedure: 4-hourly, and 5 hours have gone by.
+    submitted = timezone.now() - timedelta(hours=5)
+    encounter = make_encounter(submitted_at=submitted, hours_since=10)
+    page = page_of(nurse_client, encounter)
+    box = due_box(page)
+    assert "Observations overdue</strong> since" in box
+    assert local_clock(submitted + timedelta(hours=4)) in box
+    assert re.search(r"\(1 h( 1 min)? ago\)", box)
+    assert "Within 48 hours of the procedure" in box
+    assert "alert-danger" in page.split("data-obs-due")[0].rsplit("<section", 1)[1]
+
+
+def test_a_news2_of_7_or_more_says_continuous_monitoring(nurse_client, make_encounter):
+    encounter = make_encounter(answers=NEW_RED_FLAGS)
+    box = due_box(page_of(nurse_client, encounter))
+    assert "Continuous monitoring</strong> of vital signs" in box
+    assert "Neuro checks due</strong> by" in box
+    assert "Hourly." in box
+
+
+def test_a_new_deficit_asks_for_hourly_neuro_checks(nurse_client, make_encounter):
+    submitted = timezone.now()
+    encounter = make_encounter(answers=WEAK_LEG, submitted_at=submitted, hours_since=72)
+    box = due_box(page_of(nurse_client, encounter))
+    neuro = box.split("data-obs-neuro")[1].split("</p>")[0]
+    assert local_clock(submitted + timedelta(hours=1)) in neuro
+    assert "Hourly." in neuro
+    assert "hourly neuro checks" in box
+
+
+def test_the_due_time_counts_from_the_latest_round(nurse_client, nurse, make_encounter):
+    first = timezone.now() - timedelta(hours=3)
+    encounter = make_encounter(submitted_at=first, hours_since=72)
+    later = timezone.now() - timedelta(minutes=5)
+    reassess(encounter, by=nurse, answers={"vitals": vitals_post(heart_rate="95")}, at=later)
+    box = due_box(page_of(nurse_client, encounter, "?round=1"))
+    assert "Counted from reassessment 2" in box
+    assert "NEWS2 of 1: 4-hourly observations" in box
+    assert local_clock(later + timedelta(hours=4)) in box
+
+
+def test_the_result_page_shows_the_due_time_of_the_latest_round_only(
+    nurse_client, nurse, make_encounter
+):
+    encounter = make_encounter(hours_since=72)
+    assert "Next observations due" in page_of(nurse_client, encounter, "rounds/1/")
+    reassess(encounter, by=nurse)
+    assert "data-obs-due" not in page_of(nurse_client, encounter, "rounds/1/")
+    assert "Next observations due" in page_of(nurse_client, encounter, "rounds/2/")
+
+
+def test_a_signed_off_record_shows_no_due_time(physician_client, make_encounter, physician):
+    from triage.actions import review
+
+    encounter = make_encounter()
+    review.sign_off(encounter=encounter, by=physician, comment="", expected_version=None)
+    assert "data-obs-due" not in page_of(physician_client, encounter)
+    assert "data-obs-due" not in page_of(physician_client, encounter, "rounds/1/")
+
+
+# --- the observation chart -----------------------------------------------------------------
+
+
+@pytest.fixture
+def two_rounds(nurse, make_encounter):
+    encounter = make_encounter(submitted_at=timezone.now() - timedelta(hours=4), hours_since=30)
+    # Breathing 23 (2), SpO2 95 (1), pulse 104 (1), temperature 38.6 (1): NEWS2 5.
+    reassess(
+        encounter,
+        by=nurse,
+        answers={
+            "vitals": vitals_post(
+                respiratory_rate="23", spo2="95", heart_rate="104", temperature="38.6"
+            )
+        },
+    )
+    return encounter
+
+
+def test_the_chart_has_one_mark_per_round_per_parameter_coloured_by_its_score(
+    nurse_client, two_rounds
+):
+    page = page_of(nurse_client, two_rounds)
+    chart = drawing(page)
+    assert 'aria-labelledby="obs-chart-title"' in chart
+    marks = re.findall(
+        r'class="app-obs-mark app-obs-(?:score-(\d)|unscored)" data-parameter="(\w+)" '
+        r'data-round="(\d)" data-score="(\d?)"',
+        chart,
+    )
+    assert len(marks) == 2 * (len(PARAMETERS) + 1)  # and the NEWS2 total
+    rounds = {r.number: r for r in Round.objects.filter(encounter=two_rounds)}
+    for band, parameter, number, score in marks:
+        assessment = rounds[int(number)].assessment
+        if parameter == "news2":
+            expected = {0: 0, 5: 2}[assessment["news2"]["score"]]
+        else:
+            expected = assessment["news2_detail"]["sub_scores"][parameter]
+        assert (int(band), int(score)) == (expected, expected), parameter
+    assert 'data-parameter="respiratory_rate" data-round="2" data-score="2"' in chart
+    assert 'data-parameter="heart_rate" data-round="2" data-score="1"' in chart
+    assert "<script" not in chart and "style=" not in chart
+
+
+def test_the_charts_table_holds_each_rounds_figures(nurse_client, two_rounds):
+    page = page_of(nurse_client, two_rounds)
+    table = page.split("data-obs-table")[1].split("</table>")[0]
+    assert "<caption>" in table
+    rows = dict(re.findall(r'<tr data-parameter="(\w+)">(.*?)</tr>', table))
+    assert set(rows) == {name for name, _, _ in PARAMETERS} | {"news2"}
+    cells = {name: re.findall(r"<td>(.*?)</td>", row) for name, row in rows.items()}
+    assert cells["respiratory_rate"] == ["15 per min (scores 0)", "23 per min (scores 2)"]
+    assert cells["spo2"] == ["97% (scores 0)", "95% (scores 1)"]
+    assert cells["air_or_oxygen"] == ["Air (scores 0)", "Air (scores 0)"]
+    assert cells["systolic_bp"] == ["126 mmHg (scores 0)", "126 mmHg (scores 0)"]
+    assert cells["heart_rate"] == ["70 per min (scores 0)", "104 per min (scores 1)"]
+    assert cells["consciousness"] == ["Alert (scores 0)", "Alert (scores 0)"]
+    assert cells["temperature"] == ["36.6 °C (scores 0)", "38.6 °C (scores 1)"]
+    assert cells["news2"] == ["0", "5"]
+    assert "First assessment" in table and "Reassessment 2" in table
+
+
+def test_a_draft_round_is_not_charted(nurse_client, nurse, make_encounter):
+    from triage.actions import encounters as actions
+
+    encounter = make_encounter()
+    actions.start_reassessment(encounter=encounter, by=nurse)
+    chart = drawing(page_of(nurse_client, encounter))
+    assert 'data-round="2"' not in chart
+    assert chart.count("data-parameter=") == len(PARAMETERS) + 1
+
+
+def test_the_chart_is_printed_whole_on_the_page():
+    css = CSS.read_text()
+    print_rules = css.split("@media print")[1]
+    assert ".app-obs-chart { break-inside: avoid;" in print_rules
+    assert ".app-obs-chart-scroll { overflow: visible;" in print_rules
+
+
+def test_a_round_without_a_news2_is_charted_uncoloured_never_as_normal():
+    from triage.obs_chart import observation_chart
+
+    round = Round(
+        number=1,
+        status=Round.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        findings={"vitals": {"respiratory_rate": 18, "on_oxygen": True}},
+        assessment={"news2": None, "news2_detail": {"reason": "incomplete"}},
+    )
+    chart = observation_chart([round])
+    assert chart is not None
+    marks = {row.parameter: row.marks[0] for row in chart.rows}
+    assert all(mark.css_class == "app-obs-unscored" for mark in marks.values())
+    assert (marks["respiratory_rate"].text, marks["air_or_oxygen"].text) == ("18", "O2")
+    assert marks["heart_rate"].long_text == "not recorded"
+    assert marks["news2"].text == "—"
+    assert observation_chart([Round(number=1, status=Round.Status.DRAFT)]) is None
