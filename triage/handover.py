@@ -16,7 +16,8 @@ from triage.clinical.explain import describe_finding
 from triage.findings_builder import MYOTOMES, SIDES
 from triage.guidance import entries_by_key
 from triage.models import Encounter, Round, SignOff
-from triage.presenters import assessment_view, trend
+from triage.obs_chart import Chart, observation_chart
+from triage.presenters import assessment_view, next_observations, trend
 
 Row = tuple[str, str]
 
@@ -40,6 +41,7 @@ class Handover:
     assessment: Section
     recommendation: Section
     trend: list[dict[str, Any]]  # each submitted round: time, pain, NEWS2, legs (in words)
+    chart: Chart | None  # the observation chart, printed with the handover
     written_at: datetime
 
     @property
@@ -139,6 +141,25 @@ def _actions(result: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(actions))
 
 
+def _observations_rows(
+    encounter: Encounter, latest: Round, sign_off: SignOff | None, now: datetime
+) -> list[Row]:
+    """When the next observations and neuro checks are due, as the record says it (a record
+    signed off has none: no further round can be recorded on it)."""
+    due = None if sign_off else next_observations(encounter, latest, now)
+    if due is None:
+        return []
+    if due["continuous"]:
+        vitals = "continuous monitoring"
+    else:
+        vitals = f"{due['vitals']['text']}, {due['vitals_every']}"
+    return [
+        ("Next observations", vitals),
+        ("Neuro checks", f"{due['neuro']['text']}, {due['neuro_every']}"),
+        ("Why that often", "; ".join(due["reasons"])),
+    ]
+
+
 def build(
     encounter: Encounter,
     rounds: list[Round],
@@ -201,6 +222,7 @@ def build(
     recommendation = Section("R", "Recommendation")
     imaging = result.get("imaging_detail") or {}
     recommendation.rows = [
+        *_observations_rows(encounter, latest, sign_off, now),
         (
             "Imaging",
             imaging.get("title") or describe_finding("imaging.status", result.get("imaging")),
@@ -224,5 +246,6 @@ def build(
         assessment=assessment,
         recommendation=recommendation,
         trend=points,
+        chart=observation_chart(submitted),
         written_at=now,
     )

@@ -54,6 +54,18 @@ def test_each_section_says_what_is_stored_in_words(client, nurse, exported):
     assert "To do" in recommendation
     assert response.context["handover"].recommendation.items
     assert "signed off by physician1" in recommendation
+    assert "Next observations" not in recommendation  # signed off: no further round is due
+
+
+def test_an_open_record_says_when_the_next_observations_are_due(client, nurse, red_flag_encounter):
+    client.force_login(nurse)
+    response = client.get(url(red_flag_encounter))
+    rows = dict(response.context["handover"].recommendation.rows)
+    # A new leg weakness: hourly neuro checks, whatever the NEWS2.
+    assert rows["Neuro checks"].endswith(", hourly")
+    assert rows["Next observations"].startswith(("by ", "overdue since "))
+    assert rows["Why that often"]
+    assert "Observation chart" in response.content.decode()
 
 
 def test_a_single_round_has_no_trend_table_and_an_unsigned_record_says_so(
