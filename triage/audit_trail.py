@@ -21,6 +21,7 @@ OBJECT_NAMES = {
     "triage.SignOff": "Sign-off",
     "triage.Addendum": "Addendum",
     "triage.Override": "Override",
+    "triage.Discharge": "Discharge",
 }
 
 

@@ -17,7 +17,7 @@ from triage.actions.review import DECISIONS
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
 from triage.clinical.findings import QUESTION_SECTIONS
 from triage.forms.wizard import ImagingForm, NeuroForm, SymptomsForm, VitalsForm
-from triage.models import Override
+from triage.models import Discharge, Override
 
 ACTIONS = {
     "encounter.start": "Started the assessment",
@@ -31,6 +31,7 @@ ACTIONS = {
     "encounter.sign_off": "Signed off the encounter",
     "encounter.addendum": "Added an addendum",
     "round.override": "Overrode a finding",
+    "encounter.discharge": "Discharged the patient",
 }
 # The columns a reader is shown, in words; every other column is bookkeeping.
 COLUMNS = {
@@ -45,6 +46,11 @@ COLUMNS = {
     "original": "The assessment said",
     "decision": "Decided",
     "reason": "Reason",
+    "follow_up_on": "Follow-up booked for",
+    "follow_up_with": "Follow-up with",
+    "educated_by": "Told to report sudden or new back pain by",
+    "osteoporosis": "Osteoporosis treatment",
+    "osteoporosis_reason": "Why no osteoporosis treatment",
 }
 READABLE_WITHOUT_CHANGES = {*ACTIONS.values(), "Read the record"}
 VALUES = {True: "Yes", False: "No", "draft": "Draft", "submitted": "Submitted"}
@@ -114,6 +120,8 @@ def _finding(code: str) -> str:
 
 
 def _column_change(name: str, before: Any, after: Any) -> Change:
+    if name == "osteoporosis":
+        return Change(COLUMNS[name], "", _words(after, dict(Discharge.Osteoporosis.choices)))
     if name == "kind":
         kinds = dict(Override.Kind.choices)
         return Change(COLUMNS[name], kinds.get(before, ""), kinds.get(after, str(after)))

@@ -406,6 +406,52 @@ class Override(models.Model):
         return f"Override of {self.kind} {self.code} by {self.by}"
 
 
+@pghistory.track(pghistory.InsertEvent(), append_only=True)
+class Discharge(models.Model):
+    """The patient's discharge, with its checklist: each item confirmed by the physician who
+    discharged them. Once recorded, never changed; the encounter leaves the ward board."""
+
+    class Osteoporosis(models.TextChoices):
+        BISPHOSPHONATE = "bisphosphonate", "Bisphosphonate started"
+        DENOSUMAB = "denosumab", "Denosumab started"
+        TERIPARATIDE = "teriparatide", "Teriparatide started"
+        REFERRED = "referred", "Referred for osteoporosis treatment"
+        NOT_STARTED = "not_started", "Not started (reason given)"
+
+    encounter = models.OneToOneField(Encounter, on_delete=models.PROTECT, related_name="discharge")
+    mobilised = models.BooleanField(help_text="Supervised mobilisation done")
+    pain_controlled = models.BooleanField(help_text="Pain controlled on the discharge analgesia")
+    follow_up_on = models.DateField()
+    follow_up_with = models.CharField(max_length=120)
+    # Who told the patient to report sudden or new back pain at once.
+    educated_by = models.CharField(max_length=120)
+    osteoporosis = models.CharField(max_length=20, choices=Osteoporosis)
+    osteoporosis_reason = models.TextField(blank=True)
+    discharged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    discharged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        triggers = [APPEND_ONLY]
+        constraints = [
+            # The checklist is complete, whatever writes the row.
+            models.CheckConstraint(
+                condition=models.Q(mobilised=True, pain_controlled=True),
+                name="discharge_mobilised_and_pain_controlled",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(follow_up_with="") & ~models.Q(educated_by=""),
+                name="discharge_follow_up_and_education_named",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(osteoporosis="not_started") | ~models.Q(osteoporosis_reason=""),
+                name="discharge_osteoporosis_reason_if_not_started",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Discharged by {self.discharged_by} at {self.discharged_at:%Y-%m-%d %H:%M}"
+
+
 class SigningLock(models.Model):
     """Wrong passwords given as a signature (sign-off, addendum, override), counted apart from
     sign-in: too many lock that user's signing for a while, never their sign-in or anyone

@@ -14,6 +14,8 @@ from django.urls import reverse
 
 from triage.access import AuthenticatedRequest, record_read
 from triage.actions import review as actions
+from triage.actions.discharge import refusal as discharge_refusal
+from triage.forms.discharge import DischargeForm
 from triage.forms.review import AddendumForm, OverrideForm, SignOffForm
 from triage.guidance import entries_by_key
 from triage.models import Encounter, Round, SignOff
@@ -97,6 +99,7 @@ def encounter_page(
     sign_form: SignOffForm | None = None,
     addendum_form: AddendumForm | None = None,
     override_form: OverrideForm | None = None,
+    discharge_form: DischargeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The encounter's whole record; physicians also get the review forms. Every rendering
@@ -107,6 +110,8 @@ def encounter_page(
     sign_off, addenda = sign_off_and_addenda(encounter)
     is_physician = has_role(request.user, Role.PHYSICIAN)
     ready = rounds[-1].round.status == Round.Status.SUBMITTED
+    discharge = getattr(encounter, "discharge", None)  # none is an AttributeError
+    overrides = [item["override"] for view in rounds for item in view.overrides]
     context = {
         "encounter": encounter,
         "rounds": rounds,
@@ -127,6 +132,10 @@ def encounter_page(
         "is_physician": is_physician,
         "ready_to_sign": ready,
         "has_draft_round": not ready,
+        "discharge": discharge,
+        "discharge_refusal": ""
+        if discharge
+        else discharge_refusal([view.round for view in rounds], overrides),
     }
     record_read(request, encounter)
     if is_physician:
@@ -137,8 +146,13 @@ def encounter_page(
             )
             if ready:
                 context["sign_form"] = sign_form or SignOffForm(request=request)
+        if discharge is None and (discharge_form or not context["discharge_refusal"]):
+            # Refused, the form comes back with what was typed, under the reason why.
+            context["discharge_form"] = discharge_form or DischargeForm(request=request)
     context["error_forms"] = [
-        form for form in (sign_form, addendum_form, override_form) if form and form.errors
+        form
+        for form in (sign_form, addendum_form, override_form, discharge_form)
+        if form and form.errors
     ]
     template = TEMPLATE
     if request.htmx and not request.htmx.boosted:

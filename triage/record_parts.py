@@ -36,9 +36,10 @@ def from_row(model: type[Model], row: dict[str, Any], author: str) -> Any:
 
 
 def with_record_parts(encounters: QuerySet[Encounter]) -> QuerySet[Encounter]:
-    """Encounters with their sign-off and its signer, and their addenda (`addendum_rows`)."""
+    """Encounters with their sign-off and its signer, their discharge and who discharged them,
+    and their addenda (`addendum_rows`)."""
     addenda = Addendum.objects.filter(encounter=OuterRef("pk"))
-    return encounters.select_related("sign_off__signed_by").annotate(
+    return encounters.select_related("sign_off__signed_by", "discharge__discharged_by").annotate(
         addendum_rows=rows_of(addenda, "author")
     )
 

@@ -11,6 +11,7 @@ from triage.views import (
     api,
     api_tokens,
     core,
+    discharge,
     encounters,
     guidance,
     handover,
@@ -59,6 +60,7 @@ encounter_urls = [
     path("<uuid:pk>/handover/", handover.encounter_handover, name="handover"),
     path("<uuid:pk>/audit.csv", record.audit_csv, name="audit-csv"),
     path("<uuid:pk>/sign/", review.sign, name="sign"),
+    path("<uuid:pk>/discharge/", discharge.discharge, name="discharge"),
     path("<uuid:pk>/addenda/", review.add_addendum, name="addenda"),
     path("<uuid:pk>/rounds/<int:number>/overrides/", review.add_override, name="overrides"),
 ]

@@ -69,6 +69,7 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     "review:lookback-csv":     ("GET",  (LOGIN,       403,  200,      403,    403,    200)),
     "encounters:sign":         ("POST", (LOGIN,       403,  400,      403,    403,    404)),
     "encounters:addenda":      ("POST", (LOGIN,       403,  400,      403,    403,    404)),
+    "encounters:discharge":    ("POST", (LOGIN,       403,  400,      403,    403,    404)),
     "encounters:overrides":    ("POST", (LOGIN,       403,  400,      403,    403,    404)),
     "encounters:audit":        ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
     "encounters:audit-csv":    ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
