@@ -141,12 +141,12 @@ def _actions(result: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(actions))
 
 
-def _observations_rows(
-    encounter: Encounter, latest: Round, sign_off: SignOff | None, now: datetime
-) -> list[Row]:
-    """When the next observations and neuro checks are due, as the record says it (a record
-    signed off has none: no further round can be recorded on it)."""
-    due = None if sign_off else next_observations(encounter, latest, now)
+def _observations_rows(encounter: Encounter, latest: Round, now: datetime) -> list[Row]:
+    """When the next observations and neuro checks are due, as the record says it (until the
+    patient is discharged)."""
+    due = (
+        None if getattr(encounter, "discharge", None) else next_observations(encounter, latest, now)
+    )
     if due is None:
         return []
     if due["continuous"]:
@@ -222,7 +222,7 @@ def build(
     recommendation = Section("R", "Recommendation")
     imaging = result.get("imaging_detail") or {}
     recommendation.rows = [
-        *_observations_rows(encounter, latest, sign_off, now),
+        *_observations_rows(encounter, latest, now),
         (
             "Imaging",
             imaging.get("title") or describe_finding("imaging.status", result.get("imaging")),

@@ -54,7 +54,7 @@ def test_each_section_says_what_is_stored_in_words(client, nurse, exported):
     assert "To do" in recommendation
     assert response.context["handover"].recommendation.items
     assert "signed off by physician1" in recommendation
-    assert "Next observations" not in recommendation  # signed off: no further round is due
+    assert "Next observations" in recommendation  # signed off, but still on the ward
 
 
 def test_an_open_record_says_when_the_next_observations_are_due(client, nurse, red_flag_encounter):

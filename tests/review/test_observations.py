@@ -112,11 +112,25 @@ def test_the_result_page_shows_the_due_time_of_the_latest_round_only(
     assert "Next observations due" in page_of(nurse_client, encounter, "rounds/2/")
 
 
-def test_a_signed_off_record_shows_no_due_time(physician_client, make_encounter, physician):
-    from triage.actions import review
+def test_a_signed_off_record_shows_its_due_time_until_discharge(
+    physician_client, make_encounter, physician
+):
+    from triage.actions import discharge, review
 
     encounter = make_encounter()
     review.sign_off(encounter=encounter, by=physician, comment="", expected_version=None)
+    assert "data-obs-due" in page_of(physician_client, encounter)
+    assert "data-obs-due" in page_of(physician_client, encounter, "rounds/1/")
+    discharge.discharge(
+        encounter=encounter,
+        by=physician,
+        follow_up_on=timezone.localdate(),
+        follow_up_with="Spinal clinic",
+        educated_by="Staff nurse",
+        osteoporosis="referred",
+        osteoporosis_reason="",
+        expected_version=None,
+    )
     assert "data-obs-due" not in page_of(physician_client, encounter)
     assert "data-obs-due" not in page_of(physician_client, encounter, "rounds/1/")
 

@@ -393,7 +393,7 @@ def check_answers(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 @clinical_required
 def round_result(request: AuthenticatedRequest, pk: uuid.UUID, number: int) -> HttpResponse:
-    encounter = encounter_for(request, pk)
+    encounter = encounter_for(request, pk, among=Encounter.objects.select_related("discharge"))
     round = get_object_or_404(
         encounter.rounds.select_related("guidance_version", "submitted_by"),
         number=number,
@@ -413,11 +413,10 @@ def round_result(request: AuthenticatedRequest, pk: uuid.UUID, number: int) -> H
             ),
             "guidance_version": round.guidance_version,
             "summary": answers_summary(encounter, round, round.findings),
-            # Only the latest round sets when the next observations are due; a signed-off
-            # encounter (ranked as such in the queue) takes no further rounds.
+            # Only the latest round sets when the next observations are due, until discharge.
             "obs_due": next_observations(encounter, round)
             if round.submitted_at == encounter.last_submitted_at
-            and encounter.queue_rank != Encounter.QueueRank.SIGNED_OR_DRAFT
+            and getattr(encounter, "discharge", None) is None
             else None,
         },
     )
