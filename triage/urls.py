@@ -20,6 +20,7 @@ from triage.views import (
     record,
     review,
     two_factor,
+    ward,
 )
 
 accounts_urls = [
@@ -93,6 +94,7 @@ urlpatterns = [
     path("", core.home, name="home"),
     path("healthz", core.healthz, name="healthz"),
     path("sources/", core.sources, name="sources"),
+    path("ward/", ward.board, name="ward-board"),
     path("accounts/", include((accounts_urls, "accounts"))),
     path("account/<path:rest>", core.moved, {"to": "/accounts/"}, name="moved-account"),
     path("api/v1/", include((api_urls, "api"))),

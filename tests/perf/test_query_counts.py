@@ -110,6 +110,7 @@ def autosave(client, encounter: Encounter) -> dict:
 
 NURSE_PAGES = [
     ("list", "get", lambda e: "/encounters/"),
+    ("ward-board", "get", lambda e: "/ward/"),
     ("home", "get", lambda e: "/"),
     ("sources", "get", lambda e: "/sources/"),
     ("api-tokens", "get", lambda e: "/accounts/api-tokens/"),
@@ -128,6 +129,7 @@ NURSE_PAGES = [
 
 PHYSICIAN_PAGES = [
     ("queue", "get", lambda e: "/review/"),
+    ("ward-board", "get", lambda e: "/ward/"),
     ("record", "get", lambda e: f"/encounters/{e['submitted'].pk}/"),
     ("result", "get", lambda e: f"/encounters/{e['submitted'].pk}/rounds/1/"),
     ("audit", "get", lambda e: f"/encounters/{e['submitted'].pk}/audit/"),

@@ -1,0 +1,125 @@
+"""The ward board: every open encounter of the ward (submitted, not discharged), emergencies and
+overdue observations first, in a constant number of queries, refreshed in place by htmx."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import UserFactory, WardFactory
+from tests.review.factories import BREATHLESS, RADICULAR, WEAK_LEG, reassess
+from triage.actions import discharge
+from triage.actions.encounters import start_encounter
+from triage.roles import Role
+
+URL = "/ward/"
+
+
+def rows_of(response) -> list[str]:
+    return [row.encounter.patient_identifier for row in response.context["rows"]]
+
+
+@pytest.fixture
+def nurse_client(client, nurse):
+    client.force_login(nurse)
+    return client
+
+
+def test_emergencies_then_overdue_then_by_escalation_and_the_soonest_due(
+    nurse_client, make_encounter
+):
+    now = timezone.now()
+    # Well, 12 h after the procedure: 4-hourly in the first 48 hours.
+    make_encounter(patient_identifier="ROUTINE-SOON", submitted_at=now - timedelta(hours=3))
+    make_encounter(patient_identifier="ROUTINE-LATER", submitted_at=now - timedelta(minutes=5))
+    make_encounter(patient_identifier="OVERDUE", submitted_at=now - timedelta(hours=6))
+    make_encounter(patient_identifier="URGENT", answers=RADICULAR, submitted_at=now)
+    make_encounter(patient_identifier="EMERGENCY", answers=WEAK_LEG, submitted_at=now)
+    response = nurse_client.get(URL)
+    assert response.status_code == 200
+    assert rows_of(response) == ["EMERGENCY", "OVERDUE", "URGENT", "ROUTINE-SOON", "ROUTINE-LATER"]
+    content = response.content.decode()
+    assert content.count("data-overdue") >= 1
+    assert "Overdue</strong> since" in content
+
+
+def test_only_open_encounters_of_the_ward_are_on_it(
+    nurse_client, nurse, physician, ward, make_encounter
+):
+    make_encounter(patient_identifier="OPEN")
+    gone = make_encounter(patient_identifier="GONE")
+    discharge.discharge(
+        encounter=gone,
+        by=physician,
+        follow_up_on=timezone.localdate(),
+        follow_up_with="Clinic",
+        educated_by="Nurse",
+        osteoporosis="referred",
+        osteoporosis_reason="",
+        expected_version=None,
+    )
+    start_encounter(
+        by=nurse,
+        ward=ward,
+        patient_identifier="DRAFT",
+        procedure_at=timezone.now(),
+        levels=["L2"],
+        client_token=None,
+    )
+    make_encounter(patient_identifier="ELSEWHERE", ward=WardFactory(name="Elsewhere"))
+    assert rows_of(nurse_client.get(URL)) == ["OPEN"]
+
+
+def test_news2_of_the_last_three_rounds_with_the_change(nurse_client, nurse, make_encounter):
+    encounter = make_encounter(patient_identifier="TREND")
+    reassess(encounter, by=nurse)
+    reassess(encounter, by=nurse)
+    reassess(encounter, by=nurse, answers=BREATHLESS)
+    row = nurse_client.get(URL).context["rows"][0]
+    assert len(row.news2) == 3 and row.news2[:2] == [0, 0] and row.news2[2] >= 7
+    assert row.news2_change == f"up {row.news2[2]}"
+    assert row.latest.number == 4
+
+
+def test_the_board_costs_the_same_queries_for_one_patient_or_many(nurse_client, make_encounter):
+    def count() -> int:
+        nurse_client.get(URL)  # warm
+        with CaptureQueriesContext(connection) as queries:
+            assert nurse_client.get(URL).status_code == 200
+        return len(queries)
+
+    make_encounter()
+    one = count()
+    for _ in range(6):
+        make_encounter(answers=WEAK_LEG)
+    assert count() == one <= 6
+
+
+def test_htmx_refreshes_just_the_board(nurse_client, make_encounter, ward):
+    make_encounter(patient_identifier="HTMX1")
+    response = nurse_client.get(f"{URL}?ward={ward.pk}", headers={"HX-Request": "true"})
+    content = response.content.decode()
+    assert content.lstrip().startswith('<div id="ward-board"')
+    assert "<html" not in content and "HTMX1" in content
+    assert 'hx-trigger="app-refresh"' in content and 'data-app-refresh-every="60"' in content
+
+
+def test_a_nurse_of_two_wards_chooses_which(client, ward, make_encounter):
+    other = WardFactory(name="Acute ward")
+    nurse = UserFactory(username="float", roles=(Role.NURSE,), wards=(ward, other))
+    make_encounter(patient_identifier="SPINE1")
+    make_encounter(patient_identifier="ACUTE1", ward=other)
+    client.force_login(nurse)
+    assert rows_of(client.get(URL)) == ["ACUTE1"]  # the first ward by name
+    assert rows_of(client.get(f"{URL}?ward={ward.pk}")) == ["SPINE1"]
+    assert rows_of(client.get(f"{URL}?ward=99999")) == ["ACUTE1"]  # not theirs: the first
+
+
+def test_an_empty_board_and_no_ward_say_so(client, nurse_client, ward):
+    assert "No open encounters on Spinal ward" in nurse_client.get(URL).content.decode()
+    client.force_login(UserFactory(username="new", roles=(Role.NURSE,), wards=()))
+    assert "You are not on any ward yet" in client.get(URL).content.decode()

@@ -1,0 +1,133 @@
+"""The ward board: every open encounter of a ward (submitted, not discharged) with what a nurse
+in charge needs at a glance, emergencies and overdue observations first.
+
+One query for the whole board, however many patients: each encounter comes with its last three
+submitted rounds (their number, time and stored assessment, as JSON) and its sign-off.
+Presentation only: due times come from `presenters.next_observations`, the clinical rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import JSONObject
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from triage.clinical.explain import ESCALATION_TITLES
+from triage.clinical.snapshots import ESCALATION_RANK, stored_escalation
+from triage.models import Encounter, Round, Ward
+from triage.presenters import next_observations
+
+TREND_ROUNDS = 3
+
+
+@dataclass
+class BoardRow:
+    encounter: Encounter
+    latest: Round  # the latest submitted round (number, time, assessment only)
+    escalation: str
+    escalation_title: str
+    red_flags: list[str]
+    news2: list[int | None]  # the last three submitted rounds, oldest first
+    news2_change: str  # the latest against the one before, in words
+    due: dict[str, Any] | None  # `next_observations` of the latest round
+    signed: bool
+    reassessing: bool  # a reassessment is being answered
+    hours_since: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.due and self.due["overdue"])
+
+    @property
+    def order(self) -> tuple:
+        """Emergencies first, then overdue observations, then by escalation, then the
+        soonest due."""
+        return (
+            self.escalation != "emergency",
+            not self.overdue,
+            -ESCALATION_RANK.get(self.escalation, 0),
+            self.next_due.timestamp() if self.next_due else float("inf"),
+        )
+
+    @property
+    def next_due(self) -> datetime | None:
+        """The sooner of the next observations and the next neuro checks."""
+        if self.due is None:
+            return None
+        times = [self.due["neuro"]["at"]]
+        if self.due["vitals"]:
+            times.append(self.due["vitals"]["at"])
+        return min(times)
+
+
+def open_encounters(ward: Ward) -> QuerySet[Encounter]:
+    """The ward's submitted, undischarged encounters with their recent rounds (one query)."""
+    recent = (
+        Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.SUBMITTED)
+        .order_by("-number")
+        .values(
+            json=JSONObject(number="number", submitted_at="submitted_at", assessment="assessment")
+        )[:TREND_ROUNDS]
+    )
+    drafts = Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.DRAFT)
+    return (
+        Encounter.objects.filter(ward=ward, submitted_at__isnull=False, discharge__isnull=True)
+        .select_related("sign_off")
+        .annotate(recent_rounds=ArraySubquery(recent), reassessing=Exists(drafts))
+    )
+
+
+def _round(row: dict[str, Any]) -> Round:
+    return Round(
+        number=row["number"],
+        status=Round.Status.SUBMITTED,
+        submitted_at=parse_datetime(row["submitted_at"]),
+        assessment=row["assessment"],
+    )
+
+
+def _change(before: int | None, now: int | None) -> str:
+    if before is None or now is None:
+        return ""
+    return (
+        "no change" if now == before else f"{'up' if now > before else 'down'} {abs(now - before)}"
+    )
+
+
+def board_rows(ward: Ward, now: datetime | None = None) -> list[BoardRow]:
+    now = now or timezone.now()
+    rows = []
+    for encounter in open_encounters(ward):
+        recent = getattr(encounter, "recent_rounds")  # noqa: B009 - an annotation
+        rounds = [_round(row) for row in reversed(recent)]  # oldest first
+        latest = rounds[-1]
+        assessment = latest.assessment or {}
+        escalation = stored_escalation(assessment)
+        news2 = [(r.assessment or {}).get("news2", {}).get("score") for r in rounds]
+        signed = getattr(encounter, "sign_off", None) is not None
+        since = encounter.procedure_at
+        latest.encounter = encounter
+        rows.append(
+            BoardRow(
+                encounter=encounter,
+                latest=latest,
+                escalation=escalation,
+                escalation_title=ESCALATION_TITLES.get(escalation, escalation),
+                red_flags=[
+                    flag.get("title") or flag["code"] for flag in assessment.get("red_flags") or []
+                ],
+                news2=news2,
+                news2_change=_change(news2[-2], news2[-1]) if len(news2) > 1 else "",
+                due=next_observations(encounter, latest, now),
+                signed=signed,
+                reassessing=getattr(encounter, "reassessing"),  # noqa: B009 - an annotation
+                hours_since=int((now - since).total_seconds() // 3600) if since else None,
+            )
+        )
+    return sorted(rows, key=lambda row: row.order)
