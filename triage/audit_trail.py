@@ -20,6 +20,8 @@ OBJECT_NAMES = {
     "triage.SignOff": "Sign-off",
     "triage.Addendum": "Addendum",
     "triage.Override": "Override",
+    "triage.EscalationCall": "Escalation call",
+    "triage.EscalationAcknowledgement": "Escalation acknowledgement",
 }
 
 
@@ -70,7 +72,11 @@ def audit_trail(encounter: Encounter) -> list[AuditEntry]:
         round_ids = list(encounter.rounds.values_list("pk", flat=True))
     events = list(Events.objects.references(encounter))
     rounds = [Round(pk=pk) for pk in round_ids]  # only their keys are needed
-    events += Events.objects.references(rounds).across("triage.OverrideEvent")
+    events += Events.objects.references(rounds).across(
+        "triage.OverrideEvent",
+        "triage.EscalationCallEvent",
+        "triage.EscalationAcknowledgementEvent",
+    )
     views = list(EncounterView.objects.filter(encounter=encounter).select_related("user"))
     contexts = [event.pgh_context or {} for event in events]
     names = {view.user_id: view.user.get_username() for view in views}

@@ -17,7 +17,7 @@ from triage.actions.review import DECISIONS
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
 from triage.clinical.findings import QUESTION_SECTIONS
 from triage.forms.wizard import ImagingForm, NeuroForm, SymptomsForm, VitalsForm
-from triage.models import Override
+from triage.models import Encounter, EscalationCall, Override
 
 ACTIONS = {
     "encounter.start": "Started the assessment",
@@ -31,6 +31,8 @@ ACTIONS = {
     "encounter.sign_off": "Signed off the encounter",
     "encounter.addendum": "Added an addendum",
     "round.override": "Overrode a finding",
+    "round.escalation_call": "Recorded who was told of the escalation",
+    "round.escalation_acknowledged": "Acknowledged the escalation",
 }
 # The columns a reader is shown, in words; every other column is bookkeeping.
 COLUMNS = {
@@ -45,6 +47,20 @@ COLUMNS = {
     "original": "The assessment said",
     "decision": "Decided",
     "reason": "Reason",
+    "escalation_call": "Escalation record",
+    "informed_role": "Who was told",
+    "informed_name": "Their name",
+    "method": "How",
+    "called_at": "When they were told",
+    "response": "What they said",
+    "response_detail": "Their advice or the plan",
+}
+# Columns whose stored codes have words in the models' choices.
+CHOICES = {
+    "escalation_call": dict(Encounter.EscalationCall.choices),
+    "informed_role": dict(EscalationCall.InformedRole.choices),
+    "method": dict(EscalationCall.Method.choices),
+    "response": dict(EscalationCall.Response.choices),
 }
 READABLE_WITHOUT_CHANGES = {*ACTIONS.values(), "Read the record"}
 VALUES = {True: "Yes", False: "No", "draft": "Draft", "submitted": "Submitted"}
@@ -123,8 +139,10 @@ def _column_change(name: str, before: Any, after: Any) -> Change:
         return Change(
             COLUMNS[name], _words(before, words), after_words[:1].upper() + after_words[1:]
         )
-    if name == "procedure_at":
+    if name in ("procedure_at", "called_at"):
         return Change(COLUMNS[name], _when(before), _when(after))
+    if name in CHOICES:
+        return Change(COLUMNS[name], _words(before, CHOICES[name]), _words(after, CHOICES[name]))
     return Change(COLUMNS[name], _words(before), _words(after))
 
 
