@@ -70,6 +70,10 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     "encounters:sign":         ("POST", (LOGIN,       403,  400,      403,    403,    404)),
     "encounters:addenda":      ("POST", (LOGIN,       403,  400,      403,    403,    404)),
     "encounters:overrides":    ("POST", (LOGIN,       403,  400,      403,    403,    404)),
+    # The escalation record: the ward's nurses and physicians record calls; physicians
+    # acknowledge. Guidance admins do neither.
+    "encounters:escalation-calls": ("POST", (LOGIN,   400,  400,      403,    404,    404)),
+    "encounters:escalation-acknowledge": ("POST", (LOGIN, 403, 400,   403,    403,    404)),
     "encounters:audit":        ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
     "encounters:audit-csv":    ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
     # Guidance editing: guidance admins only. The seeded version is the published one, so its

@@ -246,7 +246,9 @@ def test_the_record_shows_each_round_exactly_as_the_nurse_saw_it(
         html = result.content.decode()
         start = html.index('<h1 class="h2">Result</h1>')
         start = html.index("</p>", start) + len("</p>")  # after "Submitted ... by ..."
-        shown = html[start : html.index('<div class="d-flex flex-wrap gap-2 mt-3">')].strip()
+        # The result, up to the escalation record below it (the nurse's form, not the result).
+        end = html.index('<section class="card mb-3" id="escalation-record"')
+        shown = html[start:end].strip()
         assert 'data-red-flag="' in shown
         client.force_login(physician)
         page = client.get(f"/encounters/{red_flag_encounter.pk}/?round={number}")
