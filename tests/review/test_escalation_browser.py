@@ -59,6 +59,12 @@ def test_a_nurse_records_who_she_told_and_the_badge_goes(
     expect(record.locator("[data-escalation-record='missing']")).to_have_text(
         "Escalation not recorded"
     )
+    # Sent empty: the errors, in words, come in place and take the focus.
+    page.get_by_role("button", name="Record the call").click()
+    summary = record.locator("#error-summary")
+    expect(summary).to_contain_text("Choose who you told.")
+    expect(summary).to_contain_text("Write the name of the person you told.")
+    expect(summary).to_be_focused()
     page.get_by_label("Who did you tell?").select_option("registrar")
     page.get_by_label("Their name").fill("Dr Okafor")
     record.get_by_label("Bleep").check()
@@ -73,6 +79,9 @@ def test_a_nurse_records_who_she_told_and_the_badge_goes(
     expect(record.locator("[data-escalation-call]")).to_contain_text("Registrar: Dr Okafor")
     expect(record.locator("[data-escalation-record]")).to_have_count(0)
     expect(record.get_by_role("heading", name="Record another call")).to_be_visible()
+    # The focus goes to what happened, not to a button that has gone.
+    expect(record.locator("[data-swap-status]")).to_be_focused()
+    expect(record.locator("[data-swap-status]")).to_have_text("1 call recorded.")
     assert page.evaluate("window.notReloaded") is True  # swapped in place by htmx
     assert EscalationCall.objects.count() == 1
     assert errors == []  # no Content-Security-Policy violation, no script error

@@ -4,6 +4,7 @@ on the queue and the encounter page until recorded, audited, append-only."""
 
 from __future__ import annotations
 
+import doctest
 import uuid
 from datetime import timedelta
 
@@ -373,3 +374,9 @@ def test_the_audit_trail_says_it_in_words(physician_client, red_flag_encounter, 
         "triage.EscalationCallEvent"
     )
     assert events.count() == 1
+
+
+def test_the_worked_examples_in_the_docstrings_hold():
+    result = doctest.testmod(actions)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -106,12 +106,12 @@ def escalation_call_state(rounds: list[RoundRecord]) -> str:
     """
     escalated = [r for r in rounds if r.escalated]
     if any(not (r.has_call or r.acknowledged) for r in escalated):
-        return Encounter.EscalationCall.MISSING
+        return Encounter.EscalationCall.MISSING.value
     if any(r.acknowledged for r in escalated):
-        return Encounter.EscalationCall.ACKNOWLEDGED
+        return Encounter.EscalationCall.ACKNOWLEDGED.value
     if escalated:
-        return Encounter.EscalationCall.RECORDED
-    return Encounter.EscalationCall.NOT_NEEDED
+        return Encounter.EscalationCall.RECORDED.value
+    return Encounter.EscalationCall.NOT_NEEDED.value
 
 
 def _refresh_state(encounter: Encounter) -> None:
