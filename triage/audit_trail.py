@@ -22,6 +22,8 @@ OBJECT_NAMES = {
     "triage.Addendum": "Addendum",
     "triage.Override": "Override",
     "triage.Discharge": "Discharge",
+    "triage.EscalationCall": "Escalation call",
+    "triage.EscalationAcknowledgement": "Escalation acknowledgement",
 }
 
 
@@ -105,7 +107,11 @@ def audit_trail(encounter: Encounter, *, reads_by_hour: bool = False) -> list[Au
         round_ids = list(encounter.rounds.values_list("pk", flat=True))
     events = list(Events.objects.references(encounter))
     rounds = [Round(pk=pk) for pk in round_ids]  # only their keys are needed
-    events += Events.objects.references(rounds).across("triage.OverrideEvent")
+    events += Events.objects.references(rounds).across(
+        "triage.OverrideEvent",
+        "triage.EscalationCallEvent",
+        "triage.EscalationAcknowledgementEvent",
+    )
     contexts = [event.pgh_context or {} for event in events]
     people = {c.get("user") for c in contexts} - {None}
     names = {user.pk: user.get_username() for user in User.objects.filter(pk__in=people)}

@@ -17,7 +17,7 @@ from triage.actions.review import DECISIONS
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
 from triage.clinical.findings import QUESTION_SECTIONS
 from triage.forms.wizard import ImagingForm, NeuroForm, SymptomsForm, VitalsForm
-from triage.models import Discharge, Override
+from triage.models import Discharge, Encounter, EscalationCall, Override
 
 ACTIONS = {
     "encounter.start": "Started the assessment",
@@ -32,6 +32,8 @@ ACTIONS = {
     "encounter.addendum": "Added an addendum",
     "round.override": "Overrode a finding",
     "encounter.discharge": "Discharged the patient",
+    "round.escalation_call": "Recorded who was told of the escalation",
+    "round.escalation_acknowledged": "Acknowledged the escalation",
 }
 # The columns a reader is shown, in words; every other column is bookkeeping.
 COLUMNS = {
@@ -51,6 +53,21 @@ COLUMNS = {
     "educated_by": "Told to report sudden or new back pain by",
     "osteoporosis": "Osteoporosis treatment",
     "osteoporosis_reason": "Why no osteoporosis treatment",
+    "escalation_call": "Escalation record",
+    "informed_role": "Who was told",
+    "informed_name": "Their name",
+    "method": "How",
+    "called_at": "When they were told",
+    "response": "What they said",
+    "response_detail": "Their advice or the plan",
+}
+# Columns whose stored codes have words in the models' choices.
+CHOICES = {
+    "escalation_call": dict(Encounter.EscalationCall.choices),
+    "informed_role": dict(EscalationCall.InformedRole.choices),
+    "method": dict(EscalationCall.Method.choices),
+    "response": dict(EscalationCall.Response.choices),
+    "osteoporosis": dict(Discharge.Osteoporosis.choices),
 }
 READABLE_WITHOUT_CHANGES = {*ACTIONS.values(), "Read the record"}
 VALUES = {True: "Yes", False: "No", "draft": "Draft", "submitted": "Submitted"}
@@ -120,8 +137,6 @@ def _finding(code: str) -> str:
 
 
 def _column_change(name: str, before: Any, after: Any) -> Change:
-    if name == "osteoporosis":
-        return Change(COLUMNS[name], "", _words(after, dict(Discharge.Osteoporosis.choices)))
     if name == "kind":
         kinds = dict(Override.Kind.choices)
         return Change(COLUMNS[name], kinds.get(before, ""), kinds.get(after, str(after)))
@@ -133,8 +148,10 @@ def _column_change(name: str, before: Any, after: Any) -> Change:
         return Change(
             COLUMNS[name], _words(before, words), after_words[:1].upper() + after_words[1:]
         )
-    if name == "procedure_at":
+    if name in ("procedure_at", "called_at"):
         return Change(COLUMNS[name], _when(before), _when(after))
+    if name in CHOICES:
+        return Change(COLUMNS[name], _words(before, CHOICES[name]), _words(after, CHOICES[name]))
     return Change(COLUMNS[name], _words(before), _words(after))
 
 

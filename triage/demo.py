@@ -2,7 +2,8 @@
 with a normal arm exam, and at least one for each red flag) and one draft.
 
 They are entered through the same forms and actions as a nurse's answers, so the demo shows
-exactly what the product does.
+exactly what the product does. Two emergencies have the call the nurse made recorded; the
+others show "Escalation not recorded".
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from django.utils import timezone
 
 from triage import wizard
 from triage.actions import encounters as actions
+from triage.actions import escalation
 from triage.findings_builder import ARM_MYOTOMES, MYOTOMES, SIDES
-from triage.models import Encounter, User, Ward
+from triage.forms.escalation import EscalationCallForm
+from triage.models import Encounter, Round, User, Ward
 
 
 def _neuro(
@@ -158,6 +161,35 @@ SCENARIOS = [
 ]
 
 
+# Who the nurse told, by encounter (an emergency): the call as entered on the result page. The
+# other emergencies and urgent encounters show "Escalation not recorded".
+CALLS = {
+    "DEMO-1003": {
+        "informed_role": "outreach",
+        "informed_name": "Sam Adeyemi",
+        "method": "bleep",
+        "response": "attending",
+        "response_detail": "",
+    },
+    "DEMO-1005": {
+        "informed_role": "registrar",
+        "informed_name": "Dr Priya Nair",
+        "method": "phone",
+        "response": "plan",
+        "response_detail": "CT head now; stroke team informed; nil by mouth.",
+    },
+}
+
+
+def _record_call(round: Round, nurse: User, answers: dict[str, str]) -> None:
+    called = timezone.localtime() - timedelta(minutes=5)
+    data = {**answers, "called_at": f"{called:%Y-%m-%dT%H:%M}"}
+    form = EscalationCallForm(data, round=round)
+    if not form.is_valid():
+        raise ValueError(f"demo call: {form.errors.as_json()}")
+    escalation.record_call(round=round, by=nurse, **form.cleaned_data)
+
+
 def create_demo_encounters(*, ward: Ward, nurse: User) -> int:
     """Create the demo encounters that do not exist yet; return how many were created."""
     created = 0
@@ -187,6 +219,8 @@ def create_demo_encounters(*, ward: Ward, nurse: User) -> int:
                 expected_version=None,
             )
         if submit:
-            actions.submit_round(round=round, by=nurse)
+            round = actions.submit_round(round=round, by=nurse).round
+            if identifier in CALLS:
+                _record_call(round, nurse, CALLS[identifier])
         created += 1
     return created

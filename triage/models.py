@@ -204,9 +204,39 @@ class Encounter(models.Model):
     )
     latest_news2 = models.PositiveSmallIntegerField(null=True, blank=True)
 
+    class EscalationCall(models.TextChoices):
+        """Whether the nurse recorded who they told of an emergency or urgent assessment (kept
+        by the actions that submit, record a call and acknowledge, like the queue's columns)."""
+
+        NOT_NEEDED = "", "No emergency or urgent assessment"
+        MISSING = "missing", "Escalation not recorded"
+        ACKNOWLEDGED = "acknowledged", "Escalation acknowledged by a physician"
+        RECORDED = "recorded", "Escalation recorded"
+
+    escalation_call = models.CharField(
+        max_length=12,
+        choices=EscalationCall,
+        blank=True,
+        default=EscalationCall.NOT_NEEDED,
+        help_text="Missing while an emergency or urgent assessment has no call recorded and no "
+        "physician's acknowledgement",
+    )
+
     class Meta:
         ordering = ["-created_at"]
         triggers = [SIGNED_ENCOUNTER_IS_LOCKED]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(escalation_call__in=["", "missing", "acknowledged", "recorded"]),
+                name="encounter_escalation_call_known",
+            ),
+            # Only an emergency or urgent escalation asks for a call to be recorded.
+            models.CheckConstraint(
+                condition=models.Q(escalation_call="")
+                | models.Q(escalation__in=["emergency", "urgent"]),
+                name="escalation_call_only_when_escalated",
+            ),
+        ]
         indexes = [
             # The queue reads this backwards from a cursor: (rank, time, id) < (the last row's).
             models.Index(
@@ -596,3 +626,112 @@ class TwoFactorReset(models.Model):
 
     def __str__(self) -> str:
         return f"Two-factor reset of {self.user} at {self.reset_at:%Y-%m-%d %H:%M}"
+
+
+# --- Escalation record -----------------------------------------------------------------------
+
+# A call is recorded only for a submitted assessment of an encounter not yet signed off.
+ESCALATION_RECORD_NEEDS_OPEN_SUBMITTED_ROUND = pgtrigger.Trigger(
+    name="needs_open_submitted_round",
+    when=pgtrigger.Before,
+    operation=pgtrigger.Insert,
+    func=(
+        "IF NOT EXISTS (SELECT 1 FROM triage_round WHERE id = NEW.round_id "
+        "AND status = 'submitted') THEN RAISE EXCEPTION 'the assessment is not submitted' "
+        "USING ERRCODE = 'integrity_constraint_violation'; END IF; "
+        "IF EXISTS (SELECT 1 FROM triage_signoff s JOIN triage_round r "
+        "ON r.encounter_id = s.encounter_id WHERE r.id = NEW.round_id) THEN "
+        "RAISE EXCEPTION 'encounter is signed off and locked' "
+        "USING ERRCODE = 'integrity_constraint_violation'; END IF; RETURN NEW;"
+    ),
+)
+
+
+@pghistory.track(pghistory.InsertEvent(), append_only=True)
+class EscalationCall(models.Model):
+    """Who the nurse told of an emergency or urgent assessment, how, when, and what they said.
+
+    One round may have several calls (no answer, then the registrar; the registrar, then the
+    consultant). Never changed or removed: a mistake is corrected by recording another call.
+    """
+
+    class InformedRole(models.TextChoices):
+        REGISTRAR = "registrar", "Registrar"
+        CONSULTANT = "consultant", "Consultant"
+        OUTREACH = "outreach", "Outreach or critical care team"
+        ON_CALL = "on_call", "On-call doctor"
+        OTHER = "other", "Someone else"
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "Phone"
+        BLEEP = "bleep", "Bleep"
+
+    class Response(models.TextChoices):
+        ATTENDING = "attending", "Attending now"
+        ADVICE = "advice", "Advice given"
+        PLAN = "plan", "Plan agreed"
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="escalation_calls")
+    informed_role = models.CharField(max_length=12, choices=InformedRole)
+    informed_name = models.CharField(max_length=100)
+    method = models.CharField(max_length=12, choices=Method)
+    called_at = models.DateTimeField()
+    response = models.CharField(max_length=12, choices=Response)
+    response_detail = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    # The form submission that recorded it: the same one sent twice records it once.
+    submission = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+
+    # Its audit events' model, which `pghistory.track` makes when the class is created.
+    pgh_event_model: ClassVar[type[Any]]
+
+    class Meta:
+        ordering = ["called_at", "recorded_at"]
+        triggers = [APPEND_ONLY, ESCALATION_RECORD_NEEDS_OPEN_SUBMITTED_ROUND]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(informed_name=""), name="escalation_call_names_who"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(response="attending") | ~models.Q(response_detail=""),
+                name="escalation_advice_or_plan_written",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(called_at__lte=models.F("recorded_at")),
+                name="escalation_call_not_after_recording",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    informed_role__in=["registrar", "consultant", "outreach", "on_call", "other"]
+                )
+                & models.Q(method__in=["in_person", "phone", "bleep"])
+                & models.Q(response__in=["attending", "advice", "plan"]),
+                name="escalation_call_choices_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Escalation call to {self.informed_name} at {self.called_at:%Y-%m-%d %H:%M}"
+
+
+@pghistory.track(pghistory.InsertEvent(), append_only=True)
+class EscalationAcknowledgement(models.Model):
+    """A physician's acknowledgement of an emergency or urgent assessment's escalation, with or
+    without a call recorded: they know of it. One per assessment; never changed or removed."""
+
+    round = models.OneToOneField(
+        Round, on_delete=models.PROTECT, related_name="escalation_acknowledgement"
+    )
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    # Its audit events' model, which `pghistory.track` makes when the class is created.
+    pgh_event_model: ClassVar[type[Any]]
+
+    class Meta:
+        triggers = [APPEND_ONLY, ESCALATION_RECORD_NEEDS_OPEN_SUBMITTED_ROUND]
+
+    def __str__(self) -> str:
+        return f"Escalation acknowledged by {self.by} at {self.acknowledged_at:%Y-%m-%d %H:%M}"

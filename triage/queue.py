@@ -25,6 +25,7 @@ from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyp
 )
 
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
+from triage.escalation_record import with_escalation_acknowledger
 from triage.models import Encounter, Override, Round
 
 PAGE_SIZE = 25
@@ -78,6 +79,7 @@ QUEUE_ROW_FIELDS = (
     "red_flag_codes",
     "pathway_codes",
     "latest_news2",
+    "escalation_call",
     "ward__name",
 )
 
@@ -111,7 +113,7 @@ def page_rows(queryset: QuerySet[Encounter], after: Cursor | None, size: int):
         .values("submitted_by__username")[:1]
     )
     return (
-        Encounter.objects.filter(pk__in=keys)
+        with_escalation_acknowledger(Encounter.objects.filter(pk__in=keys))
         .only(*QUEUE_ROW_FIELDS)
         .select_related("ward")
         .annotate(
@@ -207,7 +209,7 @@ def escalation_is(level: str) -> Q:
 
 ESCALATION_LABELS = {
     **dict(Encounter.Escalation.choices),
-    NOT_RECORDED: "Escalation not recorded",
+    NOT_RECORDED: "Escalation level unknown",
 }
 
 

@@ -15,10 +15,18 @@ from django.urls import reverse
 from triage.access import AuthenticatedRequest, record_read
 from triage.actions import review as actions
 from triage.actions.discharge import refusal as discharge_refusal
+from triage.actions.escalation import needs_escalation_call
+from triage.escalation_record import acknowledgement_of, acknowledger_name, calls_of
 from triage.forms.discharge import DischargeForm
 from triage.forms.review import AddendumForm, OverrideForm, SignOffForm
 from triage.guidance import entries_by_key
-from triage.models import Encounter, Round, SignOff
+from triage.models import (
+    Encounter,
+    EscalationAcknowledgement,
+    EscalationCall,
+    Round,
+    SignOff,
+)
 from triage.obs_chart import observation_chart
 from triage.presenters import answers_summary, assessment_view, next_observations, trend
 from triage.record_parts import rounds_with_overrides, sign_off_and_addenda
@@ -32,6 +40,10 @@ class RoundView:
     round: Round
     result: dict[str, Any] | None
     overrides: list[dict[str, Any]] = field(default_factory=list)
+    # Its escalation record (an emergency or urgent round): the calls, the acknowledgement.
+    needs_call: bool = False
+    calls: list[EscalationCall] = field(default_factory=list)
+    acknowledgement: EscalationAcknowledgement | None = None
 
     @property
     def title(self) -> str:
@@ -41,7 +53,13 @@ class RoundView:
 def _round_views(encounter: Encounter) -> list[RoundView]:
     views = []
     for round, overrides in rounds_with_overrides(encounter):
-        view = RoundView(round, assessment_view(round.assessment) if round.assessment else None)
+        view = RoundView(
+            round,
+            assessment_view(round.assessment) if round.assessment else None,
+            needs_call=needs_escalation_call(round),
+            calls=calls_of(round),
+            acknowledgement=acknowledgement_of(round),
+        )
         if round.assessment:
             items = actions.override_items(round)
             view.overrides = [
@@ -73,6 +91,23 @@ def _activity(
                     f"submitted the {view.title.lower()}",
                 )
             )
+        events += [
+            (
+                call.recorded_at,
+                call.recorded_by.get_username(),
+                f"recorded a call to {call.get_informed_role_display().lower()} "
+                f"{call.informed_name} about the {view.title.lower()}",
+            )
+            for call in view.calls
+        ]
+        if view.acknowledgement:
+            events.append(
+                (
+                    view.acknowledgement.acknowledged_at,
+                    view.acknowledgement.by.get_username(),
+                    f"acknowledged the escalation of the {view.title.lower()}",
+                )
+            )
         for item in view.overrides:
             override = item["override"]
             events.append(
@@ -89,6 +124,19 @@ def _activity(
     if sign_off:
         events.append((sign_off.signed_at, sign_off.signed_by.get_username(), "signed it off"))
     return sorted(events, key=lambda event: event[0])
+
+
+def _escalation_record(rounds: list[RoundView], may_acknowledge: bool) -> dict[str, Any]:
+    """The encounter page's escalation record: the emergency or urgent rounds with their calls
+    and acknowledgements, who last acknowledged, and whether this physician can acknowledge."""
+    escalated = [view for view in rounds if view.needs_call]
+    acknowledgements = [view.acknowledgement for view in escalated if view.acknowledgement]
+    latest = max(acknowledgements, key=lambda a: a.acknowledged_at, default=None)
+    return {
+        "escalated_rounds": escalated,
+        "escalation_acknowledged_by": acknowledger_name(latest.by) if latest else None,
+        "can_acknowledge": may_acknowledge and any(not v.acknowledgement for v in escalated),
+    }
 
 
 def encounter_page(
@@ -136,6 +184,7 @@ def encounter_page(
         "discharge_refusal": ""
         if discharge
         else discharge_refusal([view.round for view in rounds], overrides),
+        **_escalation_record(rounds, is_physician and sign_off is None),
     }
     record_read(request, encounter)
     if is_physician:

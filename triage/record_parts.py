@@ -14,15 +14,25 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Model, OuterRef, QuerySet
 from django.db.models.functions import JSONObject
 
-from triage.models import Addendum, Encounter, Override, Round, SignOff, User
+from triage.models import (
+    Addendum,
+    Encounter,
+    EscalationCall,
+    Override,
+    Round,
+    SignOff,
+    User,
+)
 
 
-def rows_of(children: QuerySet, author: str) -> ArraySubquery:
-    """`children` (narrowed to the outer row) as an array of JSON objects, oldest first: every
-    column, and `<author>__username`."""
+def rows_of(
+    children: QuerySet, author: str, order: tuple[str, ...] = ("created_at", "pk")
+) -> ArraySubquery:
+    """`children` (narrowed to the outer row) as an array of JSON objects, oldest first (by
+    `order`): every column, and `<author>__username`."""
     columns = {field.attname: field.attname for field in children.model._meta.concrete_fields}
     row = JSONObject(**columns, **{f"{author}__username": f"{author}__username"})
-    return ArraySubquery(children.order_by("created_at", "pk").values(json=row))
+    return ArraySubquery(children.order_by(*order).values(json=row))
 
 
 def from_row(model: type[Model], row: dict[str, Any], author: str) -> Any:
@@ -57,11 +67,19 @@ def sign_off_and_addenda(encounter: Encounter) -> tuple[SignOff | None, list[Add
 
 def rounds_with_overrides(encounter: Encounter) -> list[tuple[Round, list[Override]]]:
     """The encounter's rounds in order, with who made and submitted them, their guidance
-    version, and their overrides (oldest first): one query."""
+    version, and their overrides (oldest first): one query. Each round also carries its
+    escalation record's calls as `call_rows` (see `triage.escalation_record`) and its
+    acknowledgement with the physician."""
     overrides = Override.objects.filter(round=OuterRef("pk"))
+    calls = EscalationCall.objects.filter(round=OuterRef("pk"))
     rounds = (
-        encounter.rounds.select_related("created_by", "submitted_by", "guidance_version")
-        .annotate(override_rows=rows_of(overrides, "by"))
+        encounter.rounds.select_related(
+            "created_by", "submitted_by", "guidance_version", "escalation_acknowledgement__by"
+        )
+        .annotate(
+            override_rows=rows_of(overrides, "by"),
+            call_rows=rows_of(calls, "recorded_by", order=("called_at", "recorded_at", "pk")),
+        )
         .order_by("number")
     )
     return [

@@ -13,6 +13,7 @@ from triage.views import (
     core,
     discharge,
     encounters,
+    escalation,
     guidance,
     handover,
     lookback,
@@ -55,6 +56,17 @@ encounter_urls = [
     path("<uuid:pk>/check/", encounters.check_answers, name="check"),
     path("<uuid:pk>/rounds/<int:number>/", encounters.round_result, name="round"),
     path("<uuid:pk>/reassess/", encounters.reassess, name="reassess"),
+    # Who the nurse told of an emergency or urgent assessment; a physician's acknowledgement.
+    path(
+        "<uuid:pk>/rounds/<int:number>/escalation-calls/",
+        escalation.record_call,
+        name="escalation-calls",
+    ),
+    path(
+        "<uuid:pk>/escalation/acknowledge/",
+        escalation.acknowledge,
+        name="escalation-acknowledge",
+    ),
     # The record, and what physicians do on it.
     path("<uuid:pk>/", record.encounter_detail, name="detail"),
     path("<uuid:pk>/audit/", record.audit, name="audit"),

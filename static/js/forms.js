@@ -27,7 +27,19 @@
     status.textContent = "Not saved: " + problem + ". " + status.dataset.kept + "; " + advice + ".";
   }
 
+  // A part of the page swapped in by htmx that asks for it (data-focus-on-swap) takes the
+  // focus to its error summary or its status, so a keyboard or screen-reader user hears what
+  // happened instead of being left on a button that is gone.
+  function focusSwapped(event) {
+    var id = event.detail.target && event.detail.target.id;
+    var part = id && document.getElementById(id);
+    if (!part || !part.hasAttribute("data-focus-on-swap")) return;
+    var first = part.querySelector("[data-autofocus], [data-swap-status]");
+    if (first) first.focus();
+  }
+
   document.addEventListener("DOMContentLoaded", focusErrorSummary);
+  document.addEventListener("htmx:afterSettle", focusSwapped);
   document.addEventListener("submit", guardDoubleSubmit, true);
   document.addEventListener("htmx:sendError", function (event) {
     saveStatus(event, "the connection was lost", "press the save button when the connection is back");

@@ -80,3 +80,16 @@ def test_the_demo_cervical_patient_has_a_normal_arm_exam(published_guidance):
     assert round.findings["neuro"]["upper_limb"] == "normal"
     assert round.assessment["incomplete"] == []
     assert round.assessment["escalation"] == "routine"
+
+
+@pytest.mark.django_db
+def test_the_demo_has_recorded_and_unrecorded_escalations(published_guidance):
+    from triage.models import Encounter, EscalationCall
+
+    call_command("demo_data")
+    call_command("demo_data")
+    state = dict(Encounter.objects.values_list("patient_identifier", "escalation_call"))
+    assert state["DEMO-1003"] == state["DEMO-1005"] == "recorded"
+    assert state["DEMO-1002"] == "missing"
+    assert state["DEMO-1001"] == ""
+    assert EscalationCall.objects.count() == 2  # run twice: still one each

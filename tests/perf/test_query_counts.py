@@ -20,6 +20,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from tests.clinical.examples import load_examples
@@ -27,6 +28,7 @@ from tests.review.factories import WEAK_LEG, SubmittedEncounterFactory, reassess
 from tests.twofactor.conftest import enrol
 from tests.wizard.helpers import patient_post, symptoms_post
 from triage import wizard
+from triage.actions import escalation as escalation_actions
 from triage.actions import guidance as guidance_actions
 from triage.actions import review as review_actions
 from triage.actions.api_tokens import create_token
@@ -278,6 +280,47 @@ def test_a_record_costs_the_same_with_five_rounds_addenda_overrides_and_a_sign_o
     for export in ("", "/fhir"):
         small_export = queries_of(client, f"/api/v1/encounters/{small.pk}{export}")
         assert queries_of(client, f"/api/v1/encounters/{big.pk}{export}") == small_export, export
+
+
+def test_escalation_calls_and_acknowledgements_add_no_query_to_the_pages(
+    client, nurse, physician, ward, published_guidance, django_assert_max_num_queries
+):
+    """The queue, the record and the result page cost the same with no call or with several
+    calls and acknowledgements; recording a call with htmx stays within the limit."""
+    add_encounters(nurse, ward, 3)
+    quiet = SubmittedEncounterFactory(ward=ward, created_by=nurse, answers=WEAK_LEG)
+    busy = SubmittedEncounterFactory(ward=ward, created_by=nurse, answers=WEAK_LEG)
+    reassess(busy, by=nurse, answers=WEAK_LEG)
+    pages = ("/review/", "/encounters/{}/", "/encounters/{}/rounds/1/")
+    client.force_login(physician)
+    before = [queries_of(client, page.format(busy.pk)) for page in pages]
+    for number in (1, 2):
+        for name in ("Dr A", "Dr B"):
+            escalation_actions.record_call(
+                round=busy.rounds.get(number=number), by=nurse, informed_role="registrar",
+                informed_name=name, method="phone", called_at=timezone.now(),
+                response="advice", response_detail="Analgesia and review in the morning",
+            )  # fmt: skip
+    escalation_actions.acknowledge(encounter=busy, by=physician, expected_version=None)
+    for page, count_before in zip(pages, before, strict=True):
+        assert queries_of(client, page.format(busy.pk)) == count_before, page
+        assert queries_of(client, page.format(quiet.pk)) == count_before, page
+    client.force_login(nurse)
+    url = f"/encounters/{quiet.pk}/rounds/1/escalation-calls/"
+    called = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    data = {
+        "informed_role": "consultant", "informed_name": "Dr C", "method": "in_person",
+        "called_at": called, "response": "attending",
+    }  # fmt: skip
+    recorded = []
+    for _ in range(3):
+        # A write: the lock, the version, the insert and its audit, the encounter's state.
+        with django_assert_max_num_queries(LIMIT + 10) as queries:
+            response = client.post(url, data, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        recorded.append(len(queries))
+    assert recorded[1] == recorded[2]  # the third call costs what the second did
+    assert response.content.decode().count("data-escalation-call") == 3
 
 
 # --- The second factor, and a cold cache -------------------------------------------------------

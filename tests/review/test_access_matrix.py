@@ -73,6 +73,10 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     "encounters:addenda":      ("POST", (LOGIN,       403,  400,      403,    403,    404)),
     "encounters:discharge":    ("POST", (LOGIN,       403,  400,      403,    403,    404)),
     "encounters:overrides":    ("POST", (LOGIN,       403,  400,      403,    403,    404)),
+    # The escalation record: the ward's nurses and physicians record calls; physicians
+    # acknowledge. Guidance admins do neither.
+    "encounters:escalation-calls": ("POST", (LOGIN,   400,  400,      403,    404,    404)),
+    "encounters:escalation-acknowledge": ("POST", (LOGIN, 403, 400,   403,    403,    404)),
     "encounters:audit":        ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
     "encounters:audit-csv":    ("GET",  (LOGIN,       200,  200,      403,    404,    404)),
     # The SBAR handover: the record's rules.

@@ -278,11 +278,12 @@ def test_filter_by_escalation(physician_client, mixed):
 def test_an_encounter_signed_before_escalations_were_kept_says_what_its_codes_tell(
     physician_client, make_encounter, physician
 ):
-    """Migration 0010 left signed encounters as they were, with no escalation stored."""
+    """Migration 0010 left signed encounters as they were, with no escalation stored (and so,
+    after migration 0017, no escalation record asked for)."""
 
     def signed_long_ago(name: str, answers: dict) -> Encounter:
         encounter = make_encounter(patient_identifier=name, answers=answers)
-        Encounter.objects.filter(pk=encounter.pk).update(escalation="")
+        Encounter.objects.filter(pk=encounter.pk).update(escalation="", escalation_call="")
         sign(encounter, physician)
         encounter.refresh_from_db()
         assert encounter.escalation == ""
@@ -295,7 +296,7 @@ def test_an_encounter_signed_before_escalations_were_kept_says_what_its_codes_te
     assert "data-escalation-badge>Emergency<" in row_of(content, red)
     assert "data-escalation-badge>Urgent<" in row_of(content, urgent)
     # Transient pain offered in some round: routine, or urgent in another round; unknown.
-    assert "data-escalation-badge>Escalation not recorded<" in row_of(content, reassured)
+    assert "data-escalation-badge>Escalation level unknown<" in row_of(content, reassured)
 
     def shown(level: str) -> list[str]:
         return listed(physician_client.get(f"/review/?escalation={level}"))

@@ -21,6 +21,8 @@ def test_every_url_answers_no_store_with_a_permissions_policy(
     seed = {"encounter": red_flag_encounter, "pk": published_guidance.pk, "key": "general"}
     urls = every_url({**seed, **ADMIN_SEED})
     assert len(urls) > 40
+    names = {name for name, _, _ in urls}
+    assert {"encounters:escalation-calls", "encounters:escalation-acknowledge"} <= names
     wrong = []
     for name, url, (method, _) in urls:
         with transaction.atomic():

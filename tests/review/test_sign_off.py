@@ -246,9 +246,11 @@ def test_the_record_shows_each_round_exactly_as_the_nurse_saw_it(
         html = result.content.decode()
         start = html.index('<h1 class="h2">Result</h1>')
         start = html.index("</p>", start) + len("</p>")  # after "Submitted ... by ..."
-        end = html.index('<div class="d-flex flex-wrap gap-2 mt-3">')
-        due = html.find(" data-obs-due", start, end)  # when observations are due: the latest
-        if due != -1:  # round's page only, and the record's top (against the time it is read)
+        # The result, up to what follows it on the result page only: when the next observations
+        # are due (against the time it is read) and the escalation record (the nurse's form).
+        end = html.index('<section class="card mb-3" id="escalation-record"')
+        due = html.find(" data-obs-due", start, end)
+        if due != -1:
             end = html.rindex("<section", start, due)
         shown = html[start:end].strip()
         assert 'data-red-flag="' in shown

@@ -198,6 +198,7 @@ REVIEW_QUEUE_FIELDS = (
     "last_submitted_at",
     "escalation",
     "queue_rank",
+    "escalation_call",
 )
 
 
@@ -217,6 +218,13 @@ def enter_review_queue(encounter: Encounter, round: Round) -> None:
         escalations.append(encounter.escalation)
     encounter.escalation = max(escalations, key=ESCALATION_RANK.__getitem__)
     encounter.queue_rank = ESCALATION_RANK[encounter.escalation]
+    if stored_escalation(assessment) in ESCALATED:
+        # Until the nurse records who she told (`triage.actions.escalation`).
+        encounter.escalation_call = Encounter.EscalationCall.MISSING
+
+
+# The escalations whose call the nurse is asked to record.
+ESCALATED = frozenset({"emergency", "urgent"})
 
 
 @transaction.atomic

@@ -49,7 +49,7 @@ class QueueFilterForm(forms.Form):
             ("emergency", "Emergency"),
             ("urgent", "Urgent"),
             ("routine", "Routine"),
-            ("not_recorded", "Not recorded (signed before escalations were kept)"),
+            ("not_recorded", "Unknown (signed before escalations were kept)"),
         ],
     )
     red_flag = forms.ChoiceField(

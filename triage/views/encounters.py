@@ -7,7 +7,7 @@ the same form to the same URL (`_autosave=1`) and swapping the banner region in 
 from __future__ import annotations
 
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -30,15 +30,11 @@ from triage.access import (
 from triage.actions import encounters as actions
 from triage.assessing import assess_round
 from triage.clinical import FindingsError
+from triage.escalation_record import with_escalation_record
 from triage.forms.wizard import NeuroForm, PatientForm, StepForm
-from triage.guidance import entries_by_key
 from triage.models import Encounter, Round
-from triage.presenters import (
-    answers_summary,
-    assessment_view,
-    encounter_badges,
-    next_observations,
-)
+from triage.presenters import answers_summary, assessment_view, encounter_badges
+from triage.result_page import result_page
 from triage.roles import Role
 
 
@@ -393,33 +389,16 @@ def check_answers(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 @clinical_required
 def round_result(request: AuthenticatedRequest, pk: uuid.UUID, number: int) -> HttpResponse:
-    encounter = encounter_for(request, pk, among=Encounter.objects.select_related("discharge"))
+    encounter = encounter_for(
+        request, pk, among=Encounter.objects.select_related("sign_off", "discharge")
+    )
     round = get_object_or_404(
-        encounter.rounds.select_related("guidance_version", "submitted_by"),
+        with_escalation_record(encounter.rounds.select_related("guidance_version", "submitted_by")),
         number=number,
         status=Round.Status.SUBMITTED,
     )
     record_read(request, encounter)
-    return render(
-        request,
-        wizard.RESULT.template,
-        {
-            "encounter": encounter,
-            "round": round,
-            "step": wizard.RESULT,
-            # Submitted: its assessment is stored.
-            "result": assessment_view(
-                cast("dict[str, Any]", round.assessment), entries_by_key(round.guidance_version)
-            ),
-            "guidance_version": round.guidance_version,
-            "summary": answers_summary(encounter, round, round.findings),
-            # Only the latest round sets when the next observations are due, until discharge.
-            "obs_due": next_observations(encounter, round)
-            if round.submitted_at == encounter.last_submitted_at
-            and getattr(encounter, "discharge", None) is None
-            else None,
-        },
-    )
+    return result_page(request, encounter, round)
 
 
 @clinical_required

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("pghistory", "0007_auto_20250421_0444"),
-        ("triage", "0016_queue_search"),
+        ("triage", "0017_escalation_calls"),
     ]
 
     operations = [
