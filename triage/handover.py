@@ -141,6 +141,23 @@ def _actions(result: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(actions))
 
 
+ESCALATION_RECORD_WORDS: dict[str, str] = {
+    Encounter.EscalationCall.MISSING: "not recorded: record who was told on the result page",
+    Encounter.EscalationCall.RECORDED: "recorded (who was told, how, when, their answer)",
+}
+
+
+def _escalation_rows(encounter: Encounter) -> list[Row]:
+    """Whether the emergency or urgent escalation was passed on (none for a routine one)."""
+    state = encounter.escalation_call
+    if not state:
+        return []
+    if state == Encounter.EscalationCall.ACKNOWLEDGED:
+        by = getattr(encounter, "escalation_acknowledged_by", None)
+        return [("Escalation", f"acknowledged by Dr {by}" if by else "acknowledged")]
+    return [("Escalation", ESCALATION_RECORD_WORDS.get(state, state))]
+
+
 def _observations_rows(encounter: Encounter, latest: Round, now: datetime) -> list[Row]:
     """When the next observations and neuro checks are due, as the record says it (until the
     patient is discharged)."""
@@ -222,6 +239,7 @@ def build(
     recommendation = Section("R", "Recommendation")
     imaging = result.get("imaging_detail") or {}
     recommendation.rows = [
+        *_escalation_rows(encounter),
         *_observations_rows(encounter, latest, now),
         (
             "Imaging",

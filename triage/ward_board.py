@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 
 from triage.clinical.explain import ESCALATION_TITLES
 from triage.clinical.snapshots import ESCALATION_RANK, stored_escalation
+from triage.escalation_record import with_escalation_acknowledger
 from triage.models import Encounter, Round, Ward
 from triage.presenters import next_observations
 
@@ -45,12 +46,17 @@ class BoardRow:
         return bool(self.due and self.due["overdue"])
 
     @property
+    def escalation_not_recorded(self) -> bool:
+        return self.encounter.escalation_call == Encounter.EscalationCall.MISSING
+
+    @property
     def order(self) -> tuple:
-        """Emergencies first, then overdue observations, then by escalation, then the
-        soonest due."""
+        """Emergencies first, then overdue observations, then escalations nobody recorded,
+        then by escalation, then the soonest due."""
         return (
             self.escalation != "emergency",
             not self.overdue,
+            not self.escalation_not_recorded,
             -ESCALATION_RANK.get(self.escalation, 0),
             self.next_due.timestamp() if self.next_due else float("inf"),
         )
@@ -67,7 +73,8 @@ class BoardRow:
 
 
 def open_encounters(ward: Ward) -> QuerySet[Encounter]:
-    """The ward's submitted, undischarged encounters with their recent rounds (one query)."""
+    """The ward's submitted, undischarged encounters with their recent rounds and who
+    acknowledged their escalation (one query)."""
     recent = (
         Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.SUBMITTED)
         .order_by("-number")
@@ -76,11 +83,12 @@ def open_encounters(ward: Ward) -> QuerySet[Encounter]:
         )[:TREND_ROUNDS]
     )
     drafts = Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.DRAFT)
-    return (
+    encounters = (
         Encounter.objects.filter(ward=ward, submitted_at__isnull=False, discharge__isnull=True)
         .select_related("sign_off")
         .annotate(recent_rounds=ArraySubquery(recent), reassessing=Exists(drafts))
     )
+    return with_escalation_acknowledger(encounters)
 
 
 def _round(row: dict[str, Any]) -> Round:

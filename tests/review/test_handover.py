@@ -57,6 +57,19 @@ def test_each_section_says_what_is_stored_in_words(client, nurse, exported):
     assert "Next observations" in recommendation  # signed off, but still on the ward
 
 
+def test_the_recommendation_says_whether_the_escalation_was_passed_on(
+    client, nurse, physician, red_flag_encounter
+):
+    from triage.actions import escalation
+
+    client.force_login(nurse)
+    rows = dict(client.get(url(red_flag_encounter)).context["handover"].recommendation.rows)
+    assert rows["Escalation"].startswith("not recorded")
+    escalation.acknowledge(encounter=red_flag_encounter, by=physician, expected_version=None)
+    rows = dict(client.get(url(red_flag_encounter)).context["handover"].recommendation.rows)
+    assert rows["Escalation"] == f"acknowledged by Dr {physician.last_name or physician.username}"
+
+
 def test_an_open_record_says_when_the_next_observations_are_due(client, nurse, red_flag_encounter):
     client.force_login(nurse)
     response = client.get(url(red_flag_encounter))

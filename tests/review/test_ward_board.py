@@ -47,6 +47,33 @@ def test_emergencies_then_overdue_then_by_escalation_and_the_soonest_due(
     assert "Overdue</strong> since" in content
 
 
+def test_an_unrecorded_escalation_shows_and_comes_before_calmer_patients(
+    nurse_client, nurse, make_encounter
+):
+    from triage.actions import escalation
+
+    now = timezone.now()
+    make_encounter(patient_identifier="ROUTINE", submitted_at=now)
+    told = make_encounter(patient_identifier="URGENT-TOLD", answers=RADICULAR, submitted_at=now)
+    make_encounter(patient_identifier="URGENT-UNTOLD", answers=RADICULAR, submitted_at=now)
+    escalation.record_call(
+        round=told.rounds.get(),
+        by=nurse,
+        informed_role="registrar",
+        informed_name="Dr Okafor",
+        method="bleep",
+        called_at=now,
+        response="attending",
+        response_detail="",
+        submission=None,
+    )
+    response = nurse_client.get(URL)
+    assert rows_of(response) == ["URGENT-UNTOLD", "URGENT-TOLD", "ROUTINE"]
+    content = response.content.decode()
+    assert content.count('data-escalation-record="missing"') == 1
+    assert content.count('data-escalation-record="recorded"') == 1
+
+
 def test_only_open_encounters_of_the_ward_are_on_it(
     nurse_client, nurse, physician, ward, make_encounter
 ):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from triage import handover
 from triage.access import AuthenticatedRequest, clinical_required, encounter_for, record_read
+from triage.escalation_record import with_escalation_acknowledger
 from triage.models import Encounter
 from triage.record_parts import rounds_with_overrides, sign_off_and_addenda, with_record_parts
 
@@ -17,7 +18,9 @@ from triage.record_parts import rounds_with_overrides, sign_off_and_addenda, wit
 @clinical_required
 @require_GET
 def encounter_handover(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    encounter = encounter_for(request, pk, among=with_record_parts(Encounter.objects.all()))
+    encounter = encounter_for(
+        request, pk, among=with_escalation_acknowledger(with_record_parts(Encounter.objects.all()))
+    )
     if encounter.is_draft:
         raise Http404("This encounter has no submitted assessment to hand over yet.")
     rounds = [round for round, _ in rounds_with_overrides(encounter)]
