@@ -181,6 +181,11 @@ CALLS = {
 }
 
 
+# Submitted this many hours ago (the others just now), so the ward board has observations
+# overdue: DEMO-1001, well and within 48 hours of the procedure, was due 4-hourly.
+SUBMITTED_HOURS_AGO = {"DEMO-1001": 5, "DEMO-1010": 2}
+
+
 def _record_call(round: Round, nurse: User, answers: dict[str, str]) -> None:
     called = timezone.localtime() - timedelta(minutes=5)
     data = {**answers, "called_at": f"{called:%Y-%m-%dT%H:%M}"}
@@ -219,7 +224,8 @@ def create_demo_encounters(*, ward: Ward, nurse: User) -> int:
                 expected_version=None,
             )
         if submit:
-            round = actions.submit_round(round=round, by=nurse).round
+            ago = timedelta(hours=SUBMITTED_HOURS_AGO.get(identifier, 0))
+            round = actions.submit_round(round=round, by=nurse, at=timezone.now() - ago).round
             if identifier in CALLS:
                 _record_call(round, nurse, CALLS[identifier])
         created += 1

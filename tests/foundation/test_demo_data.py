@@ -93,3 +93,17 @@ def test_the_demo_has_recorded_and_unrecorded_escalations(published_guidance):
     assert state["DEMO-1002"] == "missing"
     assert state["DEMO-1001"] == ""
     assert EscalationCall.objects.count() == 2  # run twice: still one each
+
+
+@pytest.mark.django_db
+def test_the_demo_ward_board_has_overdue_observations_and_an_unrecorded_escalation(
+    published_guidance,
+):
+    from triage.ward_board import board_rows
+
+    call_command("demo_data")
+    ward = User.objects.get(username="nurse").wards.get()
+    rows = {row.encounter.patient_identifier: row for row in board_rows(ward)}
+    assert rows["DEMO-1001"].overdue and not rows["DEMO-1001"].due["continuous"]
+    assert rows["DEMO-1002"].escalation_not_recorded
+    assert "DEMO-1004" not in rows  # a draft is not on the board
