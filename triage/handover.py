@@ -6,6 +6,7 @@ encounter's procedure and sign-off); presentation only, no clinical rule of its 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -267,3 +268,20 @@ def build(
         chart=observation_chart(submitted),
         written_at=now,
     )
+
+
+def for_encounters(encounters: list[Encounter], now: datetime | None = None) -> list[Handover]:
+    """The handover of each encounter (submitted, read with its ward and sign-off), their
+    rounds read in one query: a ward's handover costs as much for one patient as for thirty."""
+    now = now or timezone.now()
+    rounds: dict[Any, list[Round]] = defaultdict(list)
+    for round in (
+        Round.objects.filter(encounter__in=encounters)
+        .select_related("guidance_version")
+        .order_by("number")
+    ):
+        rounds[round.encounter_id].append(round)
+    return [
+        build(encounter, rounds[encounter.pk], getattr(encounter, "sign_off", None), now)
+        for encounter in encounters
+    ]

@@ -107,6 +107,7 @@ urlpatterns = [
     path("healthz", core.healthz, name="healthz"),
     path("sources/", core.sources, name="sources"),
     path("ward/", ward.board, name="ward-board"),
+    path("ward/handover/", handover.ward_handover, name="ward-handover"),
     path("accounts/", include((accounts_urls, "accounts"))),
     path("account/<path:rest>", core.moved, {"to": "/accounts/"}, name="moved-account"),
     path("api/v1/", include((api_urls, "api"))),

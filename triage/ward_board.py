@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import JSONObject
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -85,7 +86,7 @@ def open_encounters(ward: Ward) -> QuerySet[Encounter]:
     drafts = Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.DRAFT)
     encounters = (
         Encounter.objects.filter(ward=ward, submitted_at__isnull=False, discharge__isnull=True)
-        .select_related("sign_off")
+        .select_related("ward", "sign_off__signed_by", "discharge")
         .annotate(recent_rounds=ArraySubquery(recent), reassessing=Exists(drafts))
     )
     return with_escalation_acknowledger(encounters)
@@ -106,6 +107,12 @@ def _change(before: int | None, now: int | None) -> str:
     return (
         "no change" if now == before else f"{'up' if now > before else 'down'} {abs(now - before)}"
     )
+
+
+def chosen_ward(request: HttpRequest, wards: list[Ward]) -> Ward | None:
+    """The ward asked for (`?ward=`) if it is one of `wards`, else the first; none without."""
+    asked = request.GET.get("ward", "")
+    return next((w for w in wards if str(w.pk) == asked), wards[0] if wards else None)
 
 
 def board_rows(ward: Ward, now: datetime | None = None) -> list[BoardRow]:

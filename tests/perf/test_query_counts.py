@@ -113,6 +113,7 @@ def autosave(client, encounter: Encounter) -> dict:
 NURSE_PAGES = [
     ("list", "get", lambda e: "/encounters/"),
     ("ward-board", "get", lambda e: "/ward/"),
+    ("ward-handover", "get", lambda e: "/ward/handover/"),
     ("home", "get", lambda e: "/"),
     ("sources", "get", lambda e: "/sources/"),
     ("api-tokens", "get", lambda e: "/accounts/api-tokens/"),
@@ -132,6 +133,7 @@ NURSE_PAGES = [
 PHYSICIAN_PAGES = [
     ("queue", "get", lambda e: "/review/"),
     ("ward-board", "get", lambda e: "/ward/"),
+    ("ward-handover", "get", lambda e: "/ward/handover/"),
     ("record", "get", lambda e: f"/encounters/{e['submitted'].pk}/"),
     ("result", "get", lambda e: f"/encounters/{e['submitted'].pk}/rounds/1/"),
     ("audit", "get", lambda e: f"/encounters/{e['submitted'].pk}/audit/"),

@@ -32,6 +32,7 @@ EXPECTED: dict[str, tuple[str, tuple]] = {
     "sources":                 ("GET",  (LOGIN,       200,  200,      200,    200,    200)),
     # The ward board: clinical staff, each their own ward's (the other ward's is empty).
     "ward-board":              ("GET",  (LOGIN,       200,  200,      403,    200,    200)),
+    "ward-handover":           ("GET",  (LOGIN,       200,  200,      403,    200,    200)),
     "accounts:login":          ("GET",  (200,         302,  302,      302,    302,    302)),
     "accounts:logout":         ("GET",  (405,         405,  405,      405,    405,    405)),
     # The second factor: with TRIAGE_REQUIRE_2FA off (as here) nothing to enter, so home.

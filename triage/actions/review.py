@@ -36,6 +36,7 @@ __all__ = [
     "add_override",
     "override_items",
     "record_view",
+    "record_views",
     "sign_off",
 ]
 
@@ -169,3 +170,10 @@ def add_override(
 def record_view(*, encounter: Encounter, by: User, path: str) -> None:
     """Log that `by` read this encounter's record (at `path`)."""
     EncounterView.objects.create(encounter=encounter, user=by, path=path[:200])
+
+
+def record_views(*, encounters: list[Encounter], by: User, path: str) -> None:
+    """Log that `by` read each of these records on one page (at `path`), in one insert."""
+    EncounterView.objects.bulk_create(
+        [EncounterView(encounter=encounter, user=by, path=path[:200]) for encounter in encounters]
+    )

@@ -1,4 +1,5 @@
-"""The SBAR handover of one encounter: a page that prints on A4."""
+"""The SBAR handover of one encounter, and of every open encounter of a ward: pages that print
+on A4."""
 
 from __future__ import annotations
 
@@ -9,10 +10,17 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from triage import handover
-from triage.access import AuthenticatedRequest, clinical_required, encounter_for, record_read
+from triage.access import (
+    AuthenticatedRequest,
+    clinical_required,
+    encounter_for,
+    record_read,
+    record_reads,
+)
 from triage.escalation_record import with_escalation_acknowledger
 from triage.models import Encounter
 from triage.record_parts import rounds_with_overrides, sign_off_and_addenda, with_record_parts
+from triage.ward_board import board_rows, chosen_ward
 
 
 @clinical_required
@@ -28,3 +36,15 @@ def encounter_handover(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResp
     record_read(request, encounter)
     sbar = handover.build(encounter, rounds, sign_off)
     return render(request, "encounters/handover.html", {"handover": sbar})
+
+
+@clinical_required
+@require_GET
+def ward_handover(request: AuthenticatedRequest) -> HttpResponse:
+    """The handover of every open encounter of a ward in one document, in the board's order."""
+    wards = list(request.user.wards.order_by("name"))
+    ward = chosen_ward(request, wards)
+    encounters = [row.encounter for row in board_rows(ward)] if ward else []
+    record_reads(request, encounters)
+    context = {"ward": ward, "handovers": handover.for_encounters(encounters)}
+    return render(request, "ward/handover.html", context)

@@ -7,15 +7,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from triage.access import AuthenticatedRequest, clinical_required
-from triage.ward_board import board_rows
+from triage.ward_board import board_rows, chosen_ward
 
 
 @clinical_required
 @require_GET
 def board(request: AuthenticatedRequest) -> HttpResponse:
     wards = list(request.user.wards.order_by("name"))
-    chosen = request.GET.get("ward", "")
-    ward = next((w for w in wards if str(w.pk) == chosen), wards[0] if wards else None)
+    ward = chosen_ward(request, wards)
     context = {
         "wards": wards,
         "ward": ward,

@@ -1,0 +1,54 @@
+"""The ward's handover: every open encounter's SBAR in one document, in the board's order, in
+a constant number of queries, a physician's reads audited."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.review.factories import BREATHLESS, WEAK_LEG, reassess
+from triage.models import EncounterView
+
+URL = "/ward/handover/"
+
+
+def test_every_open_encounter_in_the_boards_order(client, nurse, make_encounter):
+    make_encounter(patient_identifier="CALM")
+    make_encounter(patient_identifier="WEAK", answers=WEAK_LEG)
+    client.force_login(nurse)
+    content = client.get(URL).content.decode()
+    assert re.findall(r'data-handover-patient="(\w+)"', content) == ["WEAK", "CALM"]
+    assert content.count('data-sbar="S"') == content.count('data-sbar="R"') == 2
+    ids = re.findall(r' id="([^"]+)"', content)
+    assert len(ids) == len(set(ids))  # two patients' sections never share an id
+
+
+def test_it_costs_the_same_queries_for_one_patient_or_many(client, physician, make_encounter):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    client.force_login(physician)
+    first = make_encounter()
+    client.get(URL)  # the guidance cache, warm
+    one = count()
+    for answers in (WEAK_LEG, BREATHLESS, {}):
+        reassess(make_encounter(answers=answers), by=first.created_by)
+    assert count() == one <= 6
+
+
+def test_a_physicians_read_of_each_record_is_audited(client, physician, make_encounter):
+    encounters = [make_encounter(), make_encounter()]
+    client.force_login(physician)
+    client.get(URL)
+    assert set(EncounterView.objects.values_list("encounter", "user", "path")) == {
+        (e.pk, physician.pk, URL) for e in encounters
+    }
+
+
+def test_an_empty_ward_says_so(client, nurse, ward):
+    client.force_login(nurse)
+    assert "there is nobody to hand over" in client.get(URL).content.decode()
