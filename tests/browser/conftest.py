@@ -111,10 +111,15 @@ def serious_violations(axe: Axe, page) -> list[str]:
 
 
 def screenshot(page, name: str) -> None:
+    """The whole page at its viewport's size, under screenshots/. The caret is left alone:
+    Playwright hides it with an inline style, which the page's policy refuses (and logs as an
+    error of ours)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     size = page.viewport_size
     page.screenshot(
-        path=SCREENSHOTS / f"{size['width']}x{size['height']}-{name}.png", full_page=True
+        path=SCREENSHOTS / f"{size['width']}x{size['height']}-{name}.png",
+        full_page=True,
+        caret="initial",
     )
 
 

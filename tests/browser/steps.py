@@ -102,3 +102,18 @@ def complete_transient_pain(page: Page, live_server, identifier: str) -> None:
     answer_neuro(page)
     save_and_continue(page, "Vital signs")
     submit_from_vitals(page)
+
+
+def submit_a_fever(page: Page, live_server, identifier: str) -> None:
+    """A whole assessment whose only finding is a fever: urgent (infection suspected)."""
+    start(page, live_server, identifier)
+    answer_symptoms(page)
+    save_and_continue(page, "Neuro exam")
+    answer_neuro(page)
+    save_and_continue(page, "Vital signs")
+    answer_vitals(page, temperature="38.6")
+    save_and_continue(page, "Imaging")
+    page.get_by_label("Not done").check()
+    save_and_continue(page, "Check your answers")
+    page.get_by_role("button", name="Submit and see the result").click()
+    expect(page.get_by_role("heading", name="Result", level=1)).to_be_visible()

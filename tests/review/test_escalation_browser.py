@@ -6,42 +6,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, SCREENSHOTS, TABLET, serious_violations
-from tests.browser.steps import (
-    answer_neuro,
-    answer_symptoms,
-    answer_vitals,
-    save_and_continue,
-    start,
-)
+from tests.browser.conftest import PHONE, TABLET, screenshot, serious_violations
+from tests.browser.steps import submit_a_fever
 from triage.models import EscalationCall
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def submit_a_fever(page: Page, live_server, identifier: str) -> None:
-    """A whole assessment whose only finding is a fever: urgent (infection suspected)."""
-    start(page, live_server, identifier)
-    answer_symptoms(page)
-    save_and_continue(page, "Neuro exam")
-    answer_neuro(page)
-    save_and_continue(page, "Vital signs")
-    answer_vitals(page, temperature="38.6")
-    save_and_continue(page, "Imaging")
-    page.get_by_label("Not done").check()
-    save_and_continue(page, "Check your answers")
-    page.get_by_role("button", name="Submit and see the result").click()
-    expect(page.get_by_role("heading", name="Result", level=1)).to_be_visible()
-
-
-def screenshot(page: Page, name: str) -> None:
-    """As `tests.browser.conftest.screenshot`, but leaving the caret alone: Playwright hides it
-    with an inline style, which the page's policy refuses (and would log as an error of ours)."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    size = page.viewport_size
-    assert size is not None
-    path = SCREENSHOTS / f"{size['width']}x{size['height']}-{name}.png"
-    page.screenshot(path=path, full_page=True, caret="initial")
 
 
 @pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["tablet", "phone"])

@@ -55,7 +55,7 @@ class DischargeForm(SignatureForm):
         error_messages={"required": "Choose the osteoporosis treatment, or say why none."},
     )
     osteoporosis_reason = forms.CharField(
-        label="Why no osteoporosis treatment",
+        label="Why not, if none was started or referred",
         required=False,
         max_length=MAX_NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -1,0 +1,125 @@
+"""The ward around the assessment, in a real browser: a nurse submits an urgent assessment,
+records who she told, finds the patient on the ward board with the next observations due,
+reassesses from the carried-over baselines; a physician later discharges with the checklist and
+the patient leaves the board. At tablet and phone size, axe clean, no script or policy error."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import PHONE, SCREENSHOTS, TABLET, screenshot, serious_violations
+from tests.browser.steps import (
+    answer_neuro,
+    answer_symptoms,
+    save_and_continue,
+    submit_a_fever,
+    submit_from_vitals,
+)
+from tests.factories import PASSWORD
+from tests.review.factories import SubmittedEncounterFactory
+from triage.models import Discharge
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def record_the_call(page: Page) -> None:
+    record = page.locator("#escalation-record")
+    page.get_by_label("Who did you tell?").select_option("registrar")
+    page.get_by_label("Their name").fill("Dr Okafor")
+    record.get_by_label("Bleep").check()
+    record.get_by_label("Attending now").check()
+    page.get_by_role("button", name="Record the call").click()
+    expect(record.locator("[data-escalation-call]")).to_have_count(1)
+
+
+def discharge_with_the_checklist(page: Page) -> None:
+    form = page.locator("#discharge")
+    form.get_by_label("Supervised mobilisation done").check()
+    form.get_by_label("Pain controlled on the discharge analgesia").check()
+    follow_up = timezone.localdate() + timedelta(days=14)
+    form.get_by_label("Follow-up booked for").fill(follow_up.isoformat())
+    form.get_by_label("Follow-up with").fill("Spinal clinic")
+    form.get_by_label("Patient told to report sudden or new back pain at once").check()
+    form.get_by_label("Told by").fill("Staff nurse Okafor")
+    form.get_by_label("Referred for osteoporosis treatment").check()
+    form.get_by_label("Your password").fill(PASSWORD)
+
+
+@pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["tablet", "phone"])
+def test_from_an_urgent_result_to_the_board_a_reassessment_and_discharge(
+    page: Page, live_server, sign_in, axe, nurse, physician, published_guidance, viewport
+):
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    name = "ward-" + ("tablet" if viewport == TABLET else "phone")
+    page.set_viewport_size(viewport)
+    sign_in("nurse1")
+    submit_a_fever(page, live_server, "WARD-1")
+    record_the_call(page)
+
+    page.goto(live_server.url + "/ward/")
+    row = page.locator("[data-board-row]", has_text="WARD-1")
+    expect(row).to_be_visible()
+    expect(row.locator("[data-escalation-record='recorded']")).to_be_visible()
+    expect(row.locator("[data-obs-due]")).to_contain_text("in ")  # "by 14:30 (in 4 h)"
+    expect(row.locator("[data-obs-due]")).to_contain_text("Neuro checks by")
+    assert serious_violations(axe, page) == []
+    screenshot(page, f"{name}-board")
+
+    row.get_by_role("link", name="WARD-1").click()
+    page.get_by_role("button", name="Reassess the patient").click()
+    answer_symptoms(page)
+    save_and_continue(page, "Neuro exam")
+    # The legs before the procedure are carried over; today's findings are not.
+    expect(page.locator("#id_power_L4_left_baseline")).to_have_value("5")
+    expect(page.locator("#id_power_L4_left")).to_have_value("")
+    screenshot(page, f"{name}-reassess-neuro")
+    answer_neuro(page)
+    save_and_continue(page, "Vital signs")
+    submit_from_vitals(page)  # the fever has settled
+    menu = page.get_by_role("button", name="Show navigation")
+    if menu.is_visible():  # a phone: the navigation is folded away
+        menu.click()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in("physician1")
+    page.goto(f"{live_server.url}/ward/")
+    page.locator("[data-board-row]", has_text="WARD-1").get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Discharge")).to_be_visible()
+    discharge_with_the_checklist(page)
+    assert serious_violations(axe, page) == []
+    screenshot(page, f"{name}-discharge-form")
+    page.locator("#discharge").screenshot(path=SCREENSHOTS / f"{name}-discharge-section.png")
+    page.get_by_role("button", name="Sign and discharge").click()
+    expect(page.locator("[data-discharged-by='physician1']")).to_be_visible()
+    expect(page.get_by_role("list", name="Discharge checklist")).to_contain_text("Spinal clinic")
+    assert Discharge.objects.get().osteoporosis == "referred"
+    page.goto(f"{live_server.url}/ward/")
+    expect(page.locator("[data-board-row]")).to_have_count(0)
+    expect(page.get_by_text("No open encounters on Spinal ward")).to_be_visible()
+    assert errors == []
+
+
+def test_the_board_refreshes_in_place_keeping_the_scroll_position(
+    page: Page, live_server, sign_in, nurse, published_guidance
+):
+    ward = nurse.wards.get()
+    for number in range(14):
+        SubmittedEncounterFactory(
+            ward=ward, created_by=nurse, patient_identifier=f"BED{number:02d}"
+        )
+    page.set_viewport_size(PHONE)
+    sign_in("nurse1")
+    page.goto(live_server.url + "/ward/")
+    expect(page.locator("[data-board-row]")).to_have_count(14)
+    page.evaluate("window.notReloaded = true; window.scrollTo(0, 400)")
+    SubmittedEncounterFactory(ward=ward, created_by=nurse, patient_identifier="NEWBED")
+    # Coming back into view refreshes the board at once (as the minute's timer does).
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(page.locator("[data-board-row]")).to_have_count(15)
+    assert page.evaluate("window.notReloaded") is True
+    assert page.evaluate("window.scrollY") == 400
