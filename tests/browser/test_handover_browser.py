@@ -56,3 +56,26 @@ def test_the_handover_reads_on_screen_and_prints_on_a4(nurse_page, live_server, 
     pages = [" ".join((p.extract_text() or "").split()) for p in pdf.pages]
     for first, last in (("S Situation", "Pathways now"), ("R Recommendation", "To do")):
         assert any(first in p and last in p for p in pages), (first, last)
+
+
+def test_the_ward_handover_prints_each_patient_on_a_new_sheet(nurse_page, live_server, nurse):
+    page = nurse_page
+    for identifier, answers in (("BEDONE", WEAK_LEG), ("BEDTWO", BREATHLESS)):
+        SubmittedEncounterFactory(
+            ward=nurse.wards.get(), created_by=nurse, patient_identifier=identifier, answers=answers
+        )
+    page.goto(f"{live_server.url}/ward/")
+    page.get_by_role("link", name="Ward handover (SBAR) to print").click()
+    expect(page.get_by_role("heading", name="Ward handover: Spinal ward")).to_be_visible()
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    pages = [" ".join((p.extract_text() or "").split()) for p in pdf.pages]
+    starts = [
+        index
+        for index, text in enumerate(pages)
+        for who in ("BEDONE", "BEDTWO")
+        if f"Patient {who}" in text
+    ]
+    assert len(starts) == 2 and starts[0] < starts[1]  # each patient on sheets of their own
+    for text in (pages[starts[0]], pages[starts[1]]):
+        assert "S Situation" in text and "B Background" in text
+    assert "Sign out" not in " ".join(pages)
