@@ -84,9 +84,10 @@ def start_to_neuro(page: Page, live_server, viewport=None, level: str = "L1") ->
     save_and_continue(page, "Neuro exam")
 
 
-def submit_from_vitals(page: Page) -> None:
-    """On the vital signs step: normal vitals, no imaging, check, submit, up to the result."""
-    answer_vitals(page)
+def submit_from_vitals(page: Page, **vitals: str) -> None:
+    """On the vital signs step: normal vitals (but `vitals`), no imaging, check, submit, up to
+    the result."""
+    answer_vitals(page, **vitals)
     save_and_continue(page, "Imaging")
     page.get_by_label("Not done").check()
     save_and_continue(page, "Check your answers")
@@ -94,26 +95,17 @@ def submit_from_vitals(page: Page) -> None:
     expect(page.get_by_role("heading", name="Result", level=1)).to_be_visible()
 
 
-def complete_transient_pain(page: Page, live_server, identifier: str) -> None:
-    """A whole assessment of a well patient with settling pain, up to its result."""
+def complete_transient_pain(page: Page, live_server, identifier: str, **vitals: str) -> None:
+    """A whole assessment of a well patient with settling pain (and `vitals`), up to its
+    result."""
     start(page, live_server, identifier)
     answer_symptoms(page)
     save_and_continue(page, "Neuro exam")
     answer_neuro(page)
     save_and_continue(page, "Vital signs")
-    submit_from_vitals(page)
+    submit_from_vitals(page, **vitals)
 
 
 def submit_a_fever(page: Page, live_server, identifier: str) -> None:
     """A whole assessment whose only finding is a fever: urgent (infection suspected)."""
-    start(page, live_server, identifier)
-    answer_symptoms(page)
-    save_and_continue(page, "Neuro exam")
-    answer_neuro(page)
-    save_and_continue(page, "Vital signs")
-    answer_vitals(page, temperature="38.6")
-    save_and_continue(page, "Imaging")
-    page.get_by_label("Not done").check()
-    save_and_continue(page, "Check your answers")
-    page.get_by_role("button", name="Submit and see the result").click()
-    expect(page.get_by_role("heading", name="Result", level=1)).to_be_visible()
+    complete_transient_pain(page, live_server, identifier, temperature="38.6")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from tests.fhir.helpers import FHIR_JSON, validated
 from tests.review.factories import SubmittedEncounterFactory
@@ -257,23 +256,8 @@ def test_an_unsigned_encounter_has_no_provenance_and_a_draft_round_is_not_export
     assert len(resources(bundle, "QuestionnaireResponse")) == 1
 
 
-def test_a_round_assessed_under_rules_v1_answers_version_v1(
-    physician_client, red_flag_encounter, nurse, published_guidance
-):
-    from tests.lookback.conftest import V1_SNAPSHOTS, store_submitted_round
-
-    old = V1_SNAPSHOTS[0]
-    store_submitted_round(
-        ward=red_flag_encounter.ward,
-        nurse=nurse,
-        guidance=published_guidance,
-        name="unused",
-        findings=old["findings"],
-        assessment=old["assessment"],
-        at=timezone.now(),
-        number=2,
-        encounter=red_flag_encounter,
-    )
+def test_a_round_assessed_under_rules_v1_answers_version_v1(physician_client, with_v1_round):
+    red_flag_encounter = with_v1_round
     bundle = physician_client.get(url(red_flag_encounter)).json()
     validated(bundle)
     versions = [r["questionnaire"] for r in resources(bundle, "QuestionnaireResponse")]

@@ -48,3 +48,25 @@ def exported(red_flag_encounter, nurse, physician):
     actions.sign_off(encounter=encounter, by=physician, comment="Seen", expected_version=None)
     actions.add_addendum(encounter=encounter, by=physician, text="Surgery", expected_version=None)
     return encounter
+
+
+@pytest.fixture
+def with_v1_round(red_flag_encounter, nurse, published_guidance):
+    """The red-flag encounter with a second round stored as assessed under rules v1."""
+    from django.utils import timezone
+
+    from tests.lookback.conftest import V1_SNAPSHOTS, store_submitted_round
+
+    old = V1_SNAPSHOTS[0]
+    store_submitted_round(
+        ward=red_flag_encounter.ward,
+        nurse=nurse,
+        guidance=published_guidance,
+        name="unused",
+        findings=old["findings"],
+        assessment=old["assessment"],
+        at=timezone.now(),
+        number=2,
+        encounter=red_flag_encounter,
+    )
+    return red_flag_encounter

@@ -104,3 +104,31 @@ def reassess(encounter: Encounter, *, by, answers: dict | None = None, at=None) 
     fill_round(round, answers or {}, by)
     actions.submit_round(round=round, by=by, at=at)
     encounter.refresh_from_db()
+
+
+def draft_encounter(*, by, ward, patient_identifier: str = "DRAFT1") -> Encounter:
+    """An encounter started by `by` whose first round is still a draft."""
+    return actions.start_encounter(
+        by=by,
+        ward=ward,
+        patient_identifier=patient_identifier,
+        procedure_at=timezone.now(),
+        levels=["L1"],
+        client_token=None,
+    )
+
+
+def discharge_now(encounter: Encounter, *, by) -> None:
+    """Discharge the patient with a complete checklist (follow-up today)."""
+    from triage.actions.discharge import discharge
+
+    discharge(
+        encounter=encounter,
+        by=by,
+        follow_up_on=timezone.localdate(),
+        follow_up_with="Spinal clinic",
+        educated_by="Staff nurse",
+        osteoporosis="referred",
+        osteoporosis_reason="",
+        expected_version=None,
+    )

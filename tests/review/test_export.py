@@ -62,27 +62,13 @@ def test_the_export_has_every_round_and_the_review(physician_client, exported, w
     assert second["overrides"] == []
 
 
-def test_each_round_says_the_rules_it_was_assessed_under(
-    physician_client, red_flag_encounter, nurse, published_guidance
-):
+def test_each_round_says_the_rules_it_was_assessed_under(physician_client, with_v1_round, nurse):
     """A round submitted before the rules changed keeps its v1 snapshot, and says so."""
-    from django.utils import timezone
-
-    from tests.lookback.conftest import V1_SNAPSHOTS, store_submitted_round
+    from tests.lookback.conftest import V1_SNAPSHOTS
     from triage.actions.encounters import start_reassessment
 
+    red_flag_encounter = with_v1_round
     old = V1_SNAPSHOTS[0]
-    store_submitted_round(
-        ward=red_flag_encounter.ward,
-        nurse=nurse,
-        guidance=published_guidance,
-        name="unused",
-        findings=old["findings"],
-        assessment=old["assessment"],
-        at=timezone.now(),
-        number=2,
-        encounter=red_flag_encounter,
-    )
     start_reassessment(encounter=red_flag_encounter, by=nurse)  # a draft round 3
     rounds = physician_client.get(url(red_flag_encounter)).json()["rounds"]
     assert [(r["number"], r["status"], r["rules_version"]) for r in rounds] == [

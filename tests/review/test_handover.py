@@ -7,10 +7,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
-from tests.review.factories import BREATHLESS
-from triage.actions import encounters as actions
+from tests.review.factories import BREATHLESS, draft_encounter
 from triage.handover import baselines, build
 from triage.models import EncounterView
 from triage.record_parts import rounds_with_overrides
@@ -131,14 +129,7 @@ def test_the_legs_before_the_procedure_are_summed_up_or_each_exception_named(
 
 
 def test_a_draft_has_no_handover(client, nurse, published_guidance, ward):
-    draft = actions.start_encounter(
-        by=nurse,
-        ward=ward,
-        patient_identifier="DRAFT1",
-        procedure_at=timezone.now(),
-        levels=["L1"],
-        client_token=None,
-    )
+    draft = draft_encounter(by=nurse, ward=ward)
     client.force_login(nurse)
     assert client.get(url(draft)).status_code == 404
 

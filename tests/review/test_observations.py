@@ -115,22 +115,14 @@ def test_the_result_page_shows_the_due_time_of_the_latest_round_only(
 def test_a_signed_off_record_shows_its_due_time_until_discharge(
     physician_client, make_encounter, physician
 ):
-    from triage.actions import discharge, review
+    from tests.review.factories import discharge_now
+    from triage.actions import review
 
     encounter = make_encounter()
     review.sign_off(encounter=encounter, by=physician, comment="", expected_version=None)
     assert "data-obs-due" in page_of(physician_client, encounter)
     assert "data-obs-due" in page_of(physician_client, encounter, "rounds/1/")
-    discharge.discharge(
-        encounter=encounter,
-        by=physician,
-        follow_up_on=timezone.localdate(),
-        follow_up_with="Spinal clinic",
-        educated_by="Staff nurse",
-        osteoporosis="referred",
-        osteoporosis_reason="",
-        expected_version=None,
-    )
+    discharge_now(encounter, by=physician)
     assert "data-obs-due" not in page_of(physician_client, encounter)
     assert "data-obs-due" not in page_of(physician_client, encounter, "rounds/1/")
 

@@ -11,9 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import UserFactory, WardFactory
-from tests.review.factories import BREATHLESS, RADICULAR, WEAK_LEG, reassess
-from triage.actions import discharge
-from triage.actions.encounters import start_encounter
+from tests.review.factories import (
+    BREATHLESS,
+    RADICULAR,
+    WEAK_LEG,
+    discharge_now,
+    draft_encounter,
+    reassess,
+)
 from triage.roles import Role
 
 URL = "/ward/"
@@ -79,24 +84,8 @@ def test_only_open_encounters_of_the_ward_are_on_it(
 ):
     make_encounter(patient_identifier="OPEN")
     gone = make_encounter(patient_identifier="GONE")
-    discharge.discharge(
-        encounter=gone,
-        by=physician,
-        follow_up_on=timezone.localdate(),
-        follow_up_with="Clinic",
-        educated_by="Nurse",
-        osteoporosis="referred",
-        osteoporosis_reason="",
-        expected_version=None,
-    )
-    start_encounter(
-        by=nurse,
-        ward=ward,
-        patient_identifier="DRAFT",
-        procedure_at=timezone.now(),
-        levels=["L2"],
-        client_token=None,
-    )
+    discharge_now(gone, by=physician)
+    draft_encounter(by=nurse, ward=ward, patient_identifier="DRAFT")
     make_encounter(patient_identifier="ELSEWHERE", ward=WardFactory(name="Elsewhere"))
     assert rows_of(nurse_client.get(URL)) == ["OPEN"]
 
