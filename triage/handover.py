@@ -117,9 +117,10 @@ def _findings_rows(findings: dict[str, Any]) -> list[Row]:
     for section, label in labels.items():
         values = findings.get(section) or {}
         words = [
-            describe_finding(f"{section}.{key}", value)
+            describe_finding(f"{section}.{key}", item)
             for key, value in values.items()
-            if value is not None and value != []
+            if value is not None
+            for item in (value if isinstance(value, list | tuple) else [value])
         ]
         rows.append((label, "; ".join(words) if words else "not assessed"))
     return rows

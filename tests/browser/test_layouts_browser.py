@@ -32,9 +32,10 @@ def pages_for(username: str) -> list[str]:
     pages = {
         "nurse": ["/", "/encounters/", "/encounters/new/", base, f"{base}rounds/1/",
                   *(f"{wizard}{step.slug}/" for step in STEPS),
-                  "/accounts/api-tokens/", "/sources/"],
+                  "/accounts/api-tokens/", "/sources/", "/ward/", "/ward/handover/",
+                  f"{base}handover/"],
         "physician": ["/review/", "/review/lookback/", base, f"{base}audit/",
-                      f"/encounters/{(signed or encounter).pk}/"],
+                      f"/encounters/{(signed or encounter).pk}/", "/ward/"],
         "admin": ["/guidance/", f"/guidance/{published.pk}/", f"/guidance/{published.pk}/history/",
                   guidance, f"{guidance}edit/", f"{guidance}edit/general/",
                   f"{guidance}changes/", f"{guidance}publish/"],

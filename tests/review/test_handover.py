@@ -149,6 +149,16 @@ def test_the_record_page_links_to_the_handover(client, nurse, red_flag_encounter
     assert f'href="{url(red_flag_encounter)}"' in page
 
 
+def test_scan_findings_are_each_said_in_words(client, nurse, make_encounter):
+    from tests.review.factories import NEW_RED_FLAGS
+
+    encounter = make_encounter(patient_identifier="SCAN1", answers=NEW_RED_FLAGS)
+    client.force_login(nurse)
+    rows = dict(client.get(url(encounter)).context["handover"].assessment.rows)
+    assert "Cement embolism in the heart" in rows["Imaging"]
+    assert "cardiac_cement_embolism" not in rows["Imaging"]
+
+
 def test_breathless_alone_leads_with_its_red_flag(client, nurse, make_encounter):
     encounter = make_encounter(patient_identifier="BREATH1", answers=BREATHLESS)
     client.force_login(nurse)
