@@ -128,8 +128,12 @@ def test_an_answer_given_offline_is_kept_on_the_device_and_sent_when_back_online
 
 def close_and_reopen(page: Page, url: str) -> Page:
     """Close the tab while the tablet is offline (its beacon cannot leave either), come back
-    online and open the same step in a new tab of the same browser."""
+    online and open the same step in a new tab of the same browser.
+
+    The beacon is refused outright: Chromium may otherwise hand it to the network a moment
+    after the tab has closed, when the tablet is online again, and it would arrive."""
     context = page.context
+    page.evaluate("navigator.sendBeacon = () => false")
     page.close()
     context.set_offline(False)
     return context.new_page()
