@@ -9,7 +9,7 @@ Presentation only: due times come from `presenters.next_observations`, the clini
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -26,6 +26,10 @@ from triage.models import Encounter, Round, Ward
 from triage.presenters import next_observations
 
 TREND_ROUNDS = 3
+# The board lists patients assessed in the last week; patients not discharged whose latest
+# assessment is older (records kept from before discharge was recorded, a discharge never
+# entered) are counted below the board and listed on request, never dropped silently.
+RECENT = timedelta(days=7)
 
 
 @dataclass
@@ -73,9 +77,20 @@ class BoardRow:
         return min(times)
 
 
-def open_encounters(ward: Ward) -> QuerySet[Encounter]:
-    """The ward's submitted, undischarged encounters with their recent rounds and who
-    acknowledged their escalation (one query)."""
+def undischarged(ward: Ward) -> QuerySet[Encounter]:
+    """The ward's encounters with a submitted assessment and no discharge."""
+    return Encounter.objects.filter(ward=ward, submitted_at__isnull=False, discharge__isnull=True)
+
+
+def older_count(ward: Ward, now: datetime | None = None) -> int:
+    """How many undischarged encounters of the ward were last assessed before `RECENT`."""
+    since = (now or timezone.now()) - RECENT
+    return undischarged(ward).filter(last_submitted_at__lt=since).count()
+
+
+def open_encounters(ward: Ward, since: datetime | None = None) -> QuerySet[Encounter]:
+    """The ward's submitted, undischarged encounters (last assessed from `since`, if given)
+    with their recent rounds and who acknowledged their escalation (one query)."""
     recent = (
         Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.SUBMITTED)
         .order_by("-number")
@@ -85,9 +100,12 @@ def open_encounters(ward: Ward) -> QuerySet[Encounter]:
     )
     drafts = Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.DRAFT)
     encounters = (
-        Encounter.objects.filter(ward=ward, submitted_at__isnull=False, discharge__isnull=True)
-        .select_related("ward", "sign_off__signed_by", "discharge")
-        .annotate(recent_rounds=ArraySubquery(recent), reassessing=Exists(drafts))
+        undischarged(ward)
+        if since is None
+        else undischarged(ward).filter(last_submitted_at__gte=since)
+    )
+    encounters = encounters.select_related("ward", "sign_off__signed_by", "discharge").annotate(
+        recent_rounds=ArraySubquery(recent), reassessing=Exists(drafts)
     )
     return with_escalation_acknowledger(encounters)
 
@@ -115,10 +133,14 @@ def chosen_ward(request: HttpRequest, wards: list[Ward]) -> Ward | None:
     return next((w for w in wards if str(w.pk) == asked), wards[0] if wards else None)
 
 
-def board_rows(ward: Ward, now: datetime | None = None) -> list[BoardRow]:
+def board_rows(
+    ward: Ward, now: datetime | None = None, *, everyone: bool = False
+) -> list[BoardRow]:
+    """The board's rows in its order: the patients last assessed within `RECENT` (or, with
+    `everyone`, every undischarged one)."""
     now = now or timezone.now()
     rows = []
-    for encounter in open_encounters(ward):
+    for encounter in open_encounters(ward, None if everyone else now - RECENT):
         recent = getattr(encounter, "recent_rounds")  # noqa: B009 - an annotation
         rounds = [_round(row) for row in reversed(recent)]  # oldest first
         latest = rounds[-1]

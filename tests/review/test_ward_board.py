@@ -139,3 +139,21 @@ def test_an_empty_board_and_no_ward_say_so(client, nurse_client, ward):
     assert "No open encounters on Spinal ward" in nurse_client.get(URL).content.decode()
     client.force_login(UserFactory(username="new", roles=(Role.NURSE,), wards=()))
     assert "You are not on any ward yet" in client.get(URL).content.decode()
+
+
+def test_patients_last_assessed_over_a_week_ago_are_counted_and_listed_on_request(
+    nurse_client, make_encounter, ward
+):
+    make_encounter(patient_identifier="THIS-WEEK", submitted_at=timezone.now() - timedelta(days=6))
+    make_encounter(
+        patient_identifier="LAST-MONTH", submitted_at=timezone.now() - timedelta(days=30)
+    )
+    response = nurse_client.get(URL)
+    assert rows_of(response) == ["THIS-WEEK"]
+    content = response.content.decode()
+    assert "1 patient not discharged was last assessed more than 7 days ago" in content
+    assert f'href="/ward/?ward={ward.pk}&amp;all=1"' in content
+    everyone = nurse_client.get(f"{URL}?ward={ward.pk}&all=1")
+    assert sorted(rows_of(everyone)) == ["LAST-MONTH", "THIS-WEEK"]
+    assert 'hx-get="/ward/?ward=' in everyone.content.decode()
+    assert "&amp;all=1" in everyone.content.decode()  # its refresh keeps showing everyone

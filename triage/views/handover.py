@@ -41,10 +41,11 @@ def encounter_handover(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResp
 @clinical_required
 @require_GET
 def ward_handover(request: AuthenticatedRequest) -> HttpResponse:
-    """The handover of every open encounter of a ward in one document, in the board's order."""
+    """The handover of every patient on the ward's board in one document, in its order."""
     wards = list(request.user.wards.order_by("name"))
     ward = chosen_ward(request, wards)
-    encounters = [row.encounter for row in board_rows(ward)] if ward else []
+    everyone = request.GET.get("all") == "1"
+    encounters = [row.encounter for row in board_rows(ward, everyone=everyone)] if ward else []
     record_reads(request, encounters)
     context = {"ward": ward, "handovers": handover.for_encounters(encounters)}
     return render(request, "ward/handover.html", context)

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from triage.access import AuthenticatedRequest, clinical_required
-from triage.ward_board import board_rows, chosen_ward
+from triage.ward_board import RECENT, board_rows, chosen_ward, older_count
 
 
 @clinical_required
@@ -15,10 +15,14 @@ from triage.ward_board import board_rows, chosen_ward
 def board(request: AuthenticatedRequest) -> HttpResponse:
     wards = list(request.user.wards.order_by("name"))
     ward = chosen_ward(request, wards)
+    everyone = request.GET.get("all") == "1"
     context = {
         "wards": wards,
         "ward": ward,
-        "rows": board_rows(ward) if ward else [],
+        "everyone": everyone,
+        "recent_days": RECENT.days,
+        "rows": board_rows(ward, everyone=everyone) if ward else [],
+        "older": older_count(ward) if ward and not everyone else 0,
     }
     template = "ward/board.html"
     if request.htmx and not request.htmx.boosted:
