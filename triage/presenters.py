@@ -399,14 +399,16 @@ def trend(rounds: list[Round]) -> list[dict[str, Any]]:
                 "at": round.submitted_at,
                 "pain": pain,
                 "news2": news2,
-                "pain_change": _change(previous["pain"] if previous else None, pain),
-                "news2_change": _change(previous["news2"] if previous else None, news2),
+                "pain_change": change_in_words(previous["pain"] if previous else None, pain),
+                "news2_change": change_in_words(previous["news2"] if previous else None, news2),
             }
         )
     return points
 
 
-def _change(before: int | None, now: int | None) -> str:
+def change_in_words(before: int | None, now: int | None) -> str:
+    """A score's change from one round to the next: "up 3", "down 1", "no change" ("" when
+    either is missing)."""
     if before is None or now is None:
         return ""
     if now > before:

@@ -23,7 +23,7 @@ from triage.clinical.explain import ESCALATION_TITLES
 from triage.clinical.snapshots import ESCALATION_RANK, stored_escalation
 from triage.escalation_record import with_escalation_acknowledger
 from triage.models import Encounter, Round, Ward
-from triage.presenters import next_observations
+from triage.presenters import change_in_words, next_observations
 
 TREND_ROUNDS = 3
 # The board lists patients assessed in the last week; patients not discharged whose latest
@@ -119,14 +119,6 @@ def _round(row: dict[str, Any]) -> Round:
     )
 
 
-def _change(before: int | None, now: int | None) -> str:
-    if before is None or now is None:
-        return ""
-    return (
-        "no change" if now == before else f"{'up' if now > before else 'down'} {abs(now - before)}"
-    )
-
-
 def chosen_ward(request: HttpRequest, wards: list[Ward]) -> Ward | None:
     """The ward asked for (`?ward=`) if it is one of `wards`, else the first; none without."""
     asked = request.GET.get("ward", "")
@@ -160,7 +152,7 @@ def board_rows(
                     flag.get("title") or flag["code"] for flag in assessment.get("red_flags") or []
                 ],
                 news2=news2,
-                news2_change=_change(news2[-2], news2[-1]) if len(news2) > 1 else "",
+                news2_change=change_in_words(news2[-2], news2[-1]) if len(news2) > 1 else "",
                 due=next_observations(encounter, latest, now),
                 signed=signed,
                 reassessing=getattr(encounter, "reassessing"),  # noqa: B009 - an annotation
