@@ -316,6 +316,10 @@ def endpoints(browsers: dict[str, Browser]) -> list[Endpoint]:
         Endpoint("encounter record", "page", f"{done}/", "physician"),
         Endpoint("record round (htmx)", "partial", f"{done}/?round=1", "physician", htmx=True),
         Endpoint("audit trail", "page", f"{done}/audit/", "physician"),
+        Endpoint("ward board", "page", "/ward/", "nurse"),
+        Endpoint("ward board refresh (htmx)", "partial", "/ward/", "nurse", htmx=True),
+        Endpoint("SBAR handover", "page", f"{done}/handover/", "nurse"),
+        Endpoint("ward handover (print)", "page", "/ward/handover/", "nurse"),
         Endpoint("guidance editor", "page", entry.group(1), "admin"),
         Endpoint(
             "API assess",
