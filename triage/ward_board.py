@@ -119,10 +119,21 @@ def _round(row: dict[str, Any]) -> Round:
     )
 
 
-def chosen_ward(request: HttpRequest, wards: list[Ward]) -> Ward | None:
-    """The ward asked for (`?ward=`) if it is one of `wards`, else the first; none without."""
-    asked = request.GET.get("ward", "")
-    return next((w for w in wards if str(w.pk) == asked), wards[0] if wards else None)
+@dataclass
+class Scope:
+    """What a board (or a ward's handover) was asked to show: the user's wards, the one asked
+    for (`?ward=`, else their first; none without), and whether every undischarged patient
+    (`?all=1`) or only those assessed within `RECENT`."""
+
+    wards: list[Ward]
+    ward: Ward | None
+    everyone: bool
+
+    @classmethod
+    def of(cls, request: HttpRequest, wards: list[Ward]) -> Scope:
+        asked = request.GET.get("ward", "")
+        ward = next((w for w in wards if str(w.pk) == asked), wards[0] if wards else None)
+        return cls(wards, ward, request.GET.get("all") == "1")
 
 
 def board_rows(

@@ -99,9 +99,9 @@ def discharge(
     """Discharge the patient with a complete checklist (supervised mobilisation and pain
     control are confirmed by calling this), or raise NotDischargeable/AlreadyDischarged/Conflict."""
     encounter = Encounter.objects.select_for_update().get(pk=encounter.pk)
-    existing = Discharge.objects.select_related("discharged_by").filter(encounter=encounter)
-    if existing.exists():
-        raise AlreadyDischarged(existing.get())
+    existing = Discharge.objects.select_related("discharged_by").filter(encounter=encounter).first()
+    if existing is not None:
+        raise AlreadyDischarged(existing)
     rounds = list(encounter.rounds.order_by("number"))
     overrides = list(Override.objects.filter(round__encounter=encounter))
     why_not = refusal(rounds, overrides)

@@ -20,7 +20,7 @@ from triage.access import (
 from triage.escalation_record import with_escalation_acknowledger
 from triage.models import Encounter
 from triage.record_parts import rounds_with_overrides, sign_off_and_addenda, with_record_parts
-from triage.ward_board import board_rows, chosen_ward
+from triage.ward_board import Scope, board_rows
 
 
 @clinical_required
@@ -42,10 +42,11 @@ def encounter_handover(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResp
 @require_GET
 def ward_handover(request: AuthenticatedRequest) -> HttpResponse:
     """The handover of every patient on the ward's board in one document, in its order."""
-    wards = list(request.user.wards.order_by("name"))
-    ward = chosen_ward(request, wards)
-    everyone = request.GET.get("all") == "1"
-    encounters = [row.encounter for row in board_rows(ward, everyone=everyone)] if ward else []
+    scope = Scope.of(request, list(request.user.wards.order_by("name")))
+    ward = scope.ward
+    encounters = (
+        [row.encounter for row in board_rows(ward, everyone=scope.everyone)] if ward else []
+    )
     record_reads(request, encounters)
     context = {"ward": ward, "handovers": handover.for_encounters(encounters)}
     return render(request, "ward/handover.html", context)

@@ -7,17 +7,16 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from triage.access import AuthenticatedRequest, clinical_required
-from triage.ward_board import RECENT, board_rows, chosen_ward, older_count
+from triage.ward_board import RECENT, Scope, board_rows, older_count
 
 
 @clinical_required
 @require_GET
 def board(request: AuthenticatedRequest) -> HttpResponse:
-    wards = list(request.user.wards.order_by("name"))
-    ward = chosen_ward(request, wards)
-    everyone = request.GET.get("all") == "1"
+    scope = Scope.of(request, list(request.user.wards.order_by("name")))
+    ward, everyone = scope.ward, scope.everyone
     context = {
-        "wards": wards,
+        "wards": scope.wards,
         "ward": ward,
         "everyone": everyone,
         "recent_days": RECENT.days,
