@@ -1,7 +1,8 @@
 """The signed-in user, loaded with the names of their roles in the same query.
 
 Every page asks which roles the user holds (the guard, the navigation, the second factor), so
-the user's row and their groups come back together: one query per request, not two.
+the user's row and their groups come back together: one query per request, not two. Its SQL
+is compiled once per process (`compiled_sql`): building it was half a signed-in request's time.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet
 
+from triage.compiled_sql import Compiled
 from triage.models import User
 
 
@@ -22,9 +25,17 @@ def with_role_names(users: QuerySet[User]) -> QuerySet[User]:
     return users.annotate(role_names=ArraySubquery(names))
 
 
+# A user id no account has (ids start at 1): only marks where the real id goes.
+USER_WITH_ROLES = Compiled(lambda pk: with_role_names(User._default_manager.filter(pk=pk)), [-1])
+
+
 class RolesBackend(ModelBackend):
     """Django's password backend, whose signed-in user carries their roles."""
 
     def get_user(self, user_id: Any) -> User | None:
-        user = with_role_names(User._default_manager.filter(pk=user_id)).first()
+        try:
+            pk = User._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        user = USER_WITH_ROLES.one(pk)
         return user if user is not None and self.user_can_authenticate(user) else None

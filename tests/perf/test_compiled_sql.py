@@ -1,0 +1,82 @@
+"""Reads compiled once per process give what their querysets give."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from tests.factories import UserFactory
+from triage.auth_backend import USER_WITH_ROLES, RolesBackend, with_role_names
+from triage.compiled_sql import Compiled
+from triage.models import User
+from triage.roles import Role
+from triage.session_store import SessionStore
+
+
+def test_the_user_comes_with_the_same_fields_and_roles_as_from_the_queryset(nurse, physician):
+    for user in (nurse, physician):
+        compiled = USER_WITH_ROLES.one(user.pk)
+        queried = with_role_names(User.objects.filter(pk=user.pk)).get()
+        assert compiled is not None
+        assert compiled.username == queried.username == user.username
+        assert compiled.password == queried.password
+        assert compiled.role_names == queried.role_names
+    assert USER_WITH_ROLES.one(nurse.pk).role_names == [Role.NURSE.value]
+
+
+def test_each_call_reads_its_own_user(nurse, physician):
+    assert USER_WITH_ROLES.one(nurse.pk).pk == nurse.pk
+    assert USER_WITH_ROLES.one(physician.pk).pk == physician.pk
+
+
+def test_no_user_for_an_unknown_a_malformed_or_an_inactive_id(db, nurse):
+    backend = RolesBackend()
+    assert backend.get_user(nurse.pk + 1000) is None
+    assert backend.get_user("not a number") is None
+    assert backend.get_user(str(nurse.pk)).pk == nurse.pk  # the session keeps it as text
+    inactive = UserFactory(username="left", roles=(Role.NURSE,), is_active=False)
+    assert backend.get_user(inactive.pk) is None
+
+
+def test_a_user_is_one_query(db, nurse, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        user = RolesBackend().get_user(nurse.pk)
+        assert user.role_names == [Role.NURSE.value]
+
+
+def test_a_session_is_read_back_until_it_expires(db):
+    store = SessionStore()
+    store["answer"] = 42
+    store.create()
+    assert SessionStore(store.session_key).load() == {"answer": 42}
+
+    Session.objects.filter(pk=store.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    expired = SessionStore(store.session_key)
+    assert expired.load() == {}
+    assert expired.session_key is None
+
+
+def test_an_unknown_session_key_reads_nothing(db):
+    store = SessionStore("x" * 32)
+    assert store.load() == {}
+    assert store.session_key is None
+
+
+def test_a_marker_the_query_does_not_use_is_refused(db):
+    unused = Compiled(lambda pk, other: User.objects.filter(pk=pk), [-1, "unused"])
+    with pytest.raises(ValueError, match=r"markers \[1\]"):
+        unused.one(1, "x")
+
+
+def test_constants_of_the_query_are_kept(db, nurse, physician):
+    """A value written into the query (not a marker) stays as it was compiled."""
+    nurses_only = Compiled(
+        lambda pk: User.objects.filter(pk=pk, groups__name=Role.NURSE.value), [-1]
+    )
+    assert nurses_only.one(nurse.pk).pk == nurse.pk
+    assert nurses_only.one(physician.pk) is None
