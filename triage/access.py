@@ -13,6 +13,7 @@ not entered a code in this session is sent to enter one, or to set up an authent
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, cast
@@ -20,7 +21,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, resolve_url
@@ -31,7 +32,8 @@ from django_htmx.middleware import HtmxDetails
 from triage import two_factor
 from triage.actions.review import record_view, record_views
 from triage.api_tokens import API_PATH, bearer_token
-from triage.models import Encounter, GuidanceVersion, Round, User
+from triage.compiled_sql import Compiled
+from triage.models import Encounter, GuidanceVersion, Round, User, Ward
 from triage.roles import Role, has_role, roles_of
 from triage.session_lifetime import signed_in_here
 
@@ -217,18 +219,26 @@ def encounter_for(
         raise Http404 from None
 
 
+# The wizard reads it on every step, save and banner: compiled once (`compiled_sql`). The
+# markers (no encounter has the nil id, no user the id -1) mark where the request's values go.
+CURRENT_ROUND = Compiled(
+    lambda pk, user_id: (
+        Round.objects.select_related("encounter__ward", "encounter__created_by")
+        .filter(encounter_id=pk, encounter__ward__in=Ward.objects.filter(staff=user_id))
+        .order_by("-number")
+    ),
+    [uuid.UUID(int=0), -1],
+)
+
+
 def current_round_for(request: AuthenticatedRequest, pk: Any) -> Round:
     """The latest round (being answered, or the last submitted) of an encounter on one of the
     user's wards, read with its encounter in one query; otherwise 404, as `encounter_for`."""
     try:
-        round = (
-            Round.objects.select_related("encounter__ward", "encounter__created_by")
-            .filter(encounter_id=pk, encounter__ward__in=request.user.wards.all())
-            .order_by("-number")
-            .first()
-        )
-    except (ValueError, TypeError, ValidationError):
+        encounter_id = pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk))
+    except ValueError:
         raise Http404 from None
+    round = CURRENT_ROUND.one(encounter_id, request.user.pk)
     if round is None:
         raise Http404("No encounter matches the given query.")
     return round

@@ -2,12 +2,13 @@
 
 Django builds a query's SQL anew each time it runs; for a short read the building costs more
 than the database (profiled: the signed-in user with their roles, about half of a signed-in
-request's own time, mostly compiling the role subquery). `Compiled` builds the queryset once
-with marker values in place of the request's own, keeps the SQL, and runs it with the real
-values through `raw()`, which gives the same model instances (annotations included).
+request's own time, mostly compiling the role subquery; the wizard's round with its encounter,
+a third of a step page's). `Compiled` builds the queryset once with marker values in place of
+the request's own and keeps its compiled SQL; each call runs that SQL with the real values and
+makes the model instances as the queryset would (related rows of `select_related` and
+annotations included), through the same compiler.
 
-Only for flat reads (no `select_related`, which `raw()` cannot fill); the tests compare each
-compiled read with its queryset.
+The tests compare each compiled read with its queryset.
 """
 
 from __future__ import annotations
@@ -16,30 +17,34 @@ from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
+from django.db import connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
+from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
 
 
 class Compiled(Generic[M]):
-    """``Compiled(build, markers)``: ``build(*markers)`` is a queryset of at most one row (a
-    unique lookup); ``one(*values)`` runs its SQL with each marker replaced by the value in the
-    same place and returns the row, or None."""
+    """``Compiled(build, markers)``: ``build(*markers)`` is the queryset, whose first row is
+    wanted; ``one(*values)`` runs its SQL with each marker replaced by the value in the same
+    place and returns that row's instance, or None."""
 
     def __init__(self, build: Callable[..., QuerySet[M]], markers: Sequence[Any]) -> None:
         self.build = build
         self.markers = tuple(markers)
 
     @cached_property
-    def _compiled(self) -> tuple[QuerySet[M], str, tuple[Any, ...], tuple[int | None, ...]]:
-        queryset = self.build(*self.markers)
-        sql, params = queryset.query.sql_with_params()
+    def _compiled(self) -> tuple[SQLCompiler, str, tuple[Any, ...], tuple[int | None, ...]]:
+        queryset = self.build(*self.markers)[:1]
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
         # Where each parameter comes from: a marker's index, or None for a constant of the query.
         sources = tuple(self._marker_index(param) for param in params)
         missing = set(range(len(self.markers))) - set(sources)
         if missing:
             raise ValueError(f"markers {sorted(missing)} are not parameters of the query")
-        return queryset, sql, tuple(params), sources
+        return compiler, sql, tuple(params), sources
 
     def _marker_index(self, param: Any) -> int | None:
         for index, marker in enumerate(self.markers):
@@ -48,10 +53,30 @@ class Compiled(Generic[M]):
         return None
 
     def one(self, *values: Any) -> M | None:
-        queryset, sql, constants, sources = self._compiled
+        compiler, sql, constants, sources = self._compiled
         params = [
             constant if source is None else values[source]
             for constant, source in zip(constants, sources, strict=True)
         ]
-        rows = list(queryset.model._default_manager.db_manager(queryset.db).raw(sql, params))
-        return rows[0] if rows else None
+        db = compiler.using
+        with connections[db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        for row in compiler.results_iter([rows]):
+            return self._instance(compiler, row, db)
+        return None
+
+    @staticmethod
+    def _instance(compiler: SQLCompiler, row: Sequence[Any], db: str) -> M:
+        """The row's model instance, as Django's ModelIterable makes it."""
+        klass_info = compiler.klass_info
+        assert klass_info is not None  # noqa: S101 - a model query always has it
+        columns = klass_info["select_fields"]
+        start, end = columns[0], columns[-1] + 1
+        names = [column[0].target.attname for column in compiler.select[start:end]]
+        instance = klass_info["model"].from_db(db, names, row[start:end])
+        for populator in get_related_populators(klass_info, compiler.select, db):
+            populator.populate(row, instance)
+        for name, position in (compiler.annotation_col_map or {}).items():
+            setattr(instance, name, row[position])
+        return instance

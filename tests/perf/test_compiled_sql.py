@@ -80,3 +80,30 @@ def test_constants_of_the_query_are_kept(db, nurse, physician):
     )
     assert nurses_only.one(nurse.pk).pk == nurse.pk
     assert nurses_only.one(physician.pk) is None
+
+
+def test_the_current_round_comes_with_its_encounter_ward_and_author(
+    nurse, ward, stranger, django_assert_num_queries
+):
+    from triage.access import CURRENT_ROUND
+    from triage.actions.encounters import start_encounter
+    from triage.models import Round
+
+    encounter = start_encounter(
+        by=nurse,
+        ward=ward,
+        patient_identifier="MRN-1",
+        procedure_at=timezone.now(),
+        levels=["L1"],
+        client_token=None,
+    )
+    with django_assert_num_queries(1):
+        round = CURRENT_ROUND.one(encounter.pk, nurse.pk)
+        assert round.encounter.ward.name == "Spinal ward"
+        assert round.encounter.created_by.username == nurse.username
+        assert round.encounter.levels == ["L1"]
+    queried = Round.objects.filter(encounter=encounter).order_by("-number").first()
+    assert {f.attname: getattr(round, f.attname) for f in Round._meta.concrete_fields} == {
+        f.attname: getattr(queried, f.attname) for f in Round._meta.concrete_fields
+    }
+    assert CURRENT_ROUND.one(encounter.pk, stranger.pk) is None  # not on their ward
