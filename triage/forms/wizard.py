@@ -13,6 +13,7 @@ without JavaScript every question is shown and the form drops the answers that d
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from typing import Any, cast
@@ -130,6 +131,19 @@ class StepForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def rendering_key(self) -> str | None:
+        """Everything the step's fields are rendered from, as a cache key (the same answers
+        give the same fields: rendered once, `step.html`); None for posted answers, whose
+        values and errors are the request's own."""
+        if self.is_bound:
+            return None
+        inputs = [type(self).__qualname__, self.prefix, self.initial, self.rendering_inputs()]
+        return json.dumps(inputs, sort_keys=True, default=str)
+
+    def rendering_inputs(self) -> dict[str, Any]:
+        """Besides the initial answers, what the fields are rendered from."""
+        return {}
 
     @classmethod
     def initial_from(cls, answers: dict | None) -> dict:
@@ -363,6 +377,7 @@ class NeuroForm(StepForm):
         self, *args: Any, levels: list[str] | tuple[str, ...] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.levels = list(levels or ())
         # Unknown levels cannot rule out the arms, so they are examined too.
         self.asks_arms = needs_upper_limb(tuple(levels) if levels else None)
         regions: list[tuple[str, tuple[tuple[str, str], ...], str, str]] = [
@@ -380,6 +395,9 @@ class NeuroForm(StepForm):
         self.order_fields(
             [name for name in self.fields if name.startswith(("power", "sens", "arm_sens"))]
         )
+
+    def rendering_inputs(self) -> dict[str, Any]:
+        return {"levels": self.levels}  # they decide whether the arms are asked about
 
     def _add_power_fields(self, myotome: str, movement: str, side: str) -> None:
         where = f"{side.capitalize()} {myotome} ({movement})"

@@ -346,6 +346,7 @@ def _render_step(
         "step_number": number,
         "step_total": total,
         "form": form,
+        "fields_key": form.rendering_key(),
         "editor": _editor(request),
         "return_to_check": request.GET.get("next") == "check",
         **(extra if extra is not None else _live_context(round)),
