@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
@@ -58,7 +58,7 @@ class Compiled(Generic[M]):
             constant if source is None else values[source]
             for constant, source in zip(constants, sources, strict=True)
         ]
-        db = compiler.using
+        db = compiler.using or DEFAULT_DB_ALIAS
         with connections[db].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
