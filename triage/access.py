@@ -201,44 +201,70 @@ def take_stashed_post(request: HttpRequest) -> dict[str, list[str]] | None:
     return kept["posted"] if kept["by"] == request.user.pk else None
 
 
-def encounter_for(
-    request: AuthenticatedRequest, pk: Any, among: QuerySet[Encounter] | None = None
-) -> Encounter:
-    """The encounter if it is on one of the user's wards; otherwise 404 (hides its existence).
+# Where a request's values go in a compiled read (`compiled_sql`): no encounter has the nil
+# id, no user the id -1, no encounter 32,767 rounds (a marker must be a value the column could
+# hold: Django leaves out a lookup it knows can match nothing).
+ENCOUNTER_MARKER, USER_MARKER, NUMBER_MARKER = uuid.UUID(int=0), -1, 32_767
 
-    `among` reads it with what the page needs besides (related rows, annotations) in the same
-    query."""
-    encounters = Encounter.objects.all() if among is None else among
+
+def on_users_wards(user_id: Any) -> QuerySet[Ward]:
+    return Ward.objects.filter(staff=user_id)
+
+
+class EncounterRead:
+    """How a page reads an encounter on one of the user's wards: with its ward and author, and
+    what `among` adds (related rows, annotations), in one query compiled once per process."""
+
+    def __init__(
+        self, among: Callable[[QuerySet[Encounter]], QuerySet[Encounter]] | None = None
+    ) -> None:
+        def build(pk: uuid.UUID, user_id: int) -> QuerySet[Encounter]:
+            encounters = (
+                Encounter.objects.all() if among is None else among(Encounter.objects.all())
+            )
+            return encounters.select_related("ward", "created_by").filter(
+                pk=pk, ward__in=on_users_wards(user_id)
+            )
+
+        self.compiled = Compiled(build, [ENCOUNTER_MARKER, USER_MARKER])
+
+
+ENCOUNTER = EncounterRead()
+
+
+def encounter_id_or_404(pk: Any) -> uuid.UUID:
     try:
-        return get_object_or_404(
-            encounters.select_related("ward", "created_by"),
-            pk=pk,
-            ward__in=request.user.wards.all(),
-        )
-    except (ValueError, TypeError):
+        return pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk))
+    except ValueError:
         raise Http404 from None
 
 
-# The wizard reads it on every step, save and banner: compiled once (`compiled_sql`). The
-# markers (no encounter has the nil id, no user the id -1) mark where the request's values go.
+def encounter_for(
+    request: AuthenticatedRequest, pk: Any, read: EncounterRead = ENCOUNTER
+) -> Encounter:
+    """The encounter if it is on one of the user's wards; otherwise 404 (hides its existence).
+    `read` says what the page needs besides, in the same query."""
+    encounter = read.compiled.one(encounter_id_or_404(pk), request.user.pk)
+    if encounter is None:
+        raise Http404("No encounter matches the given query.")
+    return encounter
+
+
+# The wizard reads it on every step, save and banner.
 CURRENT_ROUND = Compiled(
     lambda pk, user_id: (
         Round.objects.select_related("encounter__ward", "encounter__created_by")
-        .filter(encounter_id=pk, encounter__ward__in=Ward.objects.filter(staff=user_id))
+        .filter(encounter_id=pk, encounter__ward__in=on_users_wards(user_id))
         .order_by("-number")
     ),
-    [uuid.UUID(int=0), -1],
+    [ENCOUNTER_MARKER, USER_MARKER],
 )
 
 
 def current_round_for(request: AuthenticatedRequest, pk: Any) -> Round:
     """The latest round (being answered, or the last submitted) of an encounter on one of the
     user's wards, read with its encounter in one query; otherwise 404, as `encounter_for`."""
-    try:
-        encounter_id = pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk))
-    except ValueError:
-        raise Http404 from None
-    round = CURRENT_ROUND.one(encounter_id, request.user.pk)
+    round = CURRENT_ROUND.one(encounter_id_or_404(pk), request.user.pk)
     if round is None:
         raise Http404("No encounter matches the given query.")
     return round
@@ -253,14 +279,34 @@ def submitted_encounter_for(request: AuthenticatedRequest, pk: Any) -> Encounter
     return encounter
 
 
+class SubmittedRoundRead:
+    """How a page reads a submitted round of an encounter already read: what `among` adds
+    (related rows, annotations), in one query compiled once per process."""
+
+    def __init__(self, among: Callable[[QuerySet[Round]], QuerySet[Round]] | None = None) -> None:
+        def build(encounter_id: uuid.UUID, number: int) -> QuerySet[Round]:
+            rounds = Round.objects.all() if among is None else among(Round.objects.all())
+            return rounds.filter(
+                encounter_id=encounter_id, number=number, status=Round.Status.SUBMITTED
+            )
+
+        self.compiled = Compiled(build, [ENCOUNTER_MARKER, NUMBER_MARKER])
+
+    def of(self, encounter: Encounter, number: int) -> Round:
+        """The round (its `encounter` the one given); otherwise 404."""
+        round = self.compiled.one(encounter.pk, number)
+        if round is None:
+            raise Http404("No assessment matches the given query.")
+        round.encounter = encounter
+        return round
+
+
+SUBMITTED_ROUND = SubmittedRoundRead()
+
+
 def submitted_round_for(request: AuthenticatedRequest, pk: Any, number: int) -> Round:
     """A submitted round of an encounter on one of the user's wards; otherwise 404."""
-    encounter = encounter_for(request, pk)
-    return get_object_or_404(
-        encounter.rounds.select_related("encounter__ward", "encounter__created_by"),
-        number=number,
-        status=Round.Status.SUBMITTED,
-    )
+    return SUBMITTED_ROUND.of(encounter_for(request, pk), number)
 
 
 def guidance_version_for(pk: int) -> GuidanceVersion:

@@ -28,9 +28,12 @@ M = TypeVar("M", bound=Model)
 class Compiled(Generic[M]):
     """``Compiled(build, markers)``: ``build(*markers)`` is the queryset, whose first row is
     wanted; ``one(*values)`` runs its SQL with each marker replaced by the value in the same
-    place and returns that row's instance, or None."""
+    place and returns that row's instance, or None. Markers are distinct values the query
+    cannot otherwise hold (a negative id, the nil UUID)."""
 
     def __init__(self, build: Callable[..., QuerySet[M]], markers: Sequence[Any]) -> None:
+        if len(set(markers)) != len(markers):
+            raise ValueError("each marker must be a distinct value")
         self.build = build
         self.markers = tuple(markers)
 
@@ -47,15 +50,16 @@ class Compiled(Generic[M]):
         return compiler, sql, tuple(params), sources
 
     def _marker_index(self, param: Any) -> int | None:
+        # A parameter may come wrapped for the database (psycopg's Int2 for a small integer).
         for index, marker in enumerate(self.markers):
-            if type(param) is type(marker) and param == marker:
+            if isinstance(param, type(marker)) and param == marker:
                 return index
         return None
 
     def one(self, *values: Any) -> M | None:
         compiler, sql, constants, sources = self._compiled
         params = [
-            constant if source is None else values[source]
+            constant if source is None else self._as(constant, values[source])
             for constant, source in zip(constants, sources, strict=True)
         ]
         db = compiler.using or DEFAULT_DB_ALIAS
@@ -65,6 +69,11 @@ class Compiled(Generic[M]):
         for row in compiler.results_iter([rows]):
             return self._instance(compiler, row, db)
         return None
+
+    def _as(self, compiled: Any, value: Any) -> Any:
+        """`value` wrapped as the marker it replaces was (Int2(3) where Int2(32767) was)."""
+        wrapper = type(compiled)
+        return value if isinstance(value, wrapper) else wrapper(value)
 
     @staticmethod
     def _instance(compiler: SQLCompiler, row: Sequence[Any], db: str) -> M:

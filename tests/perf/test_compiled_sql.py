@@ -107,3 +107,8 @@ def test_the_current_round_comes_with_its_encounter_ward_and_author(
         f.attname: getattr(queried, f.attname) for f in Round._meta.concrete_fields
     }
     assert CURRENT_ROUND.one(encounter.pk, stranger.pk) is None  # not on their ward
+
+
+def test_markers_must_be_distinct():
+    with pytest.raises(ValueError, match="distinct"):
+        Compiled(lambda a, b: User.objects.filter(pk=a, pk__gt=b), [-1, -1])

@@ -20,7 +20,13 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from triage.access import CLINICAL_ROLES, AuthenticatedRequest, encounter_for, record_read
+from triage.access import (
+    CLINICAL_ROLES,
+    AuthenticatedRequest,
+    EncounterRead,
+    encounter_for,
+    record_read,
+)
 from triage.clinical import FindingsError, assess, load_json, parse_findings
 from triage.export import encounter_export_data
 from triage.fhir.bundle import encounter_bundle
@@ -31,6 +37,8 @@ from triage.models import Encounter
 from triage.openapi import document
 from triage.record_parts import with_record_parts
 from triage.roles import roles_of
+
+WHOLE_RECORD = EncounterRead(with_record_parts)
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -102,7 +110,7 @@ def readable_encounter(request: HttpRequest, pk: uuid.UUID) -> Encounter | JsonR
     # Not refused: the user is signed in (by session or API token) with a clinical role.
     signed_in = cast(AuthenticatedRequest, request)
     try:
-        encounter = encounter_for(signed_in, pk, among=with_record_parts(Encounter.objects.all()))
+        encounter = encounter_for(signed_in, pk, WHOLE_RECORD)
     except Http404:
         return json_error(404, "no such encounter on your wards")
     record_read(signed_in, encounter)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,6 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from triage import wizard
 from triage.access import (
     AuthenticatedRequest,
+    EncounterRead,
+    SubmittedRoundRead,
     bedside_required,
     clinical_required,
     current_round_for,
@@ -36,6 +38,13 @@ from triage.models import Encounter, Round
 from triage.presenters import answers_summary, assessment_view, encounter_badges
 from triage.result_page import result_page
 from triage.roles import Role
+
+WITH_SIGN_OFF_AND_DISCHARGE = EncounterRead(
+    lambda encounters: encounters.select_related("sign_off", "discharge")
+)
+RESULT_ROUND = SubmittedRoundRead(
+    lambda rounds: with_escalation_record(rounds.select_related("guidance_version", "submitted_by"))
+)
 
 
 def _step_form(
@@ -390,14 +399,8 @@ def check_answers(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 @clinical_required
 def round_result(request: AuthenticatedRequest, pk: uuid.UUID, number: int) -> HttpResponse:
-    encounter = encounter_for(
-        request, pk, among=Encounter.objects.select_related("sign_off", "discharge")
-    )
-    round = get_object_or_404(
-        with_escalation_record(encounter.rounds.select_related("guidance_version", "submitted_by")),
-        number=number,
-        status=Round.Status.SUBMITTED,
-    )
+    encounter = encounter_for(request, pk, WITH_SIGN_OFF_AND_DISCHARGE)
+    round = RESULT_ROUND.of(encounter, number)
     record_read(request, encounter)
     return result_page(request, encounter, round)
 

@@ -12,23 +12,25 @@ from django.views.decorators.http import require_GET
 from triage import handover
 from triage.access import (
     AuthenticatedRequest,
+    EncounterRead,
     clinical_required,
     encounter_for,
     record_read,
     record_reads,
 )
 from triage.escalation_record import with_escalation_acknowledger
-from triage.models import Encounter
 from triage.record_parts import rounds_with_overrides, sign_off_and_addenda, with_record_parts
 from triage.ward_board import Scope, board_rows
+
+HANDED_OVER = EncounterRead(
+    lambda encounters: with_escalation_acknowledger(with_record_parts(encounters))
+)
 
 
 @clinical_required
 @require_GET
 def encounter_handover(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    encounter = encounter_for(
-        request, pk, among=with_escalation_acknowledger(with_record_parts(Encounter.objects.all()))
-    )
+    encounter = encounter_for(request, pk, HANDED_OVER)
     if encounter.is_draft:
         raise Http404("This encounter has no submitted assessment to hand over yet.")
     rounds = [round for round, _ in rounds_with_overrides(encounter)]

@@ -10,18 +10,26 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from triage import audit_words, wizard
-from triage.access import AuthenticatedRequest, clinical_required, encounter_for, record_read
+from triage.access import (
+    AuthenticatedRequest,
+    EncounterRead,
+    clinical_required,
+    encounter_for,
+    record_read,
+)
 from triage.audit_trail import audit_trail, with_round_ids
 from triage.csv_cells import csv_safe
-from triage.models import Encounter
 from triage.record import encounter_page
 from triage.record_parts import with_record_parts
+
+WHOLE_RECORD = EncounterRead(with_record_parts)
+WITH_ROUND_IDS = EncounterRead(with_round_ids)
 
 
 @clinical_required
 def encounter_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     """The whole record (physicians review it here); a draft resumes in the wizard."""
-    encounter = encounter_for(request, pk, among=with_record_parts(Encounter.objects.all()))
+    encounter = encounter_for(request, pk, WHOLE_RECORD)
     if encounter.is_draft:
         draft = encounter.current_round()
         step = wizard.resume_step(draft.last_step, draft.answered_sections)
@@ -35,7 +43,7 @@ def encounter_detail(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpRespon
 @clinical_required
 @require_GET
 def audit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    encounter = encounter_for(request, pk, among=with_round_ids(Encounter.objects.all()))
+    encounter = encounter_for(request, pk, WITH_ROUND_IDS)
     record_read(request, encounter)
     actions_done = audit_words.in_words(audit_trail(encounter, reads_by_hour=True))
     return render(request, "review/audit.html", {"encounter": encounter, "actions": actions_done})
@@ -44,7 +52,7 @@ def audit(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 @clinical_required
 @require_GET
 def audit_csv(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
-    encounter = encounter_for(request, pk, among=with_round_ids(Encounter.objects.all()))
+    encounter = encounter_for(request, pk, WITH_ROUND_IDS)
     record_read(request, encounter)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{encounter.pk}.csv"'

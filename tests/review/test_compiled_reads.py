@@ -1,0 +1,58 @@
+"""The pages' compiled reads give what their querysets give, for each request's own values."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.http import Http404
+from django.test import RequestFactory
+
+from triage.access import ENCOUNTER, SUBMITTED_ROUND, encounter_for, submitted_round_for
+from triage.models import Encounter
+from triage.record_parts import with_record_parts
+from triage.views.encounters import RESULT_ROUND
+from triage.views.record import WHOLE_RECORD
+
+
+def as_user(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+def test_the_whole_record_comes_in_one_query_as_its_queryset_reads_it(
+    exported, physician, django_assert_num_queries
+):
+    ward, author = exported.ward.name, exported.created_by.username
+    with django_assert_num_queries(1):
+        compiled = encounter_for(as_user(physician), exported.pk, WHOLE_RECORD)
+        assert compiled.ward.name == ward
+        assert compiled.created_by.username == author
+        assert compiled.sign_off.signed_by.username == physician.username
+    queried = with_record_parts(Encounter.objects.all()).get(pk=exported.pk)
+    assert compiled.addendum_rows == queried.addendum_rows
+    assert [row["text"] for row in compiled.addendum_rows] == ["Surgery"]
+    assert compiled.lock_version == queried.lock_version
+
+
+def test_another_ward_or_a_malformed_id_is_not_found(exported, stranger, physician):
+    with pytest.raises(Http404):
+        encounter_for(as_user(stranger), exported.pk)
+    with pytest.raises(Http404):
+        encounter_for(as_user(physician), "not-a-uuid")
+    with pytest.raises(Http404):
+        encounter_for(as_user(physician), uuid.uuid4())
+    assert encounter_for(as_user(physician), str(exported.pk), ENCOUNTER).pk == exported.pk
+
+
+def test_each_round_number_reads_its_own_round(exported, physician):
+    first = submitted_round_for(as_user(physician), exported.pk, 1)
+    second = RESULT_ROUND.of(exported, 2)
+    assert (first.number, second.number) == (1, 2)
+    assert first.encounter is not None and second.encounter == exported
+    assert first.assessment == exported.rounds.get(number=1).assessment
+    assert second.guidance_version == exported.rounds.get(number=2).guidance_version
+    assert second.call_rows == []  # the escalation record's calls, read in the same query
+    with pytest.raises(Http404):
+        SUBMITTED_ROUND.of(exported, 3)
