@@ -1,18 +1,30 @@
-"""A form control the bedside wizard repeats many times on one page, rendered in one pass.
+"""Form controls, rendered at a fraction of a template's cost.
 
-The neuro exam shows two dozen selects of up to seven options each; drawn by a template, every
-option is a template render of its own, which made the selects the page's largest cost. The tag
-writes the same markup as the template it replaced, escaped by `format_html`.
+`select`: the neuro exam shows two dozen selects of up to seven options each; drawn by a
+template, every option is a template render of its own, which made the selects the page's
+largest cost. The tag writes the same markup as the template it replaced, escaped by
+`format_html`.
+
+`as_form_field`: crispy's `as_crispy_field`, rendered once per process for a field of a form
+holding no posted data, under a key made of everything the field's markup is drawn from
+(`field_key`); a field of posted data (its value and errors the request's own) is rendered each
+time.
 """
 
 from __future__ import annotations
 
-from django import template
+from hashlib import sha256
+from typing import Any
+
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms, template
+from django.core.cache import caches
 from django.forms import BoundField
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
+TEMPLATE_PACK = "bootstrap5"
 
 SELECTED = SafeString(" selected")
 
@@ -66,3 +78,55 @@ def attributes(attrs: dict) -> SafeString:
             if value is not False
         ),
     )
+
+
+def field_key(field: BoundField) -> str | None:
+    """Everything `as_crispy_field` draws the field from, as a key; None when it cannot be
+    told without rendering (posted data, choices read from the database)."""
+    form, control = field.form, field.field
+    if form.is_bound or isinstance(control, forms.ModelChoiceField):
+        return None
+    widget = control.widget
+    helper = getattr(form, "helper", None)
+    parts: tuple[Any, ...] = (
+        type(form).__module__,
+        type(form).__qualname__,
+        form.prefix,
+        form.auto_id,
+        form.label_suffix,
+        form.use_required_attribute,
+        getattr(form, "required_css_class", None),
+        getattr(form, "error_css_class", None),
+        field.name,
+        field.value(),
+        control.label,
+        control.help_text,
+        control.required,
+        control.disabled,
+        control.show_hidden_initial,
+        control.localize,
+        type(control).__qualname__,
+        type(widget).__module__,
+        type(widget).__qualname__,
+        sorted(widget.attrs.items()),
+        vars(widget).get("input_type"),
+        vars(widget).get("format"),
+        list(getattr(widget, "choices", ())),
+        list(getattr(control, "choices", ())),
+        None if helper is None else sorted(helper.get_attributes(TEMPLATE_PACK).items()),
+        None if helper is None else helper.field_template,
+    )
+    return "field:" + sha256(repr(parts).encode()).hexdigest()
+
+
+@register.filter
+def as_form_field(field: BoundField) -> SafeString:
+    """`as_crispy_field`, rendered once for the same field, label, value and choices."""
+    key = field_key(field)
+    if key is None:
+        return mark_safe(as_crispy_field(field))  # noqa: S308 - crispy's own escaped markup
+    rendered = caches["rendered"].get(key)
+    if rendered is None:
+        rendered = str(as_crispy_field(field))
+        caches["rendered"].set(key, rendered, None)
+    return mark_safe(rendered)  # noqa: S308 - crispy's own escaped markup, as rendered

@@ -1,0 +1,69 @@
+"""Form fields rendered once and reused (`as_form_field`) are exactly what crispy renders, for
+each form's own values; fields of posted data are rendered each time."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django.test import RequestFactory
+
+from triage.forms.discharge import DischargeForm
+from triage.forms.review import AddendumForm, QueueFilterForm, SignOffForm
+from triage.forms.wizard import ImagingForm, NeuroForm, PatientForm, SymptomsForm, VitalsForm
+from triage.models import Ward
+from triage.templatetags.form_tags import as_form_field, field_key
+
+
+def unbound_forms(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return [
+        SymptomsForm(),
+        SymptomsForm(initial={"pain_score": "7", "chest_pain": "yes"}),
+        VitalsForm(initial={"respiratory_rate": "24", "on_oxygen": "yes"}),
+        ImagingForm(),
+        NeuroForm(levels=["C5"]),
+        NeuroForm(levels=["L2"], initial={"saddle_anaesthesia": "yes"}),
+        SignOffForm(request=request),
+        AddendumForm(request=request),
+        DischargeForm(request=request),
+        QueueFilterForm(wards=Ward.objects.all()),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_reused_field_is_what_crispy_renders(nurse):
+    for form in unbound_forms(nurse):
+        for field in form:
+            if field.is_hidden:
+                continue
+            expected = str(as_crispy_field(field))
+            assert str(as_form_field(field)) == expected, (type(form).__name__, field.name)
+            assert str(as_form_field(field)) == expected, (type(form).__name__, field.name)
+
+
+@pytest.mark.django_db
+def test_each_form_shows_its_own_value(nurse):
+    calm, worried = (
+        SymptomsForm(initial={"chest_pain": "no"}),
+        SymptomsForm(initial={"chest_pain": "yes"}),
+    )
+    assert field_key(calm["chest_pain"]) != field_key(worried["chest_pain"])
+    for form in (calm, worried, calm, worried):
+        rendered = str(as_form_field(form["chest_pain"]))
+        assert rendered == str(as_crispy_field(form["chest_pain"]))
+        checked = re.findall(r'value="(\w+)"[^>]*checked', rendered)
+        assert checked == [form.initial["chest_pain"]]
+
+
+@pytest.mark.django_db
+def test_posted_data_and_database_choices_are_rendered_each_time(nurse, ward):
+    posted = SymptomsForm(data={"pain_score": "11"})
+    posted.is_valid()
+    assert field_key(posted["pain_score"]) is None
+    assert "is-invalid" in str(as_form_field(posted["pain_score"]))
+    wards = PatientForm(wards=Ward.objects.all())
+    assert field_key(wards["ward"]) is None  # its choices are rows, read when rendered
+    assert ward.name in str(as_form_field(wards["ward"]))
