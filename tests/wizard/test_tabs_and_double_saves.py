@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 
+from tests.factories import UserFactory
 from tests.wizard.conftest import step_url
-from tests.wizard.helpers import vitals_post
+from tests.wizard.helpers import symptoms_post, vitals_post
 from triage.models import Round
+from triage.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +68,30 @@ def test_the_same_answers_sent_twice_are_not_a_conflict(nurse_client, encounter)
     other = open_page(nurse_client, encounter)["editor"]
     changed = {**data, "editor": other, "heart_rate": "99"}  # different answers, stale version
     assert nurse_client.post(step_url(encounter, "vitals"), changed)["X-Autosave"] == "conflict"
+
+
+def test_kept_input_does_not_hand_the_page_a_version_it_never_showed(nurse_client, encounter, ward):
+    """A colleague saves the same step while this page holds input not valid yet: the page
+    keeps the version it showed, so its next save is a conflict, not an unseen overwrite."""
+
+    def autosave(client, data, version):
+        return client.post(
+            f"/encounters/{encounter.pk}/symptoms/",
+            {**data, "lock_version": version, "_autosave": "1"},
+            headers={"HX-Request": "true"},
+        )
+
+    encounter.refresh_from_db()
+    seen = encounter.lock_version
+    colleague = Client()
+    colleague.force_login(UserFactory(username="nurse2", roles=(Role.NURSE,), wards=(ward,)))
+    assert autosave(colleague, symptoms_post(pain_score="9"), seen)["X-Autosave"] == "saved"
+
+    kept = autosave(nurse_client, {"pain_score": "3"}, seen)
+    assert kept["X-Autosave"] == "kept"
+    version = re.search(r'id="lock-version" value="(\d+)"', kept.content.decode()).group(1)
+    assert int(version) == seen
+
+    again = autosave(nurse_client, symptoms_post(pain_score="3"), version)
+    assert again["X-Autosave"] == "conflict"
+    assert Round.objects.get().symptoms["pain_score"] == 9  # the colleague's, not overwritten

@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any, cast
 
 import pghistory
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.contrib.postgres.fields import ArrayField
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Func, Value
 from django.utils import timezone
 
 from triage.assessing import assess_round
@@ -142,14 +143,21 @@ def save_step(
     return round
 
 
-@transaction.atomic
 def keep_unsaved_input(*, round: Round, step: str, data: dict[str, list[str]]) -> None:
-    """Keep input that is not valid yet, so a dropped connection or logout loses nothing."""
-    round = Round.objects.select_for_update().get(pk=round.pk)
-    if round.status == Round.Status.SUBMITTED:
-        return
-    round.pending[step] = data
-    round.save(update_fields=["pending", "updated_at"])
+    """Keep input that is not valid yet, so a dropped connection or logout loses nothing.
+
+    One UPDATE (atomic by itself) sets this step's entry of the round's pending input, beside
+    the other steps' as they are at that moment, and only while the round is a draft."""
+    Round.objects.filter(pk=round.pk, status=Round.Status.DRAFT).update(
+        pending=Func(
+            F("pending"),
+            Value([step], output_field=ArrayField(models.TextField())),
+            Value(data, output_field=models.JSONField()),
+            function="jsonb_set",
+            output_field=models.JSONField(),
+        ),
+        updated_at=timezone.now(),
+    )
 
 
 @dataclass(frozen=True)

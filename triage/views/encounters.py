@@ -300,8 +300,12 @@ def _post_step(
         actions.keep_unsaved_input(round=round, step=step.slug, data=_unsaved_input(request, form))
     if claimed is not None:
         encounter.lock_version = claimed
-    else:
+    elif saved or conflict is not None:
         encounter.refresh_from_db(fields=["lock_version"])
+    else:
+        # Kept, not saved: the page goes on holding the version it showed. Handing it a newer
+        # one (a colleague's save meanwhile) would let its next save overwrite that unseen.
+        encounter.lock_version = _seen_version(request, encounter) or encounter.lock_version
     if saved:
         _remember_version(request, encounter)
     if saved and not autosave:
