@@ -34,7 +34,7 @@ from triage.assessing import assess_round
 from triage.clinical import FindingsError
 from triage.escalation_record import with_escalation_record
 from triage.forms.wizard import NeuroForm, PatientForm, StepForm
-from triage.models import Encounter, Round
+from triage.models import QUESTION_SECTIONS, Encounter, Round
 from triage.presenters import answers_summary, assessment_view, encounter_badges
 from triage.result_page import result_page
 from triage.roles import Role
@@ -120,6 +120,15 @@ def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
             status=Round.Status.DRAFT, created_by=request.user, encounter__ward__in=wards
         )
         .select_related("encounter__ward")
+        # Only what the list shows and where each resumes: not the stored results or input.
+        .only(
+            "number",
+            "updated_at",
+            "last_step",
+            *QUESTION_SECTIONS,
+            "encounter__patient_identifier",
+            "encounter__ward__name",
+        )
         .order_by("-updated_at")
     )
     recent = (
