@@ -52,3 +52,30 @@ def test_a_physicians_read_of_each_record_is_audited(client, physician, make_enc
 def test_an_empty_ward_says_so(client, nurse, ward):
     client.force_login(nurse)
     assert "there is nobody to hand over" in client.get(URL).content.decode()
+
+
+def _charts(content: str) -> dict[str, str]:
+    """Each patient's observation chart figures (the table under the chart), by patient."""
+    charts = {}
+    for article in content.split("<article ")[1:]:
+        patient = re.search(r'data-handover-patient="(\w+)"', article)
+        table = re.search(r"<table data-obs-table>.*?</table>", article, re.DOTALL)
+        assert patient and table
+        charts[patient.group(1)] = table.group(0)
+    return charts
+
+
+def test_each_patients_chart_is_their_own_and_a_new_round_shows_on_the_next_load(
+    client, nurse, make_encounter
+):
+    # The charts' HTML is kept per process for the same figures: never another patient's.
+    calm = make_encounter(patient_identifier="CALM")
+    make_encounter(patient_identifier="BREATH", answers=BREATHLESS)
+    client.force_login(nurse)
+    for _ in range(2):  # rendered, then from the cache
+        charts = _charts(client.get(URL).content.decode())
+        assert "118 per min" in charts["BREATH"] and "118 per min" not in charts["CALM"]
+        assert charts["CALM"].count('<th scope="col">') == 2  # one assessment
+    reassess(calm, by=nurse, answers=BREATHLESS)
+    charts = _charts(client.get(URL).content.decode())
+    assert "118 per min" in charts["CALM"] and charts["CALM"].count('<th scope="col">') == 3
