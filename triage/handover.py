@@ -16,7 +16,7 @@ from django.utils import timezone
 from triage.clinical.explain import describe_finding
 from triage.findings_builder import MYOTOMES, SIDES
 from triage.guidance import entries_by_key
-from triage.models import Encounter, Round, SignOff
+from triage.models import Encounter, GuidanceEntry, Round, SignOff
 from triage.obs_chart import Chart, observation_chart
 from triage.presenters import assessment_view, next_observations, trend
 
@@ -184,15 +184,20 @@ def build(
     rounds: list[Round],
     sign_off: SignOff | None,
     now: datetime | None = None,
+    guidance: dict[Any, dict[str, GuidanceEntry]] | None = None,
 ) -> Handover:
-    """The SBAR of an encounter with at least one submitted round (`rounds` oldest first)."""
+    """The SBAR of an encounter with at least one submitted round (`rounds` oldest first).
+    `guidance`: the entries of each guidance version by its primary key, shared by the
+    handovers of one page (read-only), filled as versions are met."""
     now = now or timezone.now()
     submitted = [r for r in rounds if r.status == Round.Status.SUBMITTED]
     latest = submitted[-1]
     findings = cast("dict[str, Any]", latest.findings)  # submitted: stored
-    result = assessment_view(
-        cast("dict[str, Any]", latest.assessment), entries_by_key(latest.guidance_version)
-    )
+    guidance = {} if guidance is None else guidance
+    version = latest.guidance_version_id
+    if version not in guidance:
+        guidance[version] = entries_by_key(latest.guidance_version)
+    result = assessment_view(cast("dict[str, Any]", latest.assessment), guidance[version])
     summary = result["summary"]
     news2 = result.get("news2") or {}
     band = (result.get("news2_detail") or {}).get("band_label") or news2.get("band", "")
@@ -282,7 +287,8 @@ def for_encounters(encounters: list[Encounter], now: datetime | None = None) -> 
         .order_by("number")
     ):
         rounds[round.encounter_id].append(round)
+    guidance: dict[Any, dict[str, GuidanceEntry]] = {}  # read once per version, not per patient
     return [
-        build(encounter, rounds[encounter.pk], getattr(encounter, "sign_off", None), now)
+        build(encounter, rounds[encounter.pk], getattr(encounter, "sign_off", None), now, guidance)
         for encounter in encounters
     ]
