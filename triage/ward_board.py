@@ -2,18 +2,20 @@
 in charge needs at a glance, emergencies and overdue observations first.
 
 One query for the whole board, however many patients: each encounter comes with its last three
-submitted rounds (their number, time and stored assessment, as JSON) and its sign-off.
-Presentation only: due times come from `presenters.next_observations`, the clinical rule.
+submitted rounds (their number, time and the few keys of their stored assessment a row shows,
+cut down in SQL) and whether it is signed off. Presentation only: due times come from
+`presenters.observations_due_in_words`, the clinical rule.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, Func, JSONField, OuterRef, QuerySet
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import JSONObject
 from django.http import HttpRequest
 from django.utils import timezone
@@ -22,8 +24,8 @@ from django.utils.dateparse import parse_datetime
 from triage.clinical.explain import ESCALATION_TITLES
 from triage.clinical.snapshots import ESCALATION_RANK, stored_escalation
 from triage.escalation_record import with_escalation_acknowledger
-from triage.models import Encounter, Round, Ward
-from triage.presenters import change_in_words, next_observations
+from triage.models import Encounter, Round, SignOff, Ward
+from triage.presenters import change_in_words, observations_due_in_words
 
 TREND_ROUNDS = 3
 # The board lists patients assessed in the last week; patients not discharged whose latest
@@ -32,10 +34,21 @@ TREND_ROUNDS = 3
 RECENT = timedelta(days=7)
 
 
+@dataclass(frozen=True, slots=True)
+class RecentRound:
+    """A submitted round as the board reads it: its number, time and the keys of its stored
+    assessment that a row shows (`escalation` if stored, `red_flags` with code and title only,
+    `pathways` with code only, `news2`, `news2_detail` with `sub_scores` only)."""
+
+    number: int
+    submitted_at: datetime
+    assessment: dict[str, Any]
+
+
 @dataclass
 class BoardRow:
     encounter: Encounter
-    latest: Round  # the latest submitted round (number, time, assessment only)
+    latest: RecentRound  # the latest submitted round
     escalation: str
     escalation_title: str
     red_flags: list[str]
@@ -88,14 +101,37 @@ def older_count(ward: Ward, now: datetime | None = None) -> int:
     return undischarged(ward).filter(last_submitted_at__lt=since).count()
 
 
-def open_encounters(ward: Ward, since: datetime | None = None) -> QuerySet[Encounter]:
+# Of a stored assessment, the red flags' codes and titles only (in their order), and the
+# pathways' codes: a row reads no more, and the rest (reasons, actions, sources) is most of it.
+RED_FLAGS = (
+    "(SELECT jsonb_agg(jsonb_build_object('code', flag -> 'code', 'title', flag -> 'title')"
+    " ORDER BY n) FROM jsonb_array_elements(CASE WHEN jsonb_typeof(%(expressions)s -> 'red_flags')"
+    " = 'array' THEN %(expressions)s -> 'red_flags' ELSE '[]'::jsonb END)"
+    " WITH ORDINALITY AS flags(flag, n))"
+)
+PATHWAY_CODES = "jsonb_path_query_array(%(expressions)s, '$.pathways[*].code')"
+
+
+def open_encounters(
+    ward: Ward, since: datetime | None = None, *, full: bool = False
+) -> QuerySet[Encounter]:
     """The ward's submitted, undischarged encounters (last assessed from `since`, if given)
-    with their recent rounds and who acknowledged their escalation (one query)."""
+    with their recent rounds, whether they are signed off and who acknowledged their
+    escalation (one query). Only the columns a row shows, unless `full` (the handover's: the
+    whole encounter with its ward, sign-off and discharge)."""
     recent = (
         Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.SUBMITTED)
         .order_by("-number")
         .values(
-            json=JSONObject(number="number", submitted_at="submitted_at", assessment="assessment")
+            json=JSONObject(
+                number="number",
+                submitted_at="submitted_at",
+                escalation=KeyTransform("escalation", "assessment"),
+                news2=KeyTransform("news2", "assessment"),
+                sub_scores=KeyTransform("sub_scores", KeyTransform("news2_detail", "assessment")),
+                red_flags=Func(F("assessment"), template=RED_FLAGS, output_field=JSONField()),
+                pathways=Func(F("assessment"), template=PATHWAY_CODES, output_field=JSONField()),
+            )
         )[:TREND_ROUNDS]
     )
     drafts = Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.DRAFT)
@@ -104,18 +140,33 @@ def open_encounters(ward: Ward, since: datetime | None = None) -> QuerySet[Encou
         if since is None
         else undischarged(ward).filter(last_submitted_at__gte=since)
     )
-    encounters = encounters.select_related("ward", "sign_off__signed_by", "discharge").annotate(
-        recent_rounds=ArraySubquery(recent), reassessing=Exists(drafts)
+    if full:
+        encounters = encounters.select_related("ward", "sign_off__signed_by", "discharge")
+    else:
+        encounters = encounters.only(
+            "pk", "patient_identifier", "procedure_at", "escalation_call", "ward"
+        )
+    encounters = encounters.annotate(
+        recent_rounds=ArraySubquery(recent),
+        reassessing=Exists(drafts),
+        signed=Exists(SignOff.objects.filter(encounter=OuterRef("pk"))),
     )
     return with_escalation_acknowledger(encounters)
 
 
-def _round(row: dict[str, Any]) -> Round:
-    return Round(
+def _round(row: dict[str, Any]) -> RecentRound:
+    assessment: dict[str, Any] = {
+        "news2": row["news2"],
+        "news2_detail": {"sub_scores": row["sub_scores"]},
+        "red_flags": row["red_flags"] or [],
+        "pathways": [{"code": code} for code in row["pathways"] or []],
+    }
+    if row["escalation"] is not None:  # v1 snapshots have none: read from what they said
+        assessment["escalation"] = row["escalation"]
+    return RecentRound(
         number=row["number"],
-        status=Round.Status.SUBMITTED,
-        submitted_at=parse_datetime(row["submitted_at"]),
-        assessment=row["assessment"],
+        submitted_at=cast(datetime, parse_datetime(row["submitted_at"])),
+        assessment=assessment,
     )
 
 
@@ -137,22 +188,21 @@ class Scope:
 
 
 def board_rows(
-    ward: Ward, now: datetime | None = None, *, everyone: bool = False
+    ward: Ward, now: datetime | None = None, *, everyone: bool = False, full: bool = False
 ) -> list[BoardRow]:
     """The board's rows in its order: the patients last assessed within `RECENT` (or, with
-    `everyone`, every undischarged one)."""
+    `everyone`, every undischarged one); `full`: each with the whole encounter (for the
+    handover)."""
     now = now or timezone.now()
     rows = []
-    for encounter in open_encounters(ward, None if everyone else now - RECENT):
+    for encounter in open_encounters(ward, None if everyone else now - RECENT, full=full):
         recent = getattr(encounter, "recent_rounds")  # noqa: B009 - an annotation
         rounds = [_round(row) for row in reversed(recent)]  # oldest first
         latest = rounds[-1]
         assessment = latest.assessment or {}
         escalation = stored_escalation(assessment)
-        news2 = [(r.assessment or {}).get("news2", {}).get("score") for r in rounds]
-        signed = getattr(encounter, "sign_off", None) is not None
+        news2 = [(r.assessment.get("news2") or {}).get("score") for r in rounds]
         since = encounter.procedure_at
-        latest.encounter = encounter
         rows.append(
             BoardRow(
                 encounter=encounter,
@@ -164,8 +214,14 @@ def board_rows(
                 ],
                 news2=news2,
                 news2_change=change_in_words(news2[-2], news2[-1]) if len(news2) > 1 else "",
-                due=next_observations(encounter, latest, now),
-                signed=signed,
+                due=observations_due_in_words(
+                    assessment,
+                    number=latest.number,
+                    submitted_at=latest.submitted_at,
+                    procedure_at=since,
+                    now=now,
+                ),
+                signed=getattr(encounter, "signed"),  # noqa: B009 - an annotation
                 reassessing=getattr(encounter, "reassessing"),  # noqa: B009 - an annotation
                 hours_since=int((now - since).total_seconds() // 3600) if since else None,
             )
