@@ -9,17 +9,21 @@ cut down in SQL) and whether it is signed off. Presentation only: due times come
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.cache import caches
 from django.db.models import Exists, F, Func, JSONField, OuterRef, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import JSONObject
 from django.http import HttpRequest
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import SafeString, mark_safe
 
 from triage.clinical.explain import ESCALATION_TITLES
 from triage.clinical.snapshots import ESCALATION_RANK, stored_escalation
@@ -227,3 +231,58 @@ def board_rows(
             )
         )
     return sorted(rows, key=lambda row: row.order)
+
+
+ROW_TEMPLATE = "ward/_board_row.html"
+
+
+def row_context(row: BoardRow) -> dict[str, Any]:
+    """Everything one row of the board shows, as plain values: the row template's whole
+    context, and so the key of its rendered HTML."""
+    due = row.due or {}
+    vitals, neuro = due.get("vitals") or {}, due.get("neuro") or {}
+    encounter = row.encounter
+    return {
+        "pk": str(encounter.pk),
+        "patient": encounter.patient_identifier,
+        "reassessing": row.reassessing,
+        "hours_since": row.hours_since,
+        "escalation": row.escalation,
+        "escalation_title": row.escalation_title,
+        "red_flags": tuple(row.red_flags),
+        "escalation_call": encounter.escalation_call,
+        "acknowledged_by": getattr(encounter, "escalation_acknowledged_by", None),
+        "news2": tuple(row.news2),
+        "news2_change": row.news2_change,
+        "overdue": row.overdue,
+        "due": bool(due),
+        "continuous": bool(due.get("continuous")),
+        "vitals_overdue": bool(vitals.get("overdue")),
+        "vitals_moment": vitals.get("moment", ""),
+        "neuro_overdue": bool(neuro.get("overdue")),
+        "neuro_moment": neuro.get("moment", ""),
+        "signed": row.signed,
+    }
+
+
+def rows_html(rows: list[BoardRow]) -> SafeString:
+    """The board's rows as HTML, in order. Each row's HTML is kept per process ("rendered"
+    cache) under a digest of everything it shows (`row_context`: the patient, their data and
+    the due times in words, which change with the minute), so a row is rendered again when
+    anything on it changes and never serves another patient's."""
+    contexts = [row_context(row) for row in rows]
+    keys = [
+        "ward-row:" + hashlib.sha256(repr(sorted(context.items())).encode()).hexdigest()
+        for context in contexts
+    ]
+    cache = caches["rendered"]
+    found = cache.get_many(keys)
+    missing = {}
+    template = None
+    for key, context in zip(keys, contexts, strict=True):
+        if key not in found:
+            template = template or get_template(ROW_TEMPLATE)
+            found[key] = missing[key] = template.render(context)
+    if missing:
+        cache.set_many(missing, None)
+    return mark_safe("".join(found[key] for key in keys))  # noqa: S308 - escaped by the template
