@@ -6,6 +6,7 @@ encounter's procedure and sign-off); presentation only, no clinical rule of its 
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,6 +49,30 @@ class Handover:
     @property
     def sections(self) -> list[Section]:
         return [self.situation, self.background, self.assessment, self.recommendation]
+
+    @property
+    def keyed_sections(self) -> list[tuple[Section, str]]:
+        """Each section with the key of its rendered HTML (`_sbar.html`): a digest of all that
+        the section's card shows (its letter, title, rows and items, and the trend table and
+        patient named in the assessment's) and the time zone its times are written in. A
+        section whose text changes with the time (time since the procedure, observations due)
+        gets a new key as its text changes."""
+        shared = (
+            self.encounter.patient_identifier,
+            self.trend,
+            timezone.get_current_timezone_name(),
+        )
+        return [
+            (
+                section,
+                hashlib.sha256(
+                    repr(
+                        (section.letter, section.title, section.rows, section.items, shared)
+                    ).encode()
+                ).hexdigest(),
+            )
+            for section in self.sections
+        ]
 
 
 def _when(moment: datetime | None) -> str:
