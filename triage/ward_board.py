@@ -17,7 +17,6 @@ from typing import Any, cast
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import caches
 from django.db.models import Exists, F, Func, JSONField, OuterRef, QuerySet
-from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import JSONObject
 from django.http import HttpRequest
 from django.template.loader import get_template
@@ -106,15 +105,22 @@ def older_count(ward: Ward, now: datetime | None = None) -> int:
     return undischarged(ward).filter(last_submitted_at__lt=since).count()
 
 
-# Of a stored assessment, the red flags' codes and titles only (in their order), and the
-# pathways' codes: a row reads no more, and the rest (reasons, actions, sources) is most of it.
-RED_FLAGS = (
-    "(SELECT jsonb_agg(jsonb_build_object('code', flag -> 'code', 'title', flag -> 'title')"
-    " ORDER BY n) FROM jsonb_array_elements(CASE WHEN jsonb_typeof(%(expressions)s -> 'red_flags')"
-    " = 'array' THEN %(expressions)s -> 'red_flags' ELSE '[]'::jsonb END)"
-    " WITH ORDINALITY AS flags(flag, n))"
+# Of a stored assessment, the keys a row reads, each as stored except: the red flags with their
+# codes and titles only (in their order), the pathways' codes, and of `news2_detail` only the
+# sub-scores (the rest, reasons, actions and sources, is most of it). The assessment is read
+# once (each reference to it would read it again).
+ROW_KEYS = (
+    "(SELECT jsonb_object_agg(key, CASE key"
+    " WHEN 'pathways' THEN jsonb_path_query_array(value, '$[*].code')"
+    " WHEN 'news2_detail' THEN jsonb_build_object('sub_scores', value -> 'sub_scores')"
+    " WHEN 'red_flags' THEN (SELECT jsonb_agg(jsonb_build_object("
+    "'code', flag -> 'code', 'title', flag -> 'title') ORDER BY n)"
+    " FROM jsonb_array_elements(CASE WHEN jsonb_typeof(value) = 'array' THEN value"
+    " ELSE '[]'::jsonb END) WITH ORDINALITY AS flags(flag, n))"
+    " ELSE value END)"
+    " FROM jsonb_each(%(expressions)s)"
+    " WHERE key IN ('escalation', 'news2', 'news2_detail', 'red_flags', 'pathways'))"
 )
-PATHWAY_CODES = "jsonb_path_query_array(%(expressions)s, '$.pathways[*].code')"
 
 
 def open_encounters(
@@ -131,11 +137,7 @@ def open_encounters(
             json=JSONObject(
                 number="number",
                 submitted_at="submitted_at",
-                escalation=KeyTransform("escalation", "assessment"),
-                news2=KeyTransform("news2", "assessment"),
-                sub_scores=KeyTransform("sub_scores", KeyTransform("news2_detail", "assessment")),
-                red_flags=Func(F("assessment"), template=RED_FLAGS, output_field=JSONField()),
-                pathways=Func(F("assessment"), template=PATHWAY_CODES, output_field=JSONField()),
+                assessment=Func(F("assessment"), template=ROW_KEYS, output_field=JSONField()),
             )
         )[:TREND_ROUNDS]
     )
@@ -169,14 +171,11 @@ BOARD_EVERYONE = Compiled(lambda ward_id: open_encounters(Ward(pk=ward_id)), [-7
 
 
 def _round(row: dict[str, Any]) -> RecentRound:
-    assessment: dict[str, Any] = {
-        "news2": row["news2"],
-        "news2_detail": {"sub_scores": row["sub_scores"]},
-        "red_flags": row["red_flags"] or [],
-        "pathways": [{"code": code} for code in row["pathways"] or []],
-    }
-    if row["escalation"] is not None:  # v1 snapshots have none: read from what they said
-        assessment["escalation"] = row["escalation"]
+    assessment: dict[str, Any] = row["assessment"] or {}
+    if "red_flags" in assessment:
+        assessment["red_flags"] = assessment["red_flags"] or []
+    if "pathways" in assessment:
+        assessment["pathways"] = [{"code": code} for code in assessment["pathways"]]
     return RecentRound(
         number=row["number"],
         submitted_at=cast(datetime, parse_datetime(row["submitted_at"])),
