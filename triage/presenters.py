@@ -487,7 +487,8 @@ def _due_in_words(when: datetime, now: datetime) -> dict[str, Any]:
     >>> _due_in_words(datetime(2026, 12, 1, 10, 50, tzinfo=UTC), now)["text"]
     'overdue since 1 Dec 10:50 (5 days 3 h ago)'
     """
-    local, today = timezone.localtime(when), timezone.localtime(now).date()
+    zone = timezone.get_current_timezone()  # looked up once: a board asks for every row
+    local, today = timezone.localtime(when, zone), timezone.localtime(now, zone).date()
     clock = f"{local:%H:%M}" if local.date() == today else f"{local.day} {local:%b %H:%M}"
     minutes = int(abs((when - now).total_seconds()) // 60)
     hours, rest = divmod(minutes, 60)
