@@ -13,7 +13,7 @@ The tests compare each compiled read with its queryset.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
@@ -26,10 +26,10 @@ M = TypeVar("M", bound=Model)
 
 
 class Compiled(Generic[M]):
-    """``Compiled(build, markers)``: ``build(*markers)`` is the queryset, whose first row is
-    wanted; ``one(*values)`` runs its SQL with each marker replaced by the value in the same
-    place and returns that row's instance, or None. Markers are distinct values the query
-    cannot otherwise hold (a negative id, the nil UUID)."""
+    """``Compiled(build, markers)``: ``build(*markers)`` is the queryset; ``one(*values)`` runs
+    its SQL (first row only) with each marker replaced by the value in the same place and
+    returns that row's instance, or None; ``all(*values)`` returns every row's, in order.
+    Markers are distinct values the query cannot otherwise hold (a negative id, the nil UUID)."""
 
     def __init__(self, build: Callable[..., QuerySet[M]], markers: Sequence[Any]) -> None:
         if len(set(markers)) != len(markers):
@@ -39,7 +39,15 @@ class Compiled(Generic[M]):
 
     @cached_property
     def _compiled(self) -> tuple[SQLCompiler, str, tuple[Any, ...], tuple[int | None, ...]]:
-        queryset = self.build(*self.markers)[:1]
+        return self._compile(self.build(*self.markers)[:1])
+
+    @cached_property
+    def _compiled_all(self) -> tuple[SQLCompiler, str, tuple[Any, ...], tuple[int | None, ...]]:
+        return self._compile(self.build(*self.markers))
+
+    def _compile(
+        self, queryset: QuerySet[M]
+    ) -> tuple[SQLCompiler, str, tuple[Any, ...], tuple[int | None, ...]]:
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
         # Where each parameter comes from: a marker's index, or None for a constant of the query.
@@ -57,7 +65,19 @@ class Compiled(Generic[M]):
         return None
 
     def one(self, *values: Any) -> M | None:
-        compiler, sql, constants, sources = self._compiled
+        for instance in self._run(self._compiled, values):
+            return instance
+        return None
+
+    def all(self, *values: Any) -> list[M]:
+        return list(self._run(self._compiled_all, values))
+
+    def _run(
+        self,
+        compiled: tuple[SQLCompiler, str, tuple[Any, ...], tuple[int | None, ...]],
+        values: Sequence[Any],
+    ) -> Iterator[M]:
+        compiler, sql, constants, sources = compiled
         params = [
             constant if source is None else self._as(constant, values[source])
             for constant, source in zip(constants, sources, strict=True)
@@ -67,8 +87,7 @@ class Compiled(Generic[M]):
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         for row in compiler.results_iter([rows]):
-            return self._instance(compiler, row, db)
-        return None
+            yield self._instance(compiler, row, db)
 
     def _as(self, compiled: Any, value: Any) -> Any:
         """`value` wrapped as the marker it replaces was (Int2(3) where Int2(32767) was)."""

@@ -6,6 +6,7 @@ encounter's procedure and sign-off); presentation only, no clinical rule of its 
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +17,7 @@ from django.utils import timezone
 from triage.clinical.explain import describe_finding
 from triage.findings_builder import MYOTOMES, SIDES
 from triage.guidance import entries_by_key
-from triage.models import Encounter, Round, SignOff
+from triage.models import Encounter, GuidanceEntry, Round, SignOff
 from triage.obs_chart import Chart, observation_chart
 from triage.presenters import assessment_view, next_observations, trend
 
@@ -48,6 +49,30 @@ class Handover:
     @property
     def sections(self) -> list[Section]:
         return [self.situation, self.background, self.assessment, self.recommendation]
+
+    @property
+    def keyed_sections(self) -> list[tuple[Section, str]]:
+        """Each section with the key of its rendered HTML (`_sbar.html`): a digest of all that
+        the section's card shows (its letter, title, rows and items, and the trend table and
+        patient named in the assessment's) and the time zone its times are written in. A
+        section whose text changes with the time (time since the procedure, observations due)
+        gets a new key as its text changes."""
+        shared = (
+            self.encounter.patient_identifier,
+            self.trend,
+            timezone.get_current_timezone_name(),
+        )
+        return [
+            (
+                section,
+                hashlib.sha256(
+                    repr(
+                        (section.letter, section.title, section.rows, section.items, shared)
+                    ).encode()
+                ).hexdigest(),
+            )
+            for section in self.sections
+        ]
 
 
 def _when(moment: datetime | None) -> str:
@@ -184,15 +209,20 @@ def build(
     rounds: list[Round],
     sign_off: SignOff | None,
     now: datetime | None = None,
+    guidance: dict[Any, dict[str, GuidanceEntry]] | None = None,
 ) -> Handover:
-    """The SBAR of an encounter with at least one submitted round (`rounds` oldest first)."""
+    """The SBAR of an encounter with at least one submitted round (`rounds` oldest first).
+    `guidance`: the entries of each guidance version by its primary key, shared by the
+    handovers of one page (read-only), filled as versions are met."""
     now = now or timezone.now()
     submitted = [r for r in rounds if r.status == Round.Status.SUBMITTED]
     latest = submitted[-1]
     findings = cast("dict[str, Any]", latest.findings)  # submitted: stored
-    result = assessment_view(
-        cast("dict[str, Any]", latest.assessment), entries_by_key(latest.guidance_version)
-    )
+    guidance = {} if guidance is None else guidance
+    version = latest.guidance_version_id
+    if version not in guidance:
+        guidance[version] = entries_by_key(latest.guidance_version)
+    result = assessment_view(cast("dict[str, Any]", latest.assessment), guidance[version])
     summary = result["summary"]
     news2 = result.get("news2") or {}
     band = (result.get("news2_detail") or {}).get("band_label") or news2.get("band", "")
@@ -282,7 +312,8 @@ def for_encounters(encounters: list[Encounter], now: datetime | None = None) -> 
         .order_by("number")
     ):
         rounds[round.encounter_id].append(round)
+    guidance: dict[Any, dict[str, GuidanceEntry]] = {}  # read once per version, not per patient
     return [
-        build(encounter, rounds[encounter.pk], getattr(encounter, "sign_off", None), now)
+        build(encounter, rounds[encounter.pk], getattr(encounter, "sign_off", None), now, guidance)
         for encounter in encounters
     ]

@@ -8,6 +8,7 @@ chart shows what each round recorded and scored.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +111,12 @@ class Chart:
     @property
     def cell_height(self) -> int:
         return ROW_HEIGHT - 2 * GAP
+
+    @property
+    def key(self) -> str:
+        """A digest of everything the chart shows (every column, row and mark, each field of
+        each): the key of its rendered HTML, so two charts share it only when identical."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()
 
 
 def _value_text(parameter: str, vitals: dict[str, Any]) -> tuple[str, str]:

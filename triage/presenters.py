@@ -427,16 +427,35 @@ def next_observations(
     query). None for a draft."""
     if round.status != Round.Status.SUBMITTED or not round.assessment or not round.submitted_at:
         return None
-    assessment = round.assessment
+    return observations_due_in_words(
+        round.assessment,
+        number=round.number,
+        submitted_at=round.submitted_at,
+        procedure_at=encounter.procedure_at,
+        now=now,
+    )
+
+
+def observations_due_in_words(
+    assessment: dict[str, Any],
+    *,
+    number: int,
+    submitted_at: datetime,
+    procedure_at: datetime | None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """`next_observations` of a submitted round given by its stored assessment (the keys
+    `news2`, `news2_detail.sub_scores`, `red_flags` and `pathways` codes are read), number and
+    time, for lists that read only those."""
     news2 = assessment.get("news2") or {}
     due = observations_due(
-        at=round.submitted_at,
+        at=submitted_at,
         news2_total=news2.get("score"),
         sub_scores=(assessment.get("news2_detail") or {}).get("sub_scores"),
         band=news2.get("band"),
         red_flags=[flag["code"] for flag in assessment.get("red_flags") or []],
         pathways=[pathway["code"] for pathway in assessment.get("pathways") or []],
-        procedure_at=encounter.procedure_at,
+        procedure_at=procedure_at,
     )
     now = now or timezone.now()
     neuro = _due_in_words(due.neuro_due, now)
@@ -449,10 +468,8 @@ def next_observations(
         "neuro_every": every(due.neuro_interval),
         "overdue": due.continuous or neuro["overdue"] or bool(vitals and vitals["overdue"]),
         "reasons": list(due.reasons),
-        "from_title": "the first assessment"
-        if round.number == 1
-        else f"reassessment {round.number}",
-        "from_at": round.submitted_at,
+        "from_title": "the first assessment" if number == 1 else f"reassessment {number}",
+        "from_at": submitted_at,
     }
 
 
@@ -470,7 +487,8 @@ def _due_in_words(when: datetime, now: datetime) -> dict[str, Any]:
     >>> _due_in_words(datetime(2026, 12, 1, 10, 50, tzinfo=UTC), now)["text"]
     'overdue since 1 Dec 10:50 (5 days 3 h ago)'
     """
-    local, today = timezone.localtime(when), timezone.localtime(now).date()
+    zone = timezone.get_current_timezone()  # looked up once: a board asks for every row
+    local, today = timezone.localtime(when, zone), timezone.localtime(now, zone).date()
     clock = f"{local:%H:%M}" if local.date() == today else f"{local.day} {local:%b %H:%M}"
     minutes = int(abs((when - now).total_seconds()) // 60)
     hours, rest = divmod(minutes, 60)

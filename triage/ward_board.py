@@ -2,28 +2,34 @@
 in charge needs at a glance, emergencies and overdue observations first.
 
 One query for the whole board, however many patients: each encounter comes with its last three
-submitted rounds (their number, time and stored assessment, as JSON) and its sign-off.
-Presentation only: due times come from `presenters.next_observations`, the clinical rule.
+submitted rounds (their number, time and the few keys of their stored assessment a row shows,
+cut down in SQL) and whether it is signed off. Presentation only: due times come from
+`presenters.observations_due_in_words`, the clinical rule.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef, QuerySet
+from django.core.cache import caches
+from django.db.models import Exists, F, Func, JSONField, OuterRef, QuerySet
 from django.db.models.functions import JSONObject
 from django.http import HttpRequest
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import SafeString, mark_safe
 
 from triage.clinical.explain import ESCALATION_TITLES
 from triage.clinical.snapshots import ESCALATION_RANK, stored_escalation
+from triage.compiled_sql import Compiled
 from triage.escalation_record import with_escalation_acknowledger
-from triage.models import Encounter, Round, Ward
-from triage.presenters import change_in_words, next_observations
+from triage.models import Encounter, Round, SignOff, Ward
+from triage.presenters import change_in_words, observations_due_in_words
 
 TREND_ROUNDS = 3
 # The board lists patients assessed in the last week; patients not discharged whose latest
@@ -32,10 +38,21 @@ TREND_ROUNDS = 3
 RECENT = timedelta(days=7)
 
 
+@dataclass(frozen=True, slots=True)
+class RecentRound:
+    """A submitted round as the board reads it: its number, time and the keys of its stored
+    assessment that a row shows (`escalation` if stored, `red_flags` with code and title only,
+    `pathways` with code only, `news2`, `news2_detail` with `sub_scores` only)."""
+
+    number: int
+    submitted_at: datetime
+    assessment: dict[str, Any]
+
+
 @dataclass
 class BoardRow:
     encounter: Encounter
-    latest: Round  # the latest submitted round (number, time, assessment only)
+    latest: RecentRound  # the latest submitted round
     escalation: str
     escalation_title: str
     red_flags: list[str]
@@ -88,14 +105,40 @@ def older_count(ward: Ward, now: datetime | None = None) -> int:
     return undischarged(ward).filter(last_submitted_at__lt=since).count()
 
 
-def open_encounters(ward: Ward, since: datetime | None = None) -> QuerySet[Encounter]:
+# Of a stored assessment, the keys a row reads, each as stored except: the red flags with their
+# codes and titles only (in their order), the pathways' codes, and of `news2_detail` only the
+# sub-scores (the rest, reasons, actions and sources, is most of it). The assessment is read
+# once (each reference to it would read it again).
+ROW_KEYS = (
+    "(SELECT jsonb_object_agg(key, CASE key"
+    " WHEN 'pathways' THEN jsonb_path_query_array(value, '$[*].code')"
+    " WHEN 'news2_detail' THEN jsonb_build_object('sub_scores', value -> 'sub_scores')"
+    " WHEN 'red_flags' THEN (SELECT jsonb_agg(jsonb_build_object("
+    "'code', flag -> 'code', 'title', flag -> 'title') ORDER BY n)"
+    " FROM jsonb_array_elements(CASE WHEN jsonb_typeof(value) = 'array' THEN value"
+    " ELSE '[]'::jsonb END) WITH ORDINALITY AS flags(flag, n))"
+    " ELSE value END)"
+    " FROM jsonb_each(%(expressions)s)"
+    " WHERE key IN ('escalation', 'news2', 'news2_detail', 'red_flags', 'pathways'))"
+)
+
+
+def open_encounters(
+    ward: Ward, since: datetime | None = None, *, full: bool = False
+) -> QuerySet[Encounter]:
     """The ward's submitted, undischarged encounters (last assessed from `since`, if given)
-    with their recent rounds and who acknowledged their escalation (one query)."""
+    with their recent rounds, whether they are signed off and who acknowledged their
+    escalation (one query). Only the columns a row shows, unless `full` (the handover's: the
+    whole encounter with its ward, sign-off and discharge)."""
     recent = (
         Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.SUBMITTED)
         .order_by("-number")
         .values(
-            json=JSONObject(number="number", submitted_at="submitted_at", assessment="assessment")
+            json=JSONObject(
+                number="number",
+                submitted_at="submitted_at",
+                assessment=Func(F("assessment"), template=ROW_KEYS, output_field=JSONField()),
+            )
         )[:TREND_ROUNDS]
     )
     drafts = Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.DRAFT)
@@ -104,18 +147,39 @@ def open_encounters(ward: Ward, since: datetime | None = None) -> QuerySet[Encou
         if since is None
         else undischarged(ward).filter(last_submitted_at__gte=since)
     )
-    encounters = encounters.select_related("ward", "sign_off__signed_by", "discharge").annotate(
-        recent_rounds=ArraySubquery(recent), reassessing=Exists(drafts)
+    if full:
+        encounters = encounters.select_related("ward", "sign_off__signed_by", "discharge")
+    else:
+        encounters = encounters.only(
+            "pk", "patient_identifier", "procedure_at", "escalation_call", "ward"
+        )
+    encounters = encounters.annotate(
+        recent_rounds=ArraySubquery(recent),
+        reassessing=Exists(drafts),
+        signed=Exists(SignOff.objects.filter(encounter=OuterRef("pk"))),
     )
     return with_escalation_acknowledger(encounters)
 
 
-def _round(row: dict[str, Any]) -> Round:
-    return Round(
+# The board's read, compiled once per process (`compiled_sql`): building and compiling this
+# query cost more of a board's time than running it. Markers: the ward's id, and the time.
+_MARK_SINCE = datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
+BOARD_SINCE = Compiled(
+    lambda ward_id, since: open_encounters(Ward(pk=ward_id), since), [-71, _MARK_SINCE]
+)
+BOARD_EVERYONE = Compiled(lambda ward_id: open_encounters(Ward(pk=ward_id)), [-71])
+
+
+def _round(row: dict[str, Any]) -> RecentRound:
+    assessment: dict[str, Any] = row["assessment"] or {}
+    if "red_flags" in assessment:
+        assessment["red_flags"] = assessment["red_flags"] or []
+    if "pathways" in assessment:
+        assessment["pathways"] = [{"code": code} for code in assessment["pathways"]]
+    return RecentRound(
         number=row["number"],
-        status=Round.Status.SUBMITTED,
-        submitted_at=parse_datetime(row["submitted_at"]),
-        assessment=row["assessment"],
+        submitted_at=cast(datetime, parse_datetime(row["submitted_at"])),
+        assessment=assessment,
     )
 
 
@@ -137,22 +201,27 @@ class Scope:
 
 
 def board_rows(
-    ward: Ward, now: datetime | None = None, *, everyone: bool = False
+    ward: Ward, now: datetime | None = None, *, everyone: bool = False, full: bool = False
 ) -> list[BoardRow]:
     """The board's rows in its order: the patients last assessed within `RECENT` (or, with
-    `everyone`, every undischarged one)."""
+    `everyone`, every undischarged one); `full`: each with the whole encounter (for the
+    handover)."""
     now = now or timezone.now()
     rows = []
-    for encounter in open_encounters(ward, None if everyone else now - RECENT):
+    if full:
+        encounters = list(open_encounters(ward, None if everyone else now - RECENT, full=True))
+    elif everyone:
+        encounters = BOARD_EVERYONE.all(ward.pk)
+    else:
+        encounters = BOARD_SINCE.all(ward.pk, now - RECENT)
+    for encounter in encounters:
         recent = getattr(encounter, "recent_rounds")  # noqa: B009 - an annotation
         rounds = [_round(row) for row in reversed(recent)]  # oldest first
         latest = rounds[-1]
         assessment = latest.assessment or {}
         escalation = stored_escalation(assessment)
-        news2 = [(r.assessment or {}).get("news2", {}).get("score") for r in rounds]
-        signed = getattr(encounter, "sign_off", None) is not None
+        news2 = [(r.assessment.get("news2") or {}).get("score") for r in rounds]
         since = encounter.procedure_at
-        latest.encounter = encounter
         rows.append(
             BoardRow(
                 encounter=encounter,
@@ -164,10 +233,71 @@ def board_rows(
                 ],
                 news2=news2,
                 news2_change=change_in_words(news2[-2], news2[-1]) if len(news2) > 1 else "",
-                due=next_observations(encounter, latest, now),
-                signed=signed,
+                due=observations_due_in_words(
+                    assessment,
+                    number=latest.number,
+                    submitted_at=latest.submitted_at,
+                    procedure_at=since,
+                    now=now,
+                ),
+                signed=getattr(encounter, "signed"),  # noqa: B009 - an annotation
                 reassessing=getattr(encounter, "reassessing"),  # noqa: B009 - an annotation
                 hours_since=int((now - since).total_seconds() // 3600) if since else None,
             )
         )
     return sorted(rows, key=lambda row: row.order)
+
+
+ROW_TEMPLATE = "ward/_board_row.html"
+
+
+def row_context(row: BoardRow) -> dict[str, Any]:
+    """Everything one row of the board shows, as plain values: the row template's whole
+    context, and so the key of its rendered HTML."""
+    due = row.due or {}
+    vitals, neuro = due.get("vitals") or {}, due.get("neuro") or {}
+    encounter = row.encounter
+    return {
+        "pk": str(encounter.pk),
+        "patient": encounter.patient_identifier,
+        "reassessing": row.reassessing,
+        "hours_since": row.hours_since,
+        "escalation": row.escalation,
+        "escalation_title": row.escalation_title,
+        "red_flags": tuple(row.red_flags),
+        "escalation_call": encounter.escalation_call,
+        "acknowledged_by": getattr(encounter, "escalation_acknowledged_by", None),
+        "news2": tuple(row.news2),
+        "news2_change": row.news2_change,
+        "overdue": row.overdue,
+        "due": bool(due),
+        "continuous": bool(due.get("continuous")),
+        "vitals_overdue": bool(vitals.get("overdue")),
+        "vitals_moment": vitals.get("moment", ""),
+        "neuro_overdue": bool(neuro.get("overdue")),
+        "neuro_moment": neuro.get("moment", ""),
+        "signed": row.signed,
+    }
+
+
+def rows_html(rows: list[BoardRow]) -> SafeString:
+    """The board's rows as HTML, in order. Each row's HTML is kept per process ("rendered"
+    cache) under a digest of everything it shows (`row_context`: the patient, their data and
+    the due times in words, which change with the minute), so a row is rendered again when
+    anything on it changes and never serves another patient's."""
+    contexts = [row_context(row) for row in rows]
+    keys = [
+        "ward-row:" + hashlib.sha256(repr(sorted(context.items())).encode()).hexdigest()
+        for context in contexts
+    ]
+    cache = caches["rendered"]
+    found = cache.get_many(keys)
+    missing = {}
+    template = None
+    for key, context in zip(keys, contexts, strict=True):
+        if key not in found:
+            template = template or get_template(ROW_TEMPLATE)
+            found[key] = missing[key] = template.render(context)
+    if missing:
+        cache.set_many(missing, None)
+    return mark_safe("".join(found[key] for key in keys))  # noqa: S308 - escaped by the template

@@ -112,3 +112,40 @@ def test_the_current_round_comes_with_its_encounter_ward_and_author(
 def test_markers_must_be_distinct():
     with pytest.raises(ValueError, match="distinct"):
         Compiled(lambda a, b: User.objects.filter(pk=a, pk__gt=b), [-1, -1])
+
+
+def test_the_boards_compiled_read_gives_what_its_queryset_gives(nurse, published_guidance):
+    from tests.review.factories import RADICULAR, WEAK_LEG, SubmittedEncounterFactory, reassess
+    from triage.ward_board import BOARD_EVERYONE, BOARD_SINCE, RECENT, open_encounters
+
+    ward = nurse.wards.get()
+
+    def make_encounter(**kwargs):
+        return SubmittedEncounterFactory(ward=ward, created_by=nurse, **kwargs)
+
+    make_encounter(patient_identifier="CALM")
+    reassess(make_encounter(patient_identifier="WEAK", answers=WEAK_LEG), by=nurse)
+    make_encounter(patient_identifier="OLD", submitted_at=timezone.now() - timedelta(days=9))
+    make_encounter(patient_identifier="URGENT", answers=RADICULAR)
+    since = timezone.now() - RECENT
+
+    def shown(encounters) -> list[tuple]:
+        return sorted(
+            (
+                e.pk,
+                e.patient_identifier,
+                e.procedure_at,
+                e.escalation_call,
+                e.escalation_acknowledged_by,
+                e.recent_rounds,
+                e.reassessing,
+                e.signed,
+            )
+            for e in encounters
+        )
+
+    recent = shown(BOARD_SINCE.all(ward.pk, since))
+    assert recent == shown(open_encounters(ward, since))
+    assert len(recent) == 3 and len(recent[0][5]) >= 1
+    everyone = shown(BOARD_EVERYONE.all(ward.pk))
+    assert everyone == shown(open_encounters(ward)) and len(everyone) == 4

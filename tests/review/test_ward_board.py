@@ -157,3 +157,67 @@ def test_patients_last_assessed_over_a_week_ago_are_counted_and_listed_on_reques
     assert sorted(rows_of(everyone)) == ["LAST-MONTH", "THIS-WEEK"]
     assert 'hx-get="/ward/?ward=' in everyone.content.decode()
     assert "&amp;all=1" in everyone.content.decode()  # its refresh keeps showing everyone
+
+
+# Each row's HTML is kept per process under a digest of everything it shows: these prove a row
+# never shows another patient's data and that any change shows on the next load.
+
+
+def _row_of(content: str, patient: str) -> str:
+    rows = [row for row in content.split("<tr data-board-row")[1:] if f">{patient}</a>" in row]
+    assert len(rows) == 1, patient
+    return rows[0].split("</tr>", 1)[0]
+
+
+def test_each_row_shows_its_own_patient_even_when_their_data_is_alike(nurse_client, make_encounter):
+    now = timezone.now()
+    alike = [make_encounter(patient_identifier=f"ALIKE{n}", submitted_at=now) for n in range(3)]
+    for _ in range(2):  # rendered, then from the cache
+        content = nurse_client.get(URL).content.decode()
+        for encounter in alike:
+            row = _row_of(content, encounter.patient_identifier)
+            assert f'href="/encounters/{encounter.pk}/"' in row
+            assert sum(f">{e.patient_identifier}</a>" in row for e in alike) == 1
+
+
+def test_a_new_assessment_an_escalation_call_and_a_discharge_show_on_the_next_load(
+    nurse_client, nurse, physician, make_encounter
+):
+    from triage.actions import escalation
+
+    calm = make_encounter(patient_identifier="CALM")
+    urgent = make_encounter(patient_identifier="URGENT", answers=RADICULAR)
+    leaving = make_encounter(patient_identifier="LEAVING")
+    content = nurse_client.get(URL).content.decode()
+    assert ">0</td>" in _row_of(content, "CALM")
+    assert 'data-escalation-record="missing"' in _row_of(content, "URGENT")
+
+    reassess(calm, by=nurse, answers=BREATHLESS)
+    escalation.record_call(
+        round=urgent.rounds.get(),
+        by=nurse,
+        informed_role="registrar",
+        informed_name="Dr Okafor",
+        method="bleep",
+        called_at=timezone.now(),
+        response="attending",
+        response_detail="",
+        submission=None,
+    )
+    discharge_now(leaving, by=physician)
+    content = nurse_client.get(URL).content.decode()
+    assert "0 → " in _row_of(content, "CALM") and "(up " in _row_of(content, "CALM")
+    assert 'data-escalation-record="recorded"' in _row_of(content, "URGENT")
+    assert ">LEAVING</a>" not in content
+
+
+def test_time_passing_to_overdue_shows_on_the_next_load(nurse_client, ward, make_encounter):
+    from triage.ward_board import board_rows, rows_html
+
+    now = timezone.now()
+    make_encounter(patient_identifier="DUE", submitted_at=now)
+    assert "data-overdue" not in nurse_client.get(URL).content.decode()
+    assert "data-overdue" not in rows_html(board_rows(ward, now))
+    later = rows_html(board_rows(ward, now + timedelta(hours=13)))
+    assert "data-overdue" in later and "Overdue</strong> since" in later
+    assert "data-overdue" not in rows_html(board_rows(ward, now))  # and back: keyed on the time

@@ -7,8 +7,9 @@ import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from tests.review.factories import BREATHLESS, WEAK_LEG, reassess
+from tests.review.factories import BREATHLESS, RADICULAR, WEAK_LEG, reassess
 from triage.models import EncounterView
 
 URL = "/ward/handover/"
@@ -52,3 +53,72 @@ def test_a_physicians_read_of_each_record_is_audited(client, physician, make_enc
 def test_an_empty_ward_says_so(client, nurse, ward):
     client.force_login(nurse)
     assert "there is nobody to hand over" in client.get(URL).content.decode()
+
+
+def _charts(content: str) -> dict[str, str]:
+    """Each patient's observation chart figures (the table under the chart), by patient."""
+    charts = {}
+    for article in content.split("<article ")[1:]:
+        patient = re.search(r'data-handover-patient="(\w+)"', article)
+        table = re.search(r"<table data-obs-table>.*?</table>", article, re.DOTALL)
+        assert patient and table
+        charts[patient.group(1)] = table.group(0)
+    return charts
+
+
+def test_each_patients_chart_is_their_own_and_a_new_round_shows_on_the_next_load(
+    client, nurse, make_encounter
+):
+    # The charts' HTML is kept per process for the same figures: never another patient's.
+    calm = make_encounter(patient_identifier="CALM")
+    make_encounter(patient_identifier="BREATH", answers=BREATHLESS)
+    client.force_login(nurse)
+    for _ in range(2):  # rendered, then from the cache
+        charts = _charts(client.get(URL).content.decode())
+        assert "118 per min" in charts["BREATH"] and "118 per min" not in charts["CALM"]
+        assert charts["CALM"].count('<th scope="col">') == 2  # one assessment
+    reassess(calm, by=nurse, answers=BREATHLESS)
+    charts = _charts(client.get(URL).content.decode())
+    assert "118 per min" in charts["CALM"] and charts["CALM"].count('<th scope="col">') == 3
+
+
+def test_each_patients_sections_are_their_own_and_changes_show_on_the_next_load(
+    client, nurse, physician, make_encounter
+):
+    # Each section's HTML is kept per process under a digest of what it shows.
+    from triage.actions import escalation
+
+    calm = make_encounter(patient_identifier="CALM")
+    make_encounter(patient_identifier="CALM2")  # the same answers, another patient
+    urgent = make_encounter(patient_identifier="URGENT", answers=RADICULAR)
+    client.force_login(nurse)
+
+    def sections() -> dict[str, str]:
+        content = client.get(URL).content.decode()
+        return {
+            re.search(r'data-handover-patient="(\w+)"', article).group(1): article
+            for article in content.split("<article ")[1:]
+        }
+
+    for _ in range(2):  # rendered, then from the cache
+        shown = sections()
+        assert "<dd>CALM</dd>" in shown["CALM"] and "<dd>CALM2</dd>" not in shown["CALM"]
+        assert "<dd>CALM2</dd>" in shown["CALM2"] and "<dd>CALM</dd>" not in shown["CALM2"]
+        assert "Trend across assessments" not in shown["CALM"]
+        assert "not recorded: record who was told" in shown["URGENT"]
+    reassess(calm, by=nurse, answers=BREATHLESS)
+    escalation.record_call(
+        round=urgent.rounds.get(),
+        by=nurse,
+        informed_role="registrar",
+        informed_name="Dr Okafor",
+        method="bleep",
+        called_at=timezone.now(),
+        response="attending",
+        response_detail="",
+        submission=None,
+    )
+    shown = sections()
+    assert "Trend across assessments" in shown["CALM"] and "Reassessment 2" in shown["CALM"]
+    assert "Trend across assessments" not in shown["CALM2"]
+    assert "recorded (who was told, how, when, their answer)" in shown["URGENT"]

@@ -47,7 +47,9 @@ def ward_handover(request: AuthenticatedRequest) -> HttpResponse:
     scope = Scope.of(request, list(request.user.wards.order_by("name")))
     ward = scope.ward
     encounters = (
-        [row.encounter for row in board_rows(ward, everyone=scope.everyone)] if ward else []
+        [row.encounter for row in board_rows(ward, everyone=scope.everyone, full=True)]
+        if ward
+        else []
     )
     record_reads(request, encounters)
     context = {"ward": ward, "handovers": handover.for_encounters(encounters)}

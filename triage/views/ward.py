@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from triage.access import AuthenticatedRequest, clinical_required
-from triage.ward_board import RECENT, Scope, board_rows, older_count
+from triage.ward_board import RECENT, Scope, board_rows, older_count, rows_html
 
 
 @clinical_required
@@ -15,12 +15,14 @@ from triage.ward_board import RECENT, Scope, board_rows, older_count
 def board(request: AuthenticatedRequest) -> HttpResponse:
     scope = Scope.of(request, list(request.user.wards.order_by("name")))
     ward, everyone = scope.ward, scope.everyone
+    rows = board_rows(ward, everyone=everyone) if ward else []
     context = {
         "wards": scope.wards,
         "ward": ward,
         "everyone": everyone,
         "recent_days": RECENT.days,
-        "rows": board_rows(ward, everyone=everyone) if ward else [],
+        "rows": rows,
+        "rows_html": rows_html(rows),
         "older": older_count(ward) if ward and not everyone else 0,
     }
     template = "ward/board.html"
