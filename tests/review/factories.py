@@ -132,3 +132,20 @@ def discharge_now(encounter: Encounter, *, by) -> None:
         osteoporosis_reason="",
         expected_version=None,
     )
+
+
+def record_registrar_call(round, *, by, at=None) -> None:
+    """A nurse's call to the registrar, who is attending (the escalation record)."""
+    from triage.actions.escalation import record_call
+
+    record_call(
+        round=round,
+        by=by,
+        informed_role="registrar",
+        informed_name="Dr Okafor",
+        method="bleep",
+        called_at=at or timezone.now(),
+        response="attending",
+        response_detail="",
+        submission=None,
+    )

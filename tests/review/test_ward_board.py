@@ -18,6 +18,7 @@ from tests.review.factories import (
     discharge_now,
     draft_encounter,
     reassess,
+    record_registrar_call,
 )
 from triage.roles import Role
 
@@ -55,23 +56,11 @@ def test_emergencies_then_overdue_then_by_escalation_and_the_soonest_due(
 def test_an_unrecorded_escalation_shows_and_comes_before_calmer_patients(
     nurse_client, nurse, make_encounter
 ):
-    from triage.actions import escalation
-
     now = timezone.now()
     make_encounter(patient_identifier="ROUTINE", submitted_at=now)
     told = make_encounter(patient_identifier="URGENT-TOLD", answers=RADICULAR, submitted_at=now)
     make_encounter(patient_identifier="URGENT-UNTOLD", answers=RADICULAR, submitted_at=now)
-    escalation.record_call(
-        round=told.rounds.get(),
-        by=nurse,
-        informed_role="registrar",
-        informed_name="Dr Okafor",
-        method="bleep",
-        called_at=now,
-        response="attending",
-        response_detail="",
-        submission=None,
-    )
+    record_registrar_call(told.rounds.get(), by=nurse, at=now)
     response = nurse_client.get(URL)
     assert rows_of(response) == ["URGENT-UNTOLD", "URGENT-TOLD", "ROUTINE"]
     content = response.content.decode()
@@ -183,8 +172,6 @@ def test_each_row_shows_its_own_patient_even_when_their_data_is_alike(nurse_clie
 def test_a_new_assessment_an_escalation_call_and_a_discharge_show_on_the_next_load(
     nurse_client, nurse, physician, make_encounter
 ):
-    from triage.actions import escalation
-
     calm = make_encounter(patient_identifier="CALM")
     urgent = make_encounter(patient_identifier="URGENT", answers=RADICULAR)
     leaving = make_encounter(patient_identifier="LEAVING")
@@ -193,17 +180,7 @@ def test_a_new_assessment_an_escalation_call_and_a_discharge_show_on_the_next_lo
     assert 'data-escalation-record="missing"' in _row_of(content, "URGENT")
 
     reassess(calm, by=nurse, answers=BREATHLESS)
-    escalation.record_call(
-        round=urgent.rounds.get(),
-        by=nurse,
-        informed_role="registrar",
-        informed_name="Dr Okafor",
-        method="bleep",
-        called_at=timezone.now(),
-        response="attending",
-        response_detail="",
-        submission=None,
-    )
+    record_registrar_call(urgent.rounds.get(), by=nurse)
     discharge_now(leaving, by=physician)
     content = nurse_client.get(URL).content.decode()
     assert "0 → " in _row_of(content, "CALM") and "(up " in _row_of(content, "CALM")

@@ -7,9 +7,8 @@ import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from tests.review.factories import BREATHLESS, RADICULAR, WEAK_LEG, reassess
+from tests.review.factories import BREATHLESS, RADICULAR, WEAK_LEG, reassess, record_registrar_call
 from triage.models import EncounterView
 
 URL = "/ward/handover/"
@@ -86,7 +85,6 @@ def test_each_patients_sections_are_their_own_and_changes_show_on_the_next_load(
     client, nurse, physician, make_encounter
 ):
     # Each section's HTML is kept per process under a digest of what it shows.
-    from triage.actions import escalation
 
     calm = make_encounter(patient_identifier="CALM")
     make_encounter(patient_identifier="CALM2")  # the same answers, another patient
@@ -107,17 +105,7 @@ def test_each_patients_sections_are_their_own_and_changes_show_on_the_next_load(
         assert "Trend across assessments" not in shown["CALM"]
         assert "not recorded: record who was told" in shown["URGENT"]
     reassess(calm, by=nurse, answers=BREATHLESS)
-    escalation.record_call(
-        round=urgent.rounds.get(),
-        by=nurse,
-        informed_role="registrar",
-        informed_name="Dr Okafor",
-        method="bleep",
-        called_at=timezone.now(),
-        response="attending",
-        response_detail="",
-        submission=None,
-    )
+    record_registrar_call(urgent.rounds.get(), by=nurse)
     shown = sections()
     assert "Trend across assessments" in shown["CALM"] and "Reassessment 2" in shown["CALM"]
     assert "Trend across assessments" not in shown["CALM2"]
