@@ -6,7 +6,6 @@ encounter's procedure and sign-off); presentation only, no clinical rule of its 
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +14,7 @@ from typing import Any, cast
 from django.utils import timezone
 
 from triage.clinical.explain import describe_finding
+from triage.content_digest import digest
 from triage.findings_builder import MYOTOMES, SIDES
 from triage.guidance import entries_by_key
 from triage.models import Encounter, GuidanceEntry, Round, SignOff
@@ -65,11 +65,7 @@ class Handover:
         return [
             (
                 section,
-                hashlib.sha256(
-                    repr(
-                        (section.letter, section.title, section.rows, section.items, shared)
-                    ).encode()
-                ).hexdigest(),
+                digest((section.letter, section.title, section.rows, section.items, shared)),
             )
             for section in self.sections
         ]

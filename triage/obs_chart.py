@@ -8,12 +8,12 @@ chart shows what each round recorded and scored.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
+from triage.content_digest import digest
 from triage.models import Round
 
 # (key in the findings' vitals and the NEWS2 sub-scores, row label, unit), in the chart's order.
@@ -116,7 +116,7 @@ class Chart:
     def key(self) -> str:
         """A digest of everything the chart shows (every column, row and mark, each field of
         each): the key of its rendered HTML, so two charts share it only when identical."""
-        return hashlib.sha256(repr(self).encode()).hexdigest()
+        return digest(self)
 
 
 def _value_text(parameter: str, vitals: dict[str, Any]) -> tuple[str, str]:

@@ -9,7 +9,6 @@ cut down in SQL) and whether it is signed off. Presentation only: due times come
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -27,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from triage.clinical.explain import ESCALATION_TITLES
 from triage.clinical.snapshots import ESCALATION_RANK, stored_escalation
 from triage.compiled_sql import Compiled
+from triage.content_digest import digest
 from triage.escalation_record import with_escalation_acknowledger
 from triage.models import Encounter, Round, SignOff, Ward
 from triage.presenters import change_in_words, observations_due_in_words
@@ -286,10 +286,7 @@ def rows_html(rows: list[BoardRow]) -> SafeString:
     the due times in words, which change with the minute), so a row is rendered again when
     anything on it changes and never serves another patient's."""
     contexts = [row_context(row) for row in rows]
-    keys = [
-        "ward-row:" + hashlib.sha256(repr(sorted(context.items())).encode()).hexdigest()
-        for context in contexts
-    ]
+    keys = ["ward-row:" + digest(context) for context in contexts]
     cache = caches["rendered"]
     found = cache.get_many(keys)
     missing = {}
