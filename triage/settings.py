@@ -139,14 +139,22 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
 ]
 
-# In-process caches. "rendered": HTML that depends only on what its key says (a step's fields
-# for given answers), so a process never serves another's stale copy; bounded in entries.
+# In-process caches of HTML that depends only on what its key says (content_digest), so no
+# process ever serves a stale copy; bounded in entries, so in memory (per worker): "rendered"
+# holds pieces (form fields, list rows, SBAR sections of about 1 KB, observation charts up to
+# 8 KB: 8-40 MB at most), "steps" a wizard step's fields for given answers (9-35 KB each,
+# about 17 MB at most).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "rendered": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "rendered",
         "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    "steps": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "steps",
+        "OPTIONS": {"MAX_ENTRIES": 500},
     },
 }
 
