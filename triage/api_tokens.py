@@ -9,11 +9,14 @@ and a lookup is one indexed query. Tokens are made and revoked in `triage.action
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
 from triage.auth_backend import with_role_names
+from triage.compiled_sql import Compiled
 from triage.models import ApiToken, User
 
 PREFIX = "vpt_"
@@ -28,17 +31,29 @@ def digest_of(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def live_tokens(digest: str, now: datetime) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(digest=digest, revoked_at__isnull=True, expires_at__gt=now)
+
+
+# The user with their roles, as a session's user comes (one query), compiled once per process
+# (`compiled_sql`); the markers (no token has that digest, none expires in 1900) mark where the
+# request's values go.
+TOKEN_USER = Compiled(
+    lambda digest, now: with_role_names(
+        User.objects.filter(api_tokens__in=live_tokens(digest, now), is_active=True)
+    ).order_by("pk"),
+    ["\x00token digest", datetime(1900, 1, 1, tzinfo=UTC)],
+)
+
+
 def user_for(raw: str) -> User | None:
     """The active user whose live (unrevoked, unexpired) token this is, or None."""
     now = timezone.now()
-    live = ApiToken.objects.filter(
-        digest=digest_of(raw), revoked_at__isnull=True, expires_at__gt=now
-    )
-    # The user with their roles, as a session's user comes (one query).
-    user = with_role_names(User.objects.filter(api_tokens__in=live, is_active=True)).first()
+    digest = digest_of(raw)
+    user = TOKEN_USER.one(digest, now)
     if user is None:
         return None
-    live.update(last_used_at=now)
+    live_tokens(digest, now).update(last_used_at=now)
     return user
 
 
