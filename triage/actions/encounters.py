@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from triage.assessing import assess_round
 from triage.clinical.snapshots import ESCALATION_RANK, stored_escalation
+from triage.compiled_sql import Compiled
 from triage.models import Encounter, GuidanceVersion, Round, SignOff, User, Ward
 
 
@@ -48,10 +49,25 @@ class Locked(Exception):
         )
 
 
+# Every save of a step makes these two reads: compiled once per process (`compiled_sql`). The
+# markers (no encounter has the nil id, no round the id -1) mark where the values go.
+SIGN_OFF = Compiled(
+    lambda encounter_id: SignOff.objects.filter(encounter_id=encounter_id).only("pk"),
+    [uuid.UUID(int=0)],
+)
+# The round locked for the save (only its row), its encounter in the same query.
+LOCKED_ROUND = Compiled(
+    lambda pk: (
+        Round.objects.select_for_update(of=("self",)).select_related("encounter").filter(pk=pk)
+    ),
+    [-1],
+)
+
+
 def refuse_if_signed(encounter: Encounter) -> None:
     """Raise Locked for a signed encounter (its rows are locked by triggers too; this says so
     politely instead of as a database error)."""
-    if SignOff.objects.filter(encounter_id=encounter.pk).exists():
+    if SIGN_OFF.one(encounter.pk) is not None:
         raise Locked
 
 
@@ -127,10 +143,10 @@ def save_step(
     expected_version: int | None,
 ) -> Round:
     """Store one step's valid answers; the unsaved input of that step is no longer needed."""
-    # Its encounter comes in the same query (only the round's row is locked, as before).
-    round = (
-        Round.objects.select_for_update(of=("self",)).select_related("encounter").get(pk=round.pk)
-    )
+    locked = LOCKED_ROUND.one(round.pk)
+    if locked is None:
+        raise Round.DoesNotExist
+    round = locked
     if round.status == Round.Status.SUBMITTED:
         raise AlreadySubmitted("This assessment has been submitted; start a reassessment.")
     refuse_if_signed(round.encounter)
