@@ -14,6 +14,7 @@ The tests compare each compiled read with its queryset.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
@@ -23,6 +24,20 @@ from django.db.models.query import get_related_populators  # type: ignore[attr-d
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A compiled query and how its rows become instances, worked out once."""
+
+    compiler: SQLCompiler
+    sql: str
+    constants: tuple[Any, ...]
+    sources: tuple[int | None, ...]  # each parameter's marker index, or None for a constant
+    db: str
+    columns: slice  # the model's own columns in a row
+    names: list[str]  # their attribute names
+    populators: list[Any]  # Django's RelatedPopulator of each select_related row
 
 
 class Compiled(Generic[M]):
@@ -38,24 +53,36 @@ class Compiled(Generic[M]):
         self.markers = tuple(markers)
 
     @cached_property
-    def _compiled(self) -> tuple[SQLCompiler, str, tuple[Any, ...], tuple[int | None, ...]]:
-        return self._compile(self.build(*self.markers)[:1])
+    def _first(self) -> Plan:
+        return self._plan(self.build(*self.markers)[:1])
 
     @cached_property
-    def _compiled_all(self) -> tuple[SQLCompiler, str, tuple[Any, ...], tuple[int | None, ...]]:
-        return self._compile(self.build(*self.markers))
+    def _every(self) -> Plan:
+        return self._plan(self.build(*self.markers))
 
-    def _compile(
-        self, queryset: QuerySet[M]
-    ) -> tuple[SQLCompiler, str, tuple[Any, ...], tuple[int | None, ...]]:
+    def _plan(self, queryset: QuerySet[M]) -> Plan:
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
-        # Where each parameter comes from: a marker's index, or None for a constant of the query.
         sources = tuple(self._marker_index(param) for param in params)
         missing = set(range(len(self.markers))) - set(sources)
         if missing:
             raise ValueError(f"markers {sorted(missing)} are not parameters of the query")
-        return compiler, sql, tuple(params), sources
+        # As Django's ModelIterable reads a row (compiler.select and klass_info are set by as_sql).
+        klass_info = compiler.klass_info
+        assert klass_info is not None  # noqa: S101 - a model query always has it
+        selected = klass_info["select_fields"]
+        columns = slice(selected[0], selected[-1] + 1)
+        db = compiler.using or DEFAULT_DB_ALIAS
+        return Plan(
+            compiler=compiler,
+            sql=sql,
+            constants=tuple(params),
+            sources=sources,
+            db=db,
+            columns=columns,
+            names=[column[0].target.attname for column in compiler.select[columns]],
+            populators=get_related_populators(klass_info, compiler.select, db),
+        )
 
     def _marker_index(self, param: Any) -> int | None:
         # A parameter may come wrapped for the database (psycopg's Int2 for a small integer).
@@ -65,46 +92,32 @@ class Compiled(Generic[M]):
         return None
 
     def one(self, *values: Any) -> M | None:
-        for instance in self._run(self._compiled, values):
+        for instance in self._run(self._first, values):
             return instance
         return None
 
     def all(self, *values: Any) -> list[M]:
-        return list(self._run(self._compiled_all, values))
+        return list(self._run(self._every, values))
 
-    def _run(
-        self,
-        compiled: tuple[SQLCompiler, str, tuple[Any, ...], tuple[int | None, ...]],
-        values: Sequence[Any],
-    ) -> Iterator[M]:
-        compiler, sql, constants, sources = compiled
+    def _run(self, plan: Plan, values: Sequence[Any]) -> Iterator[M]:
         params = [
             constant if source is None else self._as(constant, values[source])
-            for constant, source in zip(constants, sources, strict=True)
+            for constant, source in zip(plan.constants, plan.sources, strict=True)
         ]
-        db = compiler.using or DEFAULT_DB_ALIAS
-        with connections[db].cursor() as cursor:
-            cursor.execute(sql, params)
+        with connections[plan.db].cursor() as cursor:
+            cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
-        for row in compiler.results_iter([rows]):
-            yield self._instance(compiler, row, db)
+        model = plan.compiler.klass_info["model"]
+        annotations = (plan.compiler.annotation_col_map or {}).items()
+        for row in plan.compiler.results_iter([rows]):
+            instance = model.from_db(plan.db, plan.names, row[plan.columns])
+            for populator in plan.populators:
+                populator.populate(row, instance)
+            for name, position in annotations:
+                setattr(instance, name, row[position])
+            yield instance
 
     def _as(self, compiled: Any, value: Any) -> Any:
         """`value` wrapped as the marker it replaces was (Int2(3) where Int2(32767) was)."""
         wrapper = type(compiled)
         return value if isinstance(value, wrapper) else wrapper(value)
-
-    @staticmethod
-    def _instance(compiler: SQLCompiler, row: Sequence[Any], db: str) -> M:
-        """The row's model instance, as Django's ModelIterable makes it."""
-        klass_info = compiler.klass_info
-        assert klass_info is not None  # noqa: S101 - a model query always has it
-        columns = klass_info["select_fields"]
-        start, end = columns[0], columns[-1] + 1
-        names = [column[0].target.attname for column in compiler.select[start:end]]
-        instance = klass_info["model"].from_db(db, names, row[start:end])
-        for populator in get_related_populators(klass_info, compiler.select, db):
-            populator.populate(row, instance)
-        for name, position in (compiler.annotation_col_map or {}).items():
-            setattr(instance, name, row[position])
-        return instance
