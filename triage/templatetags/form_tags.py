@@ -13,7 +13,6 @@ time.
 
 from __future__ import annotations
 
-from hashlib import sha256
 from typing import Any
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
@@ -22,6 +21,8 @@ from django.core.cache import caches
 from django.forms import BoundField
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from triage.content_digest import digest
 
 register = template.Library()
 TEMPLATE_PACK = "bootstrap5"
@@ -116,7 +117,7 @@ def field_key(field: BoundField) -> str | None:
         None if helper is None else sorted(helper.get_attributes(TEMPLATE_PACK).items()),
         None if helper is None else helper.field_template,
     )
-    return "field:" + sha256(repr(parts).encode()).hexdigest()
+    return "field:" + digest(parts)
 
 
 @register.filter
