@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from triage.access import AuthenticatedRequest, record_read
+from triage.access import AuthenticatedRequest, EncounterRead, record_read
 from triage.actions import review as actions
 from triage.actions.discharge import refusal as discharge_refusal
 from triage.actions.escalation import needs_escalation_call
@@ -29,8 +29,11 @@ from triage.models import (
 )
 from triage.obs_chart import observation_chart
 from triage.presenters import answers_summary, assessment_view, next_observations, trend
-from triage.record_parts import rounds_with_overrides, sign_off_and_addenda
+from triage.record_parts import rounds_with_overrides, sign_off_and_addenda, with_record_parts
 from triage.roles import Role, has_role
+
+# The whole record in one query, as its page and its JSON export read it.
+WHOLE_RECORD = EncounterRead(with_record_parts)
 
 TEMPLATE = "encounters/detail.html"
 

@@ -10,9 +10,9 @@ from django.test import RequestFactory
 
 from triage.access import ENCOUNTER, SUBMITTED_ROUND, encounter_for, submitted_round_for
 from triage.models import Encounter
+from triage.record import WHOLE_RECORD
 from triage.record_parts import with_record_parts
 from triage.views.encounters import RESULT_ROUND
-from triage.views.record import WHOLE_RECORD
 
 
 def as_user(user):

@@ -23,7 +23,6 @@ from django.views.decorators.csrf import csrf_exempt
 from triage.access import (
     CLINICAL_ROLES,
     AuthenticatedRequest,
-    EncounterRead,
     encounter_for,
     record_read,
 )
@@ -35,10 +34,8 @@ from triage.fhir.response import parse_response
 from triage.fhir.terminology import FHIR_JSON
 from triage.models import Encounter
 from triage.openapi import document
-from triage.record_parts import with_record_parts
+from triage.record import WHOLE_RECORD
 from triage.roles import roles_of
-
-WHOLE_RECORD = EncounterRead(with_record_parts)
 
 MAX_BODY_BYTES = 64 * 1024
 

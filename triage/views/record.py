@@ -19,10 +19,8 @@ from triage.access import (
 )
 from triage.audit_trail import audit_trail, with_round_ids
 from triage.csv_cells import csv_safe
-from triage.record import encounter_page
-from triage.record_parts import with_record_parts
+from triage.record import WHOLE_RECORD, encounter_page
 
-WHOLE_RECORD = EncounterRead(with_record_parts)
 WITH_ROUND_IDS = EncounterRead(with_round_ids)
 
 
