@@ -112,10 +112,15 @@ def _live_context(round: Round, replace: dict | None = None) -> dict:
     }
 
 
+# The nurse's list shows this many of their drafts, most recently saved first, and how many
+# there are in all (with a link to the rest): its cost does not grow with abandoned drafts.
+DRAFTS_SHOWN = 20
+
+
 @clinical_required
 def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
     wards = request.user.wards.all()
-    drafts = (
+    all_drafts = (
         Round.objects.filter(
             status=Round.Status.DRAFT, created_by=request.user, encounter__ward__in=wards
         )
@@ -131,6 +136,12 @@ def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
         )
         .order_by("-updated_at")
     )
+    show_all = request.GET.get("drafts") == "all"
+    drafts = list(all_drafts if show_all else all_drafts[: DRAFTS_SHOWN + 1])
+    # Counted only when there are more than the list shows.
+    drafts_total = len(drafts) if len(drafts) <= DRAFTS_SHOWN else all_drafts.count()
+    if not show_all:
+        drafts = drafts[:DRAFTS_SHOWN]
     recent = (
         Encounter.objects.filter(ward__in=wards, submitted_at__isnull=False)
         .select_related("ward", "created_by", "sign_off")
@@ -144,6 +155,8 @@ def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
         "encounters/list.html",
         {
             "drafts": [(draft, resume[draft.pk]) for draft in drafts],
+            "drafts_total": drafts_total,
+            "drafts_hidden": drafts_total - len(drafts),
             "recent": [(encounter, encounter_badges(encounter)) for encounter in recent],
         },
     )

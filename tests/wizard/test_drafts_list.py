@@ -1,0 +1,50 @@
+"""The nurse's list shows their newest drafts and says how many there are in all."""
+
+import uuid
+
+import pytest
+
+from tests.wizard.helpers import patient_post
+from triage.views.encounters import DRAFTS_SHOWN
+
+
+def start_drafts(client, ward, count: int) -> list[str]:
+    identifiers = [f"RX{9000 + n}" for n in range(count)]
+    for identifier in identifiers:
+        response = client.post(
+            "/encounters/new/",
+            {**patient_post(ward, identifier=identifier), "client_token": str(uuid.uuid4())},
+        )
+        assert response.status_code == 302
+    return identifiers
+
+
+def test_a_few_drafts_are_all_shown_without_a_count(nurse_client, ward):
+    identifiers = start_drafts(nurse_client, ward, 3)
+    page = nurse_client.get("/encounters/").content.decode()
+    assert all(identifier in page for identifier in identifiers)
+    assert "data-drafts-hidden" not in page
+
+
+def test_many_drafts_show_the_newest_with_the_count_and_a_link_to_all(nurse_client, ward):
+    identifiers = start_drafts(nurse_client, ward, DRAFTS_SHOWN + 2)
+    page = nurse_client.get("/encounters/").content.decode()
+    newest, oldest = identifiers[2:], identifiers[:2]
+    assert all(f"<strong>{identifier}</strong>" in page for identifier in newest)
+    assert not any(f"<strong>{identifier}</strong>" in page for identifier in oldest)
+    assert f"You have {DRAFTS_SHOWN + 2} unfinished assessments" in page
+    assert f'<a href="?drafts=all">Show all {DRAFTS_SHOWN + 2}</a>' in page
+
+    everything = nurse_client.get("/encounters/?drafts=all").content.decode()
+    assert all(f"<strong>{identifier}</strong>" in everything for identifier in identifiers)
+    assert "data-drafts-hidden" not in everything
+
+
+@pytest.mark.parametrize("extra", [1, 15])
+def test_the_list_costs_the_same_queries_however_many_drafts(
+    nurse_client, ward, extra, django_assert_num_queries
+):
+    start_drafts(nurse_client, ward, DRAFTS_SHOWN + extra)
+    # Session, user, wards... as for any page, plus the drafts, their count and the recent list.
+    with django_assert_num_queries(5):
+        nurse_client.get("/encounters/")
