@@ -228,10 +228,22 @@ IMAGING = {"status": "requested", "modality": "mri"}
 
 
 def answered_encounter(nurse: Browser, ward_pk: int, *, submit: bool) -> str:
-    """A nurse's assessment through the wizard's own form posts; its address."""
+    """A nurse's assessment through the wizard's own form posts; its address.
+
+    Made once: later runs reuse it (found by its patient identifier), so the bench ward, the
+    nurse's list and the ward board hold the same patients from run to run.
+    """
+    from triage.models import Encounter
+
+    identifier = "BENCHDONE" if submit else "BENCHDRAFT"
+    kept = Encounter.objects.filter(
+        patient_identifier=identifier, ward_id=ward_pk, created_by__username=nurse.username
+    ).first()
+    if kept is not None:
+        return f"/encounters/{kept.pk}"
     procedure_at = (datetime.now() - timedelta(hours=20)).strftime("%Y-%m-%dT%H:%M")
     patient = {
-        "patient_identifier": f"BENCH{secrets.randbelow(10**6):06d}",
+        "patient_identifier": identifier,
         "ward": str(ward_pk),
         "procedure_at": procedure_at,
         "levels": ["L1"],

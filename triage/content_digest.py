@@ -11,37 +11,65 @@ What a rendering shows from elsewhere (the time now, the user) must be part of t
 
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass
+from dataclasses import fields
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import cache
 from hashlib import sha256
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Model
 
+# Values written by `repr` as they are (checked by exact type: a subclass may carry more).
+PLAIN = frozenset(
+    {str, int, float, bool, type(None), Decimal, datetime, date, time, timedelta, UUID}
+)
 
-def content(value: Any, seen: frozenset[int] = frozenset()) -> Any:
+
+@cache
+def dataclass_fields(cls: type) -> tuple[str, ...] | None:
+    """The names of a dataclass's fields, None for any other class (once per class)."""
+    if not hasattr(cls, "__dataclass_fields__"):
+        return None
+    return tuple(f.name for f in fields(cls))
+
+
+def content(value: Any, seen: set[int] | None = None) -> Any:
     """The value as nested tuples of plain values (what `repr` writes faithfully)."""
+    kind = type(value)
+    if kind in PLAIN:
+        return repr(value)
+    if seen is None:
+        seen = set()
     if id(value) in seen:  # a related row pointing back (a one-to-one's reverse side)
-        return ("<back>", type(value).__qualname__)
-    inner = seen | {id(value)}
+        return ("<back>", kind.__qualname__)
+    seen.add(id(value))
+    try:
+        return composite(value, kind, seen)
+    finally:
+        seen.discard(id(value))
+
+
+def composite(value: Any, kind: type, seen: set[int]) -> Any:
     if isinstance(value, Model):
-        columns = {name: v for name, v in vars(value).items() if name != "_state"}
-        related = value._state.fields_cache
+        columns = sorted((name, v) for name, v in vars(value).items() if name != "_state")
+        related = sorted(value._state.fields_cache.items())
         return (
             value._meta.label,
-            tuple((name, content(v, inner)) for name, v in sorted(columns.items())),
-            tuple((name, content(v, inner)) for name, v in sorted(related.items())),
+            tuple((name, content(v, seen)) for name, v in columns),
+            tuple((name, content(v, seen)) for name, v in related),
         )
-    if is_dataclass(value) and not isinstance(value, type):
-        return (
-            type(value).__qualname__,
-            tuple((f.name, content(getattr(value, f.name), inner)) for f in fields(value)),
-        )
+    names = dataclass_fields(kind)
+    if names is not None:
+        values = tuple((name, content(getattr(value, name), seen)) for name in names)
+        return (kind.__qualname__, values)
     if isinstance(value, dict):
-        return tuple(sorted((repr(k), content(v, inner)) for k, v in value.items()))
+        return tuple(sorted((repr(k), content(v, seen)) for k, v in value.items()))
     if isinstance(value, list | tuple):
-        return (type(value).__name__, tuple(content(item, inner) for item in value))
+        return (kind.__name__, tuple(content(item, seen) for item in value))
     if isinstance(value, set | frozenset):
-        return ("set", tuple(sorted((content(item, inner) for item in value), key=repr)))
+        return ("set", tuple(sorted((content(item, seen) for item in value), key=repr)))
     return repr(value)
 
 

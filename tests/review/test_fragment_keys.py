@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 
+from triage.content_digest import content
 from triage.models import Encounter, Ward
 from triage.templatetags.fragment_tags import content_key
 
@@ -50,6 +51,26 @@ def test_a_related_row_pointing_back_is_no_endless_loop():
     first.encounter.ward.latest = first.encounter  # e.g. a one-to-one's reverse side
     first.encounter.ward._state.fields_cache["latest"] = first.encounter
     assert len(content_key(first)) == 64
+
+
+def test_a_row_met_twice_side_by_side_is_written_out_both_times():
+    ward = Ward(pk=1, name="Spinal ward")
+    both = content([ward, ward])
+    assert both == ("list", (content(ward), content(ward)))
+    assert "Spinal ward" in repr(both[1][1])
+
+
+@pytest.mark.parametrize(
+    "value, other",
+    [
+        ({"a": 1}, {"a": "1"}),  # a number is not its text
+        ({1, 2}, {1, 3}),
+        ((1, 2), [1, 2]),  # a tuple is not a list
+        (None, "None"),
+    ],
+)
+def test_values_that_differ_have_different_contents(value, other):
+    assert content(value) != content(other)
 
 
 def test_queue_rows_read_again_are_the_rows_first_rendered(
