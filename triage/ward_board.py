@@ -99,10 +99,17 @@ def undischarged(ward: Ward) -> QuerySet[Encounter]:
     return Encounter.objects.filter(ward=ward, submitted_at__isnull=False, discharge__isnull=True)
 
 
+# Counted up to this many: the board says "100 or more" rather than count a ward's whole past
+# (a count that would grow with the records kept) on every refresh.
+OLDER_COUNTED_UP_TO = 100
+
+
 def older_count(ward: Ward, now: datetime | None = None) -> int:
-    """How many undischarged encounters of the ward were last assessed before `RECENT`."""
+    """How many undischarged encounters of the ward were last assessed before `RECENT`, up to
+    `OLDER_COUNTED_UP_TO`."""
     since = (now or timezone.now()) - RECENT
-    return undischarged(ward).filter(last_submitted_at__lt=since).count()
+    older = undischarged(ward).filter(last_submitted_at__lt=since)
+    return older[:OLDER_COUNTED_UP_TO].count()
 
 
 # Of a stored assessment, the keys a row reads, each as stored except: the red flags with their

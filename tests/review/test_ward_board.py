@@ -198,3 +198,16 @@ def test_time_passing_to_overdue_shows_on_the_next_load(nurse_client, ward, make
     later = rows_html(board_rows(ward, now + timedelta(hours=13)))
     assert "data-overdue" in later and "Overdue</strong> since" in later
     assert "data-overdue" not in rows_html(board_rows(ward, now))  # and back: keyed on the time
+
+
+def test_older_patients_are_counted_up_to_a_bound(nurse_client, make_encounter, monkeypatch):
+    from triage import ward_board
+
+    monkeypatch.setattr(ward_board, "OLDER_COUNTED_UP_TO", 2)
+    monkeypatch.setattr("triage.views.ward.OLDER_COUNTED_UP_TO", 2)
+    for number in range(3):
+        make_encounter(
+            patient_identifier=f"OLD{number}", submitted_at=timezone.now() - timedelta(days=30)
+        )
+    content = nurse_client.get(URL).content.decode()
+    assert "2 or more patients not discharged were last assessed more than 7 days ago" in content

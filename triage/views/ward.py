@@ -7,7 +7,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from triage.access import AuthenticatedRequest, clinical_required
-from triage.ward_board import RECENT, Scope, board_rows, older_count, rows_html
+from triage.ward_board import (
+    OLDER_COUNTED_UP_TO,
+    RECENT,
+    Scope,
+    board_rows,
+    older_count,
+    rows_html,
+)
 
 
 @clinical_required
@@ -24,6 +31,7 @@ def board(request: AuthenticatedRequest) -> HttpResponse:
         "rows": rows,
         "rows_html": rows_html(rows),
         "older": older_count(ward) if ward and not everyone else 0,
+        "older_counted_up_to": OLDER_COUNTED_UP_TO,
     }
     template = "ward/board.html"
     if request.htmx and not request.htmx.boosted:
