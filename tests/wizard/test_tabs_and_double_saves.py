@@ -95,3 +95,25 @@ def test_kept_input_does_not_hand_the_page_a_version_it_never_showed(nurse_clien
     again = autosave(nurse_client, symptoms_post(pain_score="3"), version)
     assert again["X-Autosave"] == "conflict"
     assert Round.objects.get().symptoms["pain_score"] == 9  # the colleague's, not overwritten
+
+
+def test_a_save_hands_back_the_version_it_wrote(nurse, encounter):
+    from triage.actions import encounters as actions
+    from triage.models import Encounter
+
+    round = Round.objects.get(encounter=encounter)
+    before = Encounter.objects.get(pk=encounter.pk)
+    saved = actions.save_step(
+        round=round,
+        section="symptoms",
+        answers={"pain_score": 4},
+        step="symptoms",
+        by=nurse,
+        expected_version=before.lock_version,
+    )
+    after = Encounter.objects.get(pk=encounter.pk)
+    assert after.lock_version == before.lock_version + 1
+    assert (saved.encounter.lock_version, saved.encounter.updated_at) == (
+        after.lock_version,
+        after.updated_at,
+    )

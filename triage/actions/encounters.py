@@ -15,7 +15,7 @@ from typing import Any, cast
 import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Func, Value
+from django.db.models import Exists, F, Func, OuterRef, Value
 from django.utils import timezone
 
 from triage.assessing import assess_round
@@ -55,10 +55,14 @@ SIGN_OFF = Compiled(
     lambda encounter_id: SignOff.objects.filter(encounter_id=encounter_id).only("pk"),
     [uuid.UUID(int=0)],
 )
-# The round locked for the save (only its row), its encounter in the same query.
+# The round locked for the save (only its row), its encounter and whether that is signed off
+# in the same query.
 LOCKED_ROUND = Compiled(
     lambda pk: (
-        Round.objects.select_for_update(of=("self",)).select_related("encounter").filter(pk=pk)
+        Round.objects.select_for_update(of=("self",))
+        .select_related("encounter")
+        .annotate(signed=Exists(SignOff.objects.filter(encounter_id=OuterRef("encounter_id"))))
+        .filter(pk=pk)
     ),
     [-1],
 )
@@ -76,11 +80,17 @@ def claim_next_version(encounter: Encounter, expected_version: int | None) -> No
     query = Encounter.objects.filter(pk=encounter.pk)
     if expected_version is not None:
         query = query.filter(lock_version=expected_version)
-    if query.update(lock_version=F("lock_version") + 1, updated_at=timezone.now()) != 1:
+    now = timezone.now()
+    if query.update(lock_version=F("lock_version") + 1, updated_at=now) != 1:
         raise Conflict(
             Encounter.objects.values_list("lock_version", flat=True).get(pk=encounter.pk)
         )
-    encounter.refresh_from_db(fields=["lock_version", "updated_at"])
+    if expected_version is None:
+        encounter.refresh_from_db(fields=["lock_version", "updated_at"])
+    else:
+        # The row held the expected version and stays locked by this update until the
+        # transaction ends: it now holds the next one (no need to read it back).
+        encounter.lock_version, encounter.updated_at = expected_version + 1, now
 
 
 @transaction.atomic
@@ -149,7 +159,8 @@ def save_step(
     round = locked
     if round.status == Round.Status.SUBMITTED:
         raise AlreadySubmitted("This assessment has been submitted; start a reassessment.")
-    refuse_if_signed(round.encounter)
+    if getattr(round, "signed"):  # noqa: B009 - an annotation
+        raise Locked
     claim_next_version(round.encounter, expected_version)
     with pghistory.context(action=f"round.save_{section}"):
         setattr(round, section, answers)
