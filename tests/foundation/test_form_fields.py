@@ -67,3 +67,26 @@ def test_posted_data_and_database_choices_are_rendered_each_time(nurse, ward):
     wards = PatientForm(wards=Ward.objects.all())
     assert field_key(wards["ward"]) is None  # its choices are rows, read when rendered
     assert ward.name in str(as_form_field(wards["ward"]))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data, initial",
+    [
+        (None, {"levels": ["T12", "L1"]}),  # unbound, two ticked
+        ({"levels": ["L2"]}, None),  # posted
+        ({"patient_identifier": ""}, None),  # posted with none ticked: an error on the field
+    ],
+)
+def test_each_check_box_is_what_django_writes(data, initial):
+    from triage.templatetags.form_tags import input_tag
+
+    form = PatientForm(data, initial=initial, wards=Ward.objects.all())
+    if data is not None:
+        form.is_valid()
+    boxes = list(form["levels"])
+    assert len(boxes) == 25
+    assert [input_tag(box) for box in boxes] == [box.tag() for box in boxes]
+    assert any(" checked" in input_tag(box) for box in boxes) == (
+        data != {"patient_identifier": ""}
+    )
