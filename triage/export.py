@@ -1,4 +1,5 @@
-"""One encounter as JSON: what was recorded, what was shown, and what physicians did (the API's
+"""One encounter as JSON: what was recorded, what was shown, what nurses and physicians did
+(escalation calls, acknowledgements, sign-off, addenda, overrides) and the discharge (the API's
 export; its version is `EXPORT_VERSION`)."""
 
 from __future__ import annotations
@@ -6,7 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from triage.models import Encounter, Override, Round, User
+from triage.escalation_record import acknowledgement_of, calls_of
+from triage.models import Discharge, Encounter, EscalationCall, Override, Round, User
 from triage.record_parts import rounds_with_overrides, sign_off_and_addenda
 
 EXPORT_VERSION = "v1"
@@ -33,7 +35,37 @@ def _override(override: Override) -> dict[str, Any]:
     }
 
 
+def _call(call: EscalationCall) -> dict[str, Any]:
+    return {
+        "informed_role": call.informed_role,
+        "informed_name": call.informed_name,
+        "method": call.method,
+        "called_at": _at(call.called_at),
+        "response": call.response,
+        "response_detail": call.response_detail,
+        "recorded_by": _user(call.recorded_by),
+        "recorded_at": _at(call.recorded_at),
+    }
+
+
+def _discharge(discharge: Discharge | None) -> dict[str, Any] | None:
+    if discharge is None:
+        return None
+    return {
+        "discharged_by": _user(discharge.discharged_by),
+        "discharged_at": _at(discharge.discharged_at),
+        "mobilised": discharge.mobilised,
+        "pain_controlled": discharge.pain_controlled,
+        "follow_up_on": discharge.follow_up_on.isoformat(),
+        "follow_up_with": discharge.follow_up_with,
+        "educated_by": discharge.educated_by,
+        "osteoporosis": discharge.osteoporosis,
+        "osteoporosis_reason": discharge.osteoporosis_reason,
+    }
+
+
 def _round(round: Round, overrides: list[Override]) -> dict[str, Any]:
+    acknowledgement = acknowledgement_of(round)
     return {
         "number": round.number,
         "status": round.status,
@@ -46,6 +78,11 @@ def _round(round: Round, overrides: list[Override]) -> dict[str, Any]:
         "findings": round.findings,
         "assessment": round.assessment,
         "overrides": [_override(override) for override in overrides],
+        # The escalation record of an emergency or urgent round: who was called, and whether
+        # a physician acknowledged it.
+        "escalation_calls": [_call(call) for call in calls_of(round)],
+        "escalation_acknowledgement": acknowledgement
+        and {"by": _user(acknowledgement.by), "at": _at(acknowledgement.acknowledged_at)},
     }
 
 
@@ -62,6 +99,8 @@ def encounter_export_data(encounter: Encounter) -> dict[str, Any]:
         "created_by": _user(encounter.created_by),
         "created_at": _at(encounter.created_at),
         "submitted_at": _at(encounter.submitted_at),
+        # "missing", "recorded" or "acknowledged" once a round needed a call; null before.
+        "escalation_call": encounter.escalation_call or None,
         "sign_off": sign_off
         and {
             "signed_by": _user(sign_off.signed_by),
@@ -75,4 +114,5 @@ def encounter_export_data(encounter: Encounter) -> dict[str, Any]:
         "rounds": [
             _round(round, overrides) for round, overrides in rounds_with_overrides(encounter)
         ],
+        "discharge": _discharge(getattr(encounter, "discharge", None)),
     }

@@ -252,6 +252,38 @@ def export_schema() -> Schema:
         },
         "required": ["kind", "code", "decision", "reason"],
     }
+    call = {
+        "type": "object",
+        "description": "A call about an emergency or urgent round: who was told, how, when, "
+        "and what they said they would do.",
+        "properties": {
+            "informed_role": {"type": "string"},
+            "informed_name": {"type": "string"},
+            "method": {"type": "string"},
+            "called_at": at,
+            "response": {"type": "string"},
+            "response_detail": {"type": "string"},
+            "recorded_by": user,
+            "recorded_at": at,
+        },
+        "required": ["informed_role", "informed_name", "method", "called_at", "response"],
+    }
+    discharge = {
+        "type": ["object", "null"],
+        "description": "The discharge checklist as completed; null while the patient is in.",
+        "properties": {
+            "discharged_by": user,
+            "discharged_at": at,
+            "mobilised": {"type": "boolean"},
+            "pain_controlled": {"type": "boolean"},
+            "follow_up_on": {"type": "string", "format": "date"},
+            "follow_up_with": {"type": "string"},
+            "educated_by": {"type": "string"},
+            "osteoporosis": {"type": "string"},
+            "osteoporosis_reason": {"type": "string"},
+        },
+        "required": ["discharged_by", "discharged_at", "follow_up_on", "follow_up_with"],
+    }
     round_ = {
         "type": "object",
         "properties": {
@@ -268,8 +300,22 @@ def export_schema() -> Schema:
                 "description": "As stored: an assessment under the rules of `rules_version`.",
             },
             "overrides": {"type": "array", "items": override},
+            "escalation_calls": {"type": "array", "items": call},
+            "escalation_acknowledgement": {
+                "type": ["object", "null"],
+                "properties": {"by": user, "at": at},
+                "required": ["by", "at"],
+            },
         },
-        "required": ["number", "status", "findings", "assessment", "overrides"],
+        "required": [
+            "number",
+            "status",
+            "findings",
+            "assessment",
+            "overrides",
+            "escalation_calls",
+            "escalation_acknowledgement",
+        ],
     }
     return {
         "type": "object",
@@ -287,11 +333,18 @@ def export_schema() -> Schema:
             "created_by": user,
             "created_at": at,
             "submitted_at": at,
+            "escalation_call": {
+                "type": ["string", "null"],
+                "enum": ["missing", "recorded", "acknowledged", None],
+                "description": "Once a round was emergency or urgent: whether a call was "
+                "recorded, and whether a physician acknowledged it.",
+            },
             "sign_off": {"type": ["object", "null"]},
             "addenda": {"type": "array", "items": {"type": "object"}},
             "rounds": {"type": "array", "items": round_},
+            "discharge": discharge,
         },
-        "required": ["export", "id", "ward", "patient_identifier", "rounds"],
+        "required": ["export", "id", "ward", "patient_identifier", "rounds", "discharge"],
     }
 
 
@@ -452,7 +505,8 @@ def export_operation() -> Schema:
         ],
         "responses": {
             "200": {
-                "description": "The encounter: rounds, findings, assessments, sign-off, addenda.",
+                "description": "The encounter: rounds, findings, assessments, escalation calls "
+                "and acknowledgements, sign-off, addenda, overrides, discharge.",
                 "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/EncounterExport"}}
                 },

@@ -22,9 +22,11 @@ def test_the_export_has_every_round_and_the_review(physician_client, exported, w
         "created_by",
         "created_at",
         "submitted_at",
+        "escalation_call",
         "sign_off",
         "addenda",
         "rounds",
+        "discharge",
     }
     assert data["id"] == str(exported.pk)
     assert data["ward"] == {"id": ward.pk, "name": "Spinal ward"}
@@ -77,3 +79,53 @@ def test_each_round_says_the_rules_it_was_assessed_under(physician_client, with_
         (3, "draft", None),
     ]
     assert rounds[1]["assessment"] == old["assessment"]  # as stored, never recomputed
+
+
+def test_the_export_carries_the_escalation_record_and_the_discharge(
+    physician_client, make_encounter, nurse, physician, django_assert_max_num_queries
+):
+    from tests.api.test_openapi import validator
+    from tests.review.factories import BREATHLESS, discharge_now, reassess, record_registrar_call
+    from triage.actions import escalation
+
+    encounter = make_encounter(patient_identifier="AMB002", answers=BREATHLESS)
+    round = encounter.rounds.get(number=1)
+    before = physician_client.get(url(encounter)).json()
+    assert before["escalation_call"] == "missing"
+    assert before["rounds"][0]["escalation_calls"] == []
+    assert before["rounds"][0]["escalation_acknowledgement"] is None
+    assert before["discharge"] is None
+
+    record_registrar_call(round, by=nurse)
+    escalation.acknowledge(encounter=encounter, by=physician, expected_version=None)
+    reassess(encounter, by=nurse)  # settled: no red flag left open
+    discharge_now(encounter, by=nurse)
+    with django_assert_max_num_queries(6):
+        data = physician_client.get(url(encounter)).json()
+    assert data["escalation_call"] == "acknowledged"
+    fits = validator("EncounterExport").iter_errors(data)
+    assert [error.message for error in fits] == []
+    (call,) = data["rounds"][0]["escalation_calls"]
+    assert call | {"called_at": None, "recorded_at": None} == {
+        "informed_role": "registrar",
+        "informed_name": "Dr Okafor",
+        "method": "bleep",
+        "called_at": None,
+        "response": "attending",
+        "response_detail": "",
+        "recorded_by": "nurse1",
+        "recorded_at": None,
+    }
+    assert data["rounds"][0]["escalation_acknowledgement"]["by"] == "physician1"
+    assert data["rounds"][1]["escalation_calls"] == []
+    assert data["discharge"] | {"discharged_at": None} == {
+        "discharged_by": "nurse1",
+        "discharged_at": None,
+        "mobilised": True,
+        "pain_controlled": True,
+        "follow_up_on": data["discharge"]["follow_up_on"],
+        "follow_up_with": "Spinal clinic",
+        "educated_by": "Staff nurse",
+        "osteoporosis": "referred",
+        "osteoporosis_reason": "",
+    }
