@@ -244,6 +244,13 @@ class Encounter(models.Model):
                 condition=models.Q(last_submitted_at__isnull=False),
                 name="encounter_review_queue",
             ),
+            # The ward board and its count of older patients: a ward's encounters by the time
+            # of their latest assessment.
+            models.Index(
+                fields=["ward", "last_submitted_at"],
+                condition=models.Q(last_submitted_at__isnull=False),
+                name="encounter_ward_last_submitted",
+            ),
             GinIndex(fields=["red_flag_codes"], name="encounter_red_flag_codes"),
             GinIndex(fields=["pathway_codes"], name="encounter_pathway_codes"),
             # Patient identifier search is a case-insensitive prefix match.

@@ -108,7 +108,7 @@ def older_count(ward: Ward, now: datetime | None = None) -> int:
     """How many undischarged encounters of the ward were last assessed before `RECENT`, up to
     `OLDER_COUNTED_UP_TO`."""
     since = (now or timezone.now()) - RECENT
-    older = undischarged(ward).filter(last_submitted_at__lt=since)
+    older = undischarged(ward).filter(last_submitted_at__lt=since).order_by()  # any 100
     return older[:OLDER_COUNTED_UP_TO].count()
 
 
