@@ -275,3 +275,38 @@ def test_another_encounter_of_the_same_ward_is_its_own_bundle(
     two = physician_client.get(url(other)).json()
     assert not set(by_reference(one)) & set(by_reference(two))
     assert two["identifier"]["value"] == str(other.pk)
+
+
+def test_escalation_calls_and_their_acknowledgement_are_in_the_bundle(
+    physician_client, make_encounter, nurse, physician
+):
+    from tests.review.factories import BREATHLESS, record_registrar_call
+    from triage.actions import escalation
+
+    encounter = make_encounter(patient_identifier="AMB002", answers=BREATHLESS)
+    record_registrar_call(encounter.rounds.get(number=1), by=nurse)
+    escalation.acknowledge(encounter=encounter, by=physician, expected_version=None)
+    bundle = physician_client.get(url(encounter)).json()
+    validated(bundle)
+    entries = by_reference(bundle)
+    assert [ref for ref in references(bundle) if ref not in entries] == []
+
+    (call,) = resources(bundle, "Communication")
+    (risk,) = resources(bundle, "RiskAssessment")
+    assert call["status"] == "completed"
+    assert call["recipient"] == [{"display": "Dr Okafor (Registrar)"}]
+    assert call["medium"] == [{"text": "Bleep"}]
+    assert call["payload"] == [{"contentString": "Attending now"}]
+    assert entries[call["sender"]["reference"]]["identifier"][0]["value"] == "nurse1"
+    assert entries[call["about"][0]["reference"]] == risk
+
+    (acknowledgement,) = resources(bundle, "Provenance")  # not signed off yet
+    assert acknowledgement["activity"]["text"] == "Escalation acknowledged by a physician"
+    who = entries[acknowledgement["agent"][0]["who"]["reference"]]
+    assert who["identifier"][0]["value"] == "physician1"
+    targets = {entries[t["reference"]]["resourceType"] for t in acknowledgement["target"]}
+    assert targets == {"RiskAssessment", "Communication"}
+
+
+def test_a_round_with_no_call_recorded_has_no_communication(bundle):
+    assert resources(bundle, "Communication") == []

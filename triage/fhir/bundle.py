@@ -20,7 +20,13 @@ carries both as ``meta.tag``s). A draft round is not exported: it is not a recor
     itself is never changed by them);
   - a ``Flag`` per red flag. Flags stay ``active``: an override or a later round is a note
     for a clinician to read, not a reason for a receiving system to stop alerting.
+  - a ``Communication`` per escalation call the nurse recorded (whom they told, how, when,
+    and what was said), about the round's ``RiskAssessment``;
+  - a ``Provenance`` for a physician's acknowledgement of the escalation, over the round's
+    ``RiskAssessment`` and calls.
 * ``Provenance``: the sign-off, its signer and time, targeting every round's resources.
+
+The discharge checklist is in the JSON export only.
 
 References are ``urn:uuid:`` full URLs inside the Bundle, derived from the encounter's id so
 that the same encounter always exports the same ids.
@@ -42,6 +48,7 @@ from triage.clinical.explain import (
     describe_finding,
 )
 from triage.clinical.snapshots import stored_escalation
+from triage.escalation_record import acknowledgement_of, calls_of
 from triage.fhir.questionnaire import option_display
 from triage.fhir.response import response_items
 from triage.fhir.terminology import (
@@ -73,7 +80,7 @@ from triage.fhir.terminology import (
     answer_system,
 )
 from triage.forms.wizard import nhs_number
-from triage.models import Encounter, Override, Round, User
+from triage.models import Encounter, EscalationCall, Override, Round, User
 from triage.presenters import NEWS2_BAND_LABELS
 from triage.record_parts import rounds_with_overrides, sign_off_and_addenda
 
@@ -372,6 +379,56 @@ class RoundResources:
             resource["note"] = notes
         return self.add("risk-assessment", resource)
 
+    def escalation(self, risk: Reference) -> None:
+        """The round's escalation record: each call, and the acknowledgement over them."""
+        about = [risk]
+        for index, call in enumerate(calls_of(self.round), start=1):
+            about.append(self.add(f"escalation-call/{index}", self.communication(call, risk)))
+        acknowledgement = acknowledgement_of(self.round)
+        if acknowledgement is None:
+            return
+        self.builder.add(
+            f"{self.name}/escalation-acknowledgement",
+            {
+                "resourceType": "Provenance",
+                "meta": self.meta,
+                "target": [{"reference": ref["reference"]} for ref in about],
+                "recorded": at(acknowledgement.acknowledged_at),
+                "activity": {"text": "Escalation acknowledged by a physician"},
+                "agent": [
+                    {
+                        "type": {
+                            "coding": [
+                                {
+                                    "system": PARTICIPANT_TYPE,
+                                    "code": "verifier",
+                                    "display": "Verifier",
+                                }
+                            ]
+                        },
+                        "who": self.builder.practitioner(acknowledgement.by),
+                    }
+                ],
+            },
+        )
+
+    def communication(self, call: EscalationCall, risk: Reference) -> Resource:
+        role = EscalationCall.InformedRole(call.informed_role).label
+        response = EscalationCall.Response(call.response).label
+        said = f"{response}: {call.response_detail}" if call.response_detail else response
+        return {
+            "resourceType": "Communication",
+            "status": "completed",
+            "category": [{"text": "Escalation of an emergency or urgent assessment"}],
+            "subject": self.patient,
+            "about": [risk],
+            "sent": at(call.called_at),
+            "sender": self.builder.practitioner(call.recorded_by),
+            "recipient": [{"display": f"{call.informed_name} ({role})"}],
+            "medium": [{"text": EscalationCall.Method(call.method).label}],
+            "payload": [{"contentString": said}],
+        }
+
     def gaps(self) -> list[str]:
         """What the assessment could not judge, in words."""
         words = []
@@ -432,8 +489,9 @@ def encounter_bundle(encounter: Encounter) -> Resource:
         vital_signs = resources.vital_signs(response)
         news2 = resources.news2(vital_signs)
         basis = [response, *vital_signs, *([news2] if news2 else [])]
-        resources.risk_assessment(basis, overrides)
+        risk = resources.risk_assessment(basis, overrides)
         resources.flags()
+        resources.escalation(risk)
         targets += resources.targets
     sign_off, _ = sign_off_and_addenda(encounter)
     if sign_off is not None and targets:
