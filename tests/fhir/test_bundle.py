@@ -310,3 +310,32 @@ def test_escalation_calls_and_their_acknowledgement_are_in_the_bundle(
 
 def test_a_round_with_no_call_recorded_has_no_communication(bundle):
     assert resources(bundle, "Communication") == []
+
+
+def test_the_discharge_is_a_care_plan(physician_client, make_encounter, nurse):
+    from tests.review.factories import discharge_now
+
+    encounter = make_encounter(patient_identifier="HOME01")
+    discharge_now(encounter, by=nurse)
+    bundle = physician_client.get(url(encounter)).json()
+    validated(bundle)
+    (plan,) = resources(bundle, "CarePlan")
+    entries = by_reference(bundle)
+    assert entries[plan["author"]["reference"]]["identifier"][0]["value"] == "nurse1"
+    assert entries[plan["subject"]["reference"]]["resourceType"] == "Patient"
+    follow_up, osteoporosis = (activity["detail"] for activity in plan["activity"])
+    assert follow_up["description"] == "Follow-up with Spinal clinic"
+    assert follow_up["scheduledPeriod"]["start"] == encounter.discharge.follow_up_on.isoformat()
+    assert osteoporosis == {
+        "status": "scheduled",
+        "description": "Referred for osteoporosis treatment",
+    }
+    assert [note["text"] for note in plan["note"]] == [
+        "Supervised mobilisation done.",
+        "Pain controlled on the discharge analgesia.",
+        "Told to report sudden or new back pain at once, by Staff nurse.",
+    ]
+
+
+def test_a_patient_not_discharged_has_no_care_plan(bundle):
+    assert resources(bundle, "CarePlan") == []

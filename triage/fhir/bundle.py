@@ -25,8 +25,9 @@ carries both as ``meta.tag``s). A draft round is not exported: it is not a recor
   - a ``Provenance`` for a physician's acknowledgement of the escalation, over the round's
     ``RiskAssessment`` and calls.
 * ``Provenance``: the sign-off, its signer and time, targeting every round's resources.
-
-The discharge checklist is in the JSON export only.
+* ``CarePlan``: the discharge, as its checklist was completed: the follow-up appointment, the
+  osteoporosis treatment, and as notes the mobilisation, pain control and the patient told to
+  report new back pain at once (by whom).
 
 References are ``urn:uuid:`` full URLs inside the Bundle, derived from the encounter's id so
 that the same encounter always exports the same ids.
@@ -80,7 +81,7 @@ from triage.fhir.terminology import (
     answer_system,
 )
 from triage.forms.wizard import nhs_number
-from triage.models import Encounter, EscalationCall, Override, Round, User
+from triage.models import Discharge, Encounter, EscalationCall, Override, Round, User
 from triage.presenters import NEWS2_BAND_LABELS
 from triage.record_parts import rounds_with_overrides, sign_off_and_addenda
 
@@ -470,6 +471,54 @@ def score(value: int) -> Resource:
     return {"value": value, "unit": "score", "system": UCUM, "code": "{score}"}
 
 
+# How far each osteoporosis choice has got, as a CarePlan activity's status.
+OSTEOPOROSIS_STATUS = {
+    Discharge.Osteoporosis.BISPHOSPHONATE: "in-progress",
+    Discharge.Osteoporosis.DENOSUMAB: "in-progress",
+    Discharge.Osteoporosis.TERIPARATIDE: "in-progress",
+    Discharge.Osteoporosis.REFERRED: "scheduled",
+    Discharge.Osteoporosis.NOT_STARTED: "not-started",
+}
+
+
+def discharge_plan(builder: BundleBuilder, discharge: Discharge, patient: Reference) -> None:
+    osteoporosis: Resource = {
+        "status": OSTEOPOROSIS_STATUS[Discharge.Osteoporosis(discharge.osteoporosis)],
+        "description": Discharge.Osteoporosis(discharge.osteoporosis).label,
+    }
+    if discharge.osteoporosis_reason:
+        osteoporosis["statusReason"] = {"text": discharge.osteoporosis_reason}
+    notes = [
+        "Supervised mobilisation done." if discharge.mobilised else "",
+        "Pain controlled on the discharge analgesia." if discharge.pain_controlled else "",
+        f"Told to report sudden or new back pain at once, by {discharge.educated_by}.",
+    ]
+    builder.add(
+        "discharge",
+        {
+            "resourceType": "CarePlan",
+            "status": "active",
+            "intent": "plan",
+            "title": "Discharge after vertebroplasty",
+            "subject": patient,
+            "created": at(discharge.discharged_at),
+            "author": builder.practitioner(discharge.discharged_by),
+            "activity": [
+                {
+                    "detail": {
+                        "kind": "Appointment",
+                        "status": "scheduled",
+                        "description": f"Follow-up with {discharge.follow_up_with}",
+                        "scheduledPeriod": {"start": discharge.follow_up_on.isoformat()},
+                    }
+                },
+                {"detail": osteoporosis},
+            ],
+            "note": [{"text": note} for note in notes if note],
+        },
+    )
+
+
 def encounter_bundle(encounter: Encounter) -> Resource:
     """The Bundle (a plain dict, JSON-ready); `encounter` best read `with_record_parts`."""
     builder = BundleBuilder(encounter)
@@ -527,4 +576,7 @@ def encounter_bundle(encounter: Encounter) -> Resource:
                 ],
             },
         )
+    discharge = getattr(encounter, "discharge", None)  # none is an AttributeError
+    if discharge is not None:
+        discharge_plan(builder, discharge, patient)
     return builder.bundle()
