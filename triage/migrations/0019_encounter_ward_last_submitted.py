@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('triage', '0018_discharge'),
+        ("triage", "0018_discharge"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='encounter',
-            index=models.Index(condition=models.Q(('last_submitted_at__isnull', False)), fields=['ward', 'last_submitted_at'], name='encounter_ward_last_submitted'),
+            model_name="encounter",
+            index=models.Index(
+                condition=models.Q(("last_submitted_at__isnull", False)),
+                fields=["ward", "last_submitted_at"],
+                name="encounter_ward_last_submitted",
+            ),
         ),
     ]
