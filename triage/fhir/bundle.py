@@ -151,6 +151,12 @@ class BundleBuilder:
         }
 
 
+def verifier(who: Reference) -> Resource:
+    """A Provenance agent: the physician who verified (signed off, acknowledged)."""
+    coding = {"system": PARTICIPANT_TYPE, "code": "verifier", "display": "Verifier"}
+    return {"type": {"coding": [coding]}, "who": who}
+
+
 def tags(round: Round) -> Resource:
     versions = [
         {
@@ -396,20 +402,7 @@ class RoundResources:
                 "target": [{"reference": ref["reference"]} for ref in about],
                 "recorded": at(acknowledgement.acknowledged_at),
                 "activity": {"text": "Escalation acknowledged by a physician"},
-                "agent": [
-                    {
-                        "type": {
-                            "coding": [
-                                {
-                                    "system": PARTICIPANT_TYPE,
-                                    "code": "verifier",
-                                    "display": "Verifier",
-                                }
-                            ]
-                        },
-                        "who": self.builder.practitioner(acknowledgement.by),
-                    }
-                ],
+                "agent": [verifier(self.builder.practitioner(acknowledgement.by))],
             },
         )
 
@@ -560,20 +553,7 @@ def encounter_bundle(encounter: Encounter) -> Resource:
                     ],
                     "text": "Signed off by a physician",
                 },
-                "agent": [
-                    {
-                        "type": {
-                            "coding": [
-                                {
-                                    "system": PARTICIPANT_TYPE,
-                                    "code": "verifier",
-                                    "display": "Verifier",
-                                }
-                            ]
-                        },
-                        "who": builder.practitioner(sign_off.signed_by),
-                    }
-                ],
+                "agent": [verifier(builder.practitioner(sign_off.signed_by))],
             },
         )
     discharge = getattr(encounter, "discharge", None)  # none is an AttributeError
