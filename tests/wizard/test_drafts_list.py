@@ -48,3 +48,12 @@ def test_the_list_costs_the_same_queries_however_many_drafts(
     # Session, user, wards... as for any page, plus the drafts, their count and the recent list.
     with django_assert_num_queries(5):
         nurse_client.get("/encounters/")
+
+
+def test_showing_all_drafts_counts_them_without_asking_again(
+    nurse_client, ward, django_assert_num_queries
+):
+    start_drafts(nurse_client, ward, DRAFTS_SHOWN + 2)
+    with django_assert_num_queries(4):  # the list's five, less the count
+        page = nurse_client.get("/encounters/?drafts=all").content.decode()
+    assert page.count("Resume at") == DRAFTS_SHOWN + 2

@@ -49,7 +49,8 @@ class Locked(Exception):
         )
 
 
-# Every save of a step makes these two reads: compiled once per process (`compiled_sql`). The
+# Reads the writes below make again and again, compiled once per process (`compiled_sql`): the
+# sign-off check (submitting, reassessing, reviewing) and the round a step's save locks. The
 # markers (no encounter has the nil id, no round the id -1) mark where the values go.
 SIGN_OFF = Compiled(
     lambda encounter_id: SignOff.objects.filter(encounter_id=encounter_id).only("pk"),

@@ -138,8 +138,8 @@ def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
     )
     show_all = request.GET.get("drafts") == "all"
     drafts = list(all_drafts if show_all else all_drafts[: DRAFTS_SHOWN + 1])
-    # Counted only when there are more than the list shows.
-    drafts_total = len(drafts) if len(drafts) <= DRAFTS_SHOWN else all_drafts.count()
+    # Counted only when there are more than the list read.
+    drafts_total = len(drafts) if show_all or len(drafts) <= DRAFTS_SHOWN else all_drafts.count()
     if not show_all:
         drafts = drafts[:DRAFTS_SHOWN]
     recent = (
