@@ -9,8 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Max, Min, OuterRef, QuerySet
-from django.db.models.functions import TruncHour
+from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery, TextField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, TruncHour
 from pghistory.models import Events
 
 from triage.models import Encounter, EncounterView, Round, User
@@ -97,6 +98,14 @@ def with_round_ids(encounters: QuerySet[Encounter]) -> QuerySet[Encounter]:
     return encounters.annotate(round_ids=ArraySubquery(rounds))
 
 
+# Who made a change, read with the change: the context keeps the user's key as text.
+_USERNAME = Subquery(
+    User.objects.annotate(key=Cast("pk", TextField()))
+    .filter(key=KeyTextTransform("user", OuterRef("pgh_context")))
+    .values("username")
+)
+
+
 def audit_trail(encounter: Encounter, *, reads_by_hour: bool = False) -> list[AuditEntry]:
     """Every recorded change to the encounter, its rounds, sign-off, addenda and overrides
     (from the append-only event tables), and every time a physician read it (or, with
@@ -105,18 +114,22 @@ def audit_trail(encounter: Encounter, *, reads_by_hour: bool = False) -> list[Au
     round_ids = getattr(encounter, "round_ids", None)
     if round_ids is None:
         round_ids = list(encounter.rounds.values_list("pk", flat=True))
-    events = list(Events.objects.references(encounter))
-    rounds = [Round(pk=pk) for pk in round_ids]  # only their keys are needed
-    events += Events.objects.references(rounds).across(
-        "triage.OverrideEvent",
-        "triage.EscalationCallEvent",
-        "triage.EscalationAcknowledgementEvent",
-    )
-    contexts = [event.pgh_context or {} for event in events]
-    people = {c.get("user") for c in contexts} - {None}
-    names = {user.pk: user.get_username() for user in User.objects.filter(pk__in=people)}
+    events = Events.objects.references(encounter).annotate(username=_USERNAME)
+    if round_ids:  # (`references` of no rows would match every row)
+        rounds = [Round(pk=pk) for pk in round_ids]  # only their keys are needed
+        events = events.union(
+            Events.objects.references(rounds)
+            .across(
+                "triage.OverrideEvent",
+                "triage.EscalationCallEvent",
+                "triage.EscalationAcknowledgementEvent",
+            )
+            .annotate(username=_USERNAME),
+            all=True,
+        )
     entries = []
-    for event, context in zip(events, contexts, strict=True):
+    for event in events:
+        context = event.pgh_context or {}
         what = OBJECT_NAMES.get(event.pgh_obj_model, event.pgh_obj_model)
         if event.pgh_obj_model == "triage.Round":
             what += f" {event.pgh_data.get('number')}"
@@ -125,7 +138,7 @@ def audit_trail(encounter: Encounter, *, reads_by_hour: bool = False) -> list[Au
         entries.append(
             AuditEntry(
                 at=event.pgh_created_at,
-                who=names.get(user_id, "system") if user_id is not None else "system",
+                who=event.username or ("system" if user_id is None else f"user {user_id}"),
                 what=f"{what}: {event.pgh_label}",
                 action=context.get("action", ""),
                 url=context.get("url", ""),

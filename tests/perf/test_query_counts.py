@@ -47,11 +47,6 @@ OVER_THE_LIMIT = {
     # with the page's own reads (session, user, the round with its encounter) and the
     # session's save (the version this page wrote) that is 9.
     "autosave": 9,
-    # A physician's read is audited first (1), then the trail is read from the event tables:
-    # the encounter's events (1), the overrides' events (1), the record's reads with their
-    # readers (1), and the names of the other people in the trail (1).
-    "audit": 8,
-    "audit-csv": 8,
     # Every opening is recorded as a run, with its wards, in one transaction (4), after every
     # submitted round of the wards is read (1) and the wards themselves (1).
     "lookback": 9,
