@@ -1,4 +1,5 @@
-"""The signed-in user, loaded with the names of their roles in the same query.
+"""The signed-in user, loaded with the names of their roles and their confirmed second-factor
+devices in the same query.
 
 Every page asks which roles the user holds (the guard, the navigation, the second factor), so
 the user's row and their groups come back together: one query per request, not two. Its SQL
@@ -17,6 +18,7 @@ from django.db.models import OuterRef, QuerySet
 
 from triage.compiled_sql import Compiled
 from triage.models import User
+from triage.two_factor import with_confirmed_devices
 
 
 def with_role_names(users: QuerySet[User]) -> QuerySet[User]:
@@ -26,7 +28,10 @@ def with_role_names(users: QuerySet[User]) -> QuerySet[User]:
 
 
 # A user id no account has (ids start at 1): only marks where the real id goes.
-USER_WITH_ROLES = Compiled(lambda pk: with_role_names(User._default_manager.filter(pk=pk)), [-1])
+USER_WITH_ROLES = Compiled(
+    lambda pk: with_confirmed_devices(with_role_names(User._default_manager.filter(pk=pk))),
+    [-1],
+)
 
 
 class RolesBackend(ModelBackend):

@@ -123,8 +123,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Which second factor (if any) verified this session's user.
-    "django_otp.middleware.OTPMiddleware",
+    # Which second factor (if any) verified this session's user (django-otp's middleware,
+    # without its query per request).
+    "triage.two_factor.DeviceMiddleware",
     # A bearer token signs calls to /api/ only (no session, no cookie).
     "triage.api_tokens.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -10,13 +10,25 @@ asks for the code before any page is `triage.access.SecondFactorMiddleware`.
 from __future__ import annotations
 
 from base64 import b32encode
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any, cast
 
 import segno
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import Func, OuterRef, QuerySet, TextField, Value
+from django.db.models.functions import Cast, Concat
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import is_verified as device_verified
 from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from triage.roles import Role, roles_of
@@ -25,6 +37,64 @@ ROLES_NEEDING_2FA = frozenset({Role.PHYSICIAN, Role.GUIDANCE_ADMIN})
 RECOVERY_CODES = 10
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
+
+
+def _confirmed(device_class: type[Device]) -> ArraySubquery:
+    """The persistent ids (as a session keeps them) of the user's confirmed devices of a kind."""
+    prefix = Value(f"{device_class.model_label()}/", output_field=TextField())
+    devices = device_class.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return ArraySubquery(devices.values(pid=Concat(prefix, Cast("pk", TextField()))))
+
+
+def with_confirmed_devices(users: QuerySet) -> QuerySet:
+    """`users`, each with `confirmed_devices`: the persistent ids of their confirmed devices
+    (read by `DeviceMiddleware`, which then needs no query of its own)."""
+    both = Func(
+        _confirmed(TOTPDevice),
+        _confirmed(StaticDevice),
+        function="array_cat",
+        output_field=ArrayField(TextField()),
+    )
+    return users.annotate(confirmed_devices=both)
+
+
+class DeviceMiddleware:
+    """Which second factor (if any) verified this session's user, as django-otp's
+    OTPMiddleware tells it (`user.otp_device`, `user.is_verified()`), without a query of its
+    own: the signed-in user is read with their confirmed devices (`with_confirmed_devices`), so
+    the session's device is checked against those, and read only if a page uses it. A session
+    whose device is not one of them (deleted, not confirmed, another user's) is not verified
+    and forgets it, as with django-otp."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None:
+            # Read when first used, as Django's own `request.user` is.
+            request.user = cast(Any, SimpleLazyObject(partial(with_device, request, user)))
+        return self.get_response(request)
+
+
+def with_device(request: HttpRequest, user):
+    """The user with `otp_device` (the device that verified this session, or None) and
+    `is_verified()`, as django-otp's middleware gives them."""
+    user.otp_device = None
+    user.is_verified = partial(device_verified, user)
+    persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
+    if persistent_id is None:
+        return user
+    confirmed = getattr(user, "confirmed_devices", None)
+    if confirmed is None:  # a user read without them: read the device
+        device = Device.from_persistent_id(persistent_id)
+        if device is not None and device.user_id == user.pk and device.confirmed:
+            user.otp_device = device
+    elif persistent_id in confirmed:
+        user.otp_device = SimpleLazyObject(partial(Device.from_persistent_id, persistent_id))
+    if user.otp_device is None:
+        del request.session[DEVICE_ID_SESSION_KEY]
+    return user
 
 
 def required_for(user) -> bool:

@@ -7,7 +7,8 @@ import json
 import re
 
 import pytest
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import UserFactory
@@ -166,3 +167,40 @@ def test_an_outside_address_is_never_the_way_back(client, physician, two_factor_
     client.force_login(physician)
     response = client.post(f"{VERIFY}?next=https://evil.example/", {"code": code_now(device)})
     assert response["Location"] == "/"
+
+
+def session_holding(client, user, device) -> None:
+    """A signed-in session that says `device` verified it."""
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def test_a_session_verified_by_the_users_app_or_recovery_codes_opens_pages(
+    client, physician, two_factor_on
+):
+    device, _ = enrol(physician)
+    for verified_by in (device, StaticDevice.objects.get(user=physician)):
+        session_holding(client, physician, verified_by)
+        assert client.get("/review/").status_code == 200
+        assert client.session[DEVICE_ID_SESSION_KEY] == verified_by.persistent_id
+
+
+@pytest.mark.parametrize("change", ["another_users", "unconfirmed", "deleted"])
+def test_a_session_whose_device_is_not_the_users_confirmed_one_is_asked_again(
+    client, physician, two_factor_on, change
+):
+    """The device the session names is checked against the user's confirmed devices (read
+    with the user): another user's, one no longer confirmed or one deleted verifies nothing,
+    and the session forgets it."""
+    device, _ = enrol(physician)
+    other, _ = enrol(UserFactory(username="physician2", roles=[Role.PHYSICIAN]))
+    session_holding(client, physician, other if change == "another_users" else device)
+    if change == "unconfirmed":
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=False)
+    elif change == "deleted":
+        device.delete()
+    response = client.get("/review/")
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY[:-1])
+    assert DEVICE_ID_SESSION_KEY not in client.session
