@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 
-from triage.content_digest import content
+from triage.content_digest import digest
 from triage.models import Encounter, Ward
 from triage.templatetags.fragment_tags import content_key
 
@@ -18,6 +20,10 @@ class Row:
     encounter: Encounter
     hours_since: int | None
     red_flags: list[str]
+
+
+# Nine o'clock UTC is ten o'clock an hour east: the same moment, shown differently.
+ONE_HOUR_EAST = timezone(timedelta(hours=1))
 
 
 def row(**changes) -> Row:
@@ -55,9 +61,8 @@ def test_a_related_row_pointing_back_is_no_endless_loop():
 
 def test_a_row_met_twice_side_by_side_is_written_out_both_times():
     ward = Ward(pk=1, name="Spinal ward")
-    both = content([ward, ward])
-    assert both == ("list", (content(ward), content(ward)))
-    assert "Spinal ward" in repr(both[1][1])
+    renamed = Ward(pk=1, name="Orthopaedic ward")
+    assert digest([ward, ward]) != digest([ward, renamed])
 
 
 @pytest.mark.parametrize(
@@ -67,10 +72,18 @@ def test_a_row_met_twice_side_by_side_is_written_out_both_times():
         ({1, 2}, {1, 3}),
         ((1, 2), [1, 2]),  # a tuple is not a list
         (None, "None"),
+        (Decimal("1.0"), Decimal("1.00")),  # equal, but written differently
+        (datetime(2026, 1, 1, 9, tzinfo=UTC), datetime(2026, 1, 1, 10, tzinfo=ONE_HOUR_EAST)),
     ],
 )
-def test_values_that_differ_have_different_contents(value, other):
-    assert content(value) != content(other)
+def test_values_that_differ_have_different_digests(value, other):
+    assert digest(value) != digest(other)
+
+
+def test_a_field_of_a_dataclass_and_a_column_not_shown_by_repr_are_in_the_digest():
+    first, second = row(), row()
+    second.encounter.levels = ["T12"]  # not in the model's repr
+    assert digest(first) != digest(second)
 
 
 def test_queue_rows_read_again_are_the_rows_first_rendered(
