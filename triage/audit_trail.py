@@ -138,7 +138,7 @@ def audit_trail(encounter: Encounter, *, reads_by_hour: bool = False) -> list[Au
         entries.append(
             AuditEntry(
                 at=event.pgh_created_at,
-                who=event.username or ("system" if user_id is None else f"user {user_id}"),
+                who=event.username or ("system" if user_id is None else "a deleted account"),
                 what=f"{what}: {event.pgh_label}",
                 action=context.get("action", ""),
                 url=context.get("url", ""),

@@ -6,11 +6,14 @@ import csv
 import io
 import re
 
+import pghistory
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from tests.factories import PASSWORD
-from triage.models import EncounterView
+from triage.audit_trail import audit_trail
+from triage.models import Encounter, EncounterView
 
 
 @pytest.fixture
@@ -200,3 +203,15 @@ def test_audit_records_cannot_be_changed_or_deleted_even_by_raw_sql(reviewed, ta
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
         assert cursor.fetchone() == (count,)
+
+
+def test_a_change_says_who_made_it_or_that_the_system_or_a_deleted_account_did(
+    red_flag_encounter, nurse
+):
+    """The name comes with the change, read in the same query; a change made outside any
+    session (a script) is the system's, and one whose account is gone says so."""
+    for user in (nurse.pk, None, 987654):
+        with pghistory.context(user=user, action="test.change"):
+            Encounter.objects.filter(pk=red_flag_encounter.pk).update(updated_at=timezone.now())
+    changes = [e for e in audit_trail(red_flag_encounter) if e.action == "test.change"]
+    assert [e.who for e in changes] == [nurse.username, "system", "a deleted account"]
