@@ -1,5 +1,5 @@
-"""The signed-in user, loaded with the names of their roles and their confirmed second-factor
-devices in the same query.
+"""The signed-in user, loaded with the names of their roles, their wards and their confirmed
+second-factor devices in the same query.
 
 Every page asks which roles the user holds (the guard, the navigation, the second factor), so
 the user's row and their groups come back together: one query per request, not two. Its SQL
@@ -15,16 +15,23 @@ from django.contrib.auth.models import Group
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet
+from django.db.models.functions import JSONObject
 
 from triage.compiled_sql import Compiled
-from triage.models import User
+from triage.models import User, Ward
 from triage.two_factor import with_confirmed_devices
 
 
 def with_role_names(users: QuerySet[User]) -> QuerySet[User]:
-    """`users`, each with `role_names`: the names of their groups (read by `roles.roles_of`)."""
+    """`users`, each with `role_names`: the names of their groups (read by `roles.roles_of`),
+    and `ward_rows`: their wards' ids and names, by name (read by `User.ward_list`)."""
     names = Group.objects.filter(user=OuterRef("pk")).values("name")
-    return users.annotate(role_names=ArraySubquery(names))
+    wards = (
+        Ward.objects.filter(staff=OuterRef("pk"))
+        .order_by("name")
+        .values(json=JSONObject(id="pk", name="name"))
+    )
+    return users.annotate(role_names=ArraySubquery(names), ward_rows=ArraySubquery(wards))
 
 
 # A user id no account has (ids start at 1): only marks where the real id goes.

@@ -8,7 +8,7 @@ import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models.fields.json import KT
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -35,10 +35,19 @@ class User(AbstractUser):
     def has_role(self, role: Role) -> bool:
         return has_role(self, role)
 
+    def ward_list(self) -> list[Ward]:
+        """The user's wards by name. A signed-in user comes with them (`ward_rows`, read with
+        the user by `auth_backend.with_role_names`): no query then."""
+        rows = getattr(self, "ward_rows", None)
+        if rows is None:
+            return list(self.wards.order_by("name"))
+        columns = ["id", "name"]
+        return [Ward.from_db(DEFAULT_DB_ALIAS, columns, (row["id"], row["name"])) for row in rows]
+
     @property
     def home_ward(self) -> Ward | None:
         """The ward to prefill on a new encounter: the user's only ward, if they have one."""
-        wards = list(self.wards.all()[:2])
+        wards = self.ward_list()
         return wards[0] if len(wards) == 1 else None
 
 

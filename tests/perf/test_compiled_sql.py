@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+from django_otp import devices_for_user
 
 from tests.factories import UserFactory
+from tests.twofactor.conftest import enrol
 from triage.auth_backend import USER_WITH_ROLES, RolesBackend, with_role_names
 from triage.compiled_sql import Compiled
-from triage.models import User
+from triage.models import User, Ward
 from triage.roles import Role
 from triage.session_store import SessionStore
 
@@ -41,10 +43,25 @@ def test_no_user_for_an_unknown_a_malformed_or_an_inactive_id(db, nurse):
     assert backend.get_user(inactive.pk) is None
 
 
-def test_a_user_is_one_query(db, nurse, django_assert_num_queries):
+def test_a_user_is_one_query_with_their_roles_wards_and_devices(
+    db, nurse, physician, django_assert_num_queries
+):
+    enrol(physician)
+    for name in ("Orthopaedic ward", "Acute spinal unit"):
+        physician.wards.add(Ward.objects.create(name=name))
     with django_assert_num_queries(1):
-        user = RolesBackend().get_user(nurse.pk)
-        assert user.role_names == [Role.NURSE.value]
+        user = RolesBackend().get_user(physician.pk)
+        assert user.role_names == [Role.PHYSICIAN.value]
+        wards = user.ward_list()
+        devices = user.confirmed_devices
+    assert wards == list(physician.wards.order_by("name"))  # the same rows, by name
+    assert [w.name for w in wards] == sorted(w.name for w in physician.wards.all())
+    assert sorted(devices) == sorted(
+        d.persistent_id for d in devices_for_user(physician, confirmed=True)
+    )
+    assert len(devices) == 2  # the authenticator app and the recovery codes
+    nurse_user = RolesBackend().get_user(nurse.pk)
+    assert nurse_user.confirmed_devices == [] and nurse_user.ward_list() == list(nurse.wards.all())
 
 
 def test_a_session_is_read_back_until_it_expires(db):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
@@ -39,9 +38,7 @@ class QueueFilterForm(forms.Form):
         max_length=32,
         help_text="The start of the identifier is enough.",
     )
-    ward = ListedModelChoiceField(
-        queryset=Ward.objects.none(), required=False, empty_label="All my wards"
-    )
+    ward = ListedModelChoiceField(Ward, required=False, empty_label="All my wards")
     escalation = forms.ChoiceField(
         required=False,
         choices=[
@@ -68,9 +65,9 @@ class QueueFilterForm(forms.Form):
         label="Submitted to", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, wards: QuerySet[Ward], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, wards: Sequence[Ward], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast("forms.ModelChoiceField[Ward]", self.fields["ward"]).queryset = wards
+        cast(ListedModelChoiceField, self.fields["ward"]).options = wards
         # The choices and dates apply as soon as they change; the search when it is sent.
         for name, field in self.fields.items():
             if name != self.SEARCH_FIELD:

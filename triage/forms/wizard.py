@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, cast
 
@@ -31,7 +32,7 @@ from triage.findings_builder import (
     SIDES,
     section_from_answers,
 )
-from triage.forms.choices import ListedChoices
+from triage.forms.choices import ListedModelChoiceField
 from triage.models import Encounter, Ward
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -203,6 +204,12 @@ class PatientForm(forms.ModelForm):
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    ward = ListedModelChoiceField(
+        Ward,
+        label="Ward",
+        empty_label="Choose the ward",
+        error_messages={"required": "Choose the ward the patient is on."},
+    )
     procedure_at = forms.DateTimeField(
         label="Date and time of the vertebroplasty",
         help_text="From the procedure record. Used to work out the hours since the procedure.",
@@ -221,13 +228,9 @@ class PatientForm(forms.ModelForm):
         model = Encounter
         fields = ["patient_identifier", "ward", "procedure_at", "levels"]
 
-    def __init__(self, *args: Any, wards: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, wards: Sequence[Ward] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        ward = cast("forms.ModelChoiceField[Ward]", self.fields["ward"])  # the model's ward
-        ward.iterator = ListedChoices
-        ward.queryset = wards if wards is not None else Ward.objects.none()
-        ward.empty_label = "Choose the ward"
-        ward.error_messages["required"] = "Choose the ward the patient is on."
+        cast(ListedModelChoiceField, self.fields["ward"]).options = wards
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -26,6 +26,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from triage.content_digest import digest
+from triage.forms.choices import ListedModelChoiceField
 
 register = template.Library()
 TEMPLATE_PACK = "bootstrap5"
@@ -101,9 +102,13 @@ def input_tag(option: BoundWidget) -> SafeString:
 
 def field_key(field: BoundField) -> str | None:
     """Everything `as_crispy_field` draws the field from, as a key; None when it cannot be
-    told without rendering (posted data, choices read from the database)."""
+    told without rendering (posted data, choices read from the database; a listed choice's
+    options are in the key)."""
     form, control = field.form, field.field
-    if form.is_bound or isinstance(control, forms.ModelChoiceField):
+    if form.is_bound or (
+        isinstance(control, forms.ModelChoiceField)
+        and not isinstance(control, ListedModelChoiceField)
+    ):
         return None
     widget = control.widget
     helper = getattr(form, "helper", None)

@@ -119,7 +119,7 @@ DRAFTS_SHOWN = 20
 
 @clinical_required
 def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
-    wards = request.user.wards.all()
+    wards = request.user.ward_list()
     all_drafts = (
         Round.objects.filter(
             status=Round.Status.DRAFT, created_by=request.user, encounter__ward__in=wards
@@ -165,7 +165,7 @@ def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
 @clinical_required
 @require_http_methods(["GET", "POST"])
 def encounter_new(request: AuthenticatedRequest) -> HttpResponse:
-    wards = request.user.wards.all()
+    wards = request.user.ward_list()
     if request.method == "POST":
         form = PatientForm(request.POST, wards=wards)
         if form.is_valid():
@@ -201,7 +201,7 @@ def patient_step(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
     if not encounter.is_draft:
         messages.info(request, "Patient details are fixed once the first assessment is submitted.")
         return redirect("encounters:detail", pk=encounter.pk)
-    wards = request.user.wards.all()
+    wards = request.user.ward_list()
     form = PatientForm(instance=encounter, wards=wards)
     status = 200
     if request.method == "POST":

@@ -44,7 +44,7 @@ def encounter_handover(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResp
 @require_GET
 def ward_handover(request: AuthenticatedRequest) -> HttpResponse:
     """The handover of every patient on the ward's board in one document, in its order."""
-    scope = Scope.of(request, list(request.user.wards.order_by("name")))
+    scope = Scope.of(request, request.user.ward_list())
     ward = scope.ward
     encounters = (
         [row.encounter for row in board_rows(ward, everyone=scope.everyone, full=True)]

@@ -20,7 +20,7 @@ from triage.roles import Role
 @role_required(Role.PHYSICIAN)
 @require_GET
 def lookback(request: AuthenticatedRequest) -> HttpResponse:
-    wards = list(request.user.wards.all())
+    wards = request.user.ward_list()
     result = run(by=request.user, source=LookbackRun.Source.PAGE, wards=wards)
     return render(request, "review/lookback.html", {"result": result, "wards": wards})
 
@@ -28,7 +28,7 @@ def lookback(request: AuthenticatedRequest) -> HttpResponse:
 @role_required(Role.PHYSICIAN)
 @require_GET
 def lookback_csv(request: AuthenticatedRequest) -> HttpResponse:
-    wards = list(request.user.wards.all())
+    wards = request.user.ward_list()
     result = run(by=request.user, source=LookbackRun.Source.CSV, wards=wards)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     day = timezone.localdate().isoformat()

@@ -47,7 +47,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     filters = {name: request.GET[name] for name in ADDRESS_FILTERS if name in request.GET}
     text, notice = searched_text(request)
     form = QueueFilterForm(
-        {**filters, SEARCH: text} if filters or text else None, wards=request.user.wards.all()
+        {**filters, SEARCH: text} if filters or text else None, wards=request.user.ward_list()
     )
     after = None
     if "after" in request.GET:
@@ -58,7 +58,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     next_cursor = None
     # A search that cannot be run shows no rows: the whole queue would look like its answer.
     if notice is None and (not form.is_bound or form.is_valid()):
-        queryset = review_queue(request.user.wards.all())
+        queryset = review_queue(request.user.ward_list())
         if form.is_bound:
             queryset = filter_queue(queryset, form.cleaned_data, form.submitted_range())
         page, next_cursor = queue_page(queryset, after)
@@ -84,7 +84,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
 
 def search(request: AuthenticatedRequest) -> HttpResponse:
     """The posted filters, as the address of their results: the search text is stashed."""
-    form = QueueFilterForm(request.POST, wards=request.user.wards.all())
+    form = QueueFilterForm(request.POST, wards=request.user.ward_list())
     if not form.is_valid():
         return show(request, form, rows=[], notice=None, is_first_page=True)
     params = QueryDict(mutable=True)

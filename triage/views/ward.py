@@ -20,7 +20,7 @@ from triage.ward_board import (
 @clinical_required
 @require_GET
 def board(request: AuthenticatedRequest) -> HttpResponse:
-    scope = Scope.of(request, list(request.user.wards.order_by("name")))
+    scope = Scope.of(request, request.user.ward_list())
     ward, everyone = scope.ward, scope.everyone
     rows = board_rows(ward, everyone=everyone) if ward else []
     context = {
