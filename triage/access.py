@@ -32,7 +32,7 @@ from django_htmx.middleware import HtmxDetails
 from triage import two_factor
 from triage.actions.review import record_view, record_views
 from triage.api_tokens import API_PATH, bearer_token
-from triage.compiled_sql import Compiled
+from triage.compiled_sql import ENCOUNTER_MARKER, NUMBER_MARKER, USER_MARKER, Compiled
 from triage.models import Encounter, GuidanceVersion, Round, User, Ward
 from triage.roles import Role, has_role, roles_of
 from triage.session_lifetime import signed_in_here
@@ -199,12 +199,6 @@ def take_stashed_post(request: HttpRequest) -> dict[str, list[str]] | None:
     kept = stash.pop(request.path)
     request.session[STASH_KEY] = stash
     return kept["posted"] if kept["by"] == request.user.pk else None
-
-
-# Where a request's values go in a compiled read (`compiled_sql`): no encounter has the nil
-# id, no user the id -1, no encounter 32,767 rounds (a marker must be a value the column could
-# hold: Django leaves out a lookup it knows can match nothing).
-ENCOUNTER_MARKER, USER_MARKER, NUMBER_MARKER = uuid.UUID(int=0), -1, 32_767
 
 
 def on_users_wards(user_id: Any) -> QuerySet[Ward]:

@@ -13,6 +13,7 @@ The tests compare each compiled read with its queryset.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,6 +25,11 @@ from django.db.models.query import get_related_populators  # type: ignore[attr-d
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
+
+# Where a request's values go in a compiled read: no encounter has the nil id, no user the id
+# -1, no encounter 32,767 rounds (a marker must be a value the column could hold: Django leaves
+# out a lookup it knows can match nothing).
+ENCOUNTER_MARKER, USER_MARKER, NUMBER_MARKER = uuid.UUID(int=0), -1, 32_767
 
 
 @dataclass(frozen=True)

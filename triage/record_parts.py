@@ -8,12 +8,14 @@ the same number of queries for one addendum or fifty.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Model, OuterRef, QuerySet
 from django.db.models.functions import JSONObject
 
+from triage.compiled_sql import ENCOUNTER_MARKER, Compiled
 from triage.models import (
     Addendum,
     Encounter,
@@ -65,15 +67,13 @@ def sign_off_and_addenda(encounter: Encounter) -> tuple[SignOff | None, list[Add
     return getattr(encounter, "sign_off", None), addenda
 
 
-def rounds_with_overrides(encounter: Encounter) -> list[tuple[Round, list[Override]]]:
-    """The encounter's rounds in order, with who made and submitted them, their guidance
-    version, and their overrides (oldest first): one query. Each round also carries its
-    escalation record's calls as `call_rows` (see `triage.escalation_record`) and its
-    acknowledgement with the physician."""
+def rounds_read(encounter_id: uuid.UUID) -> QuerySet[Round]:
+    """The read `rounds_with_overrides` makes, as a queryset."""
     overrides = Override.objects.filter(round=OuterRef("pk"))
     calls = EscalationCall.objects.filter(round=OuterRef("pk"))
-    rounds = (
-        encounter.rounds.select_related(
+    return (
+        Round.objects.filter(encounter_id=encounter_id)
+        .select_related(
             "created_by", "submitted_by", "guidance_version", "escalation_acknowledgement__by"
         )
         .annotate(
@@ -82,6 +82,21 @@ def rounds_with_overrides(encounter: Encounter) -> list[tuple[Round, list[Overri
         )
         .order_by("number")
     )
-    return [
-        (round, [from_row(Override, row, "by") for row in round.override_rows]) for round in rounds
-    ]
+
+
+# Compiled once per process (`compiled_sql`): building this read's SQL cost more than
+# running it.
+ROUNDS = Compiled(rounds_read, [ENCOUNTER_MARKER])
+
+
+def rounds_with_overrides(encounter: Encounter) -> list[tuple[Round, list[Override]]]:
+    """The encounter's rounds in order, with who made and submitted them, their guidance
+    version, and their overrides (oldest first): one query. Each round also carries its
+    escalation record's calls as `call_rows` (see `triage.escalation_record`) and its
+    acknowledgement with the physician."""
+    pairs = []
+    for round in ROUNDS.all(encounter.pk):
+        round.encounter = encounter  # as `encounter.rounds` would: no query to read it back
+        rows = getattr(round, "override_rows")  # noqa: B009 - an annotation
+        pairs.append((round, [from_row(Override, row, "by") for row in rows]))
+    return pairs

@@ -8,10 +8,11 @@ import pytest
 from django.http import Http404
 from django.test import RequestFactory
 
+from tests.review.factories import WEAK_LEG, SubmittedEncounterFactory
 from triage.access import ENCOUNTER, SUBMITTED_ROUND, encounter_for, submitted_round_for
 from triage.models import Encounter
 from triage.record import WHOLE_RECORD
-from triage.record_parts import with_record_parts
+from triage.record_parts import rounds_read, rounds_with_overrides, with_record_parts
 from triage.views.encounters import RESULT_ROUND
 
 
@@ -56,3 +57,26 @@ def test_each_round_number_reads_its_own_round(exported, physician):
     assert second.call_rows == []  # the escalation record's calls, read in the same query
     with pytest.raises(Http404):
         SUBMITTED_ROUND.of(exported, 3)
+
+
+def test_the_rounds_with_their_overrides_come_in_one_query_as_their_queryset_reads_them(
+    exported, nurse, django_assert_num_queries
+):
+    author = exported.created_by.username
+    with django_assert_num_queries(1):
+        compiled = rounds_with_overrides(exported)
+        assert [round.encounter for round, _ in compiled] == [exported, exported]
+        assert compiled[0][0].created_by.username == author
+        assert compiled[0][0].guidance_version.pk is not None
+    assert [round.pk for round, _ in compiled] == list(
+        exported.rounds.order_by("number").values_list("pk", flat=True)
+    )
+    queried = {round.pk: round for round in rounds_read(exported.pk)}
+    for round, _ in compiled:
+        assert round.override_rows == queried[round.pk].override_rows
+        assert round.call_rows == queried[round.pk].call_rows
+        assert round.assessment == queried[round.pk].assessment
+    assert [o.reason for o in compiled[0][1]] == ["MRI: cement in the canal"]
+    assert compiled[1][1] == []
+    other = SubmittedEncounterFactory(ward=exported.ward, created_by=nurse, answers=WEAK_LEG)
+    assert [r.pk for r, _ in rounds_with_overrides(other)] == [other.rounds.get().pk]
