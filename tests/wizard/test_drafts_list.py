@@ -4,8 +4,15 @@ import uuid
 
 import pytest
 
+from tests.review.factories import WEAK_LEG, SubmittedEncounterFactory
 from tests.wizard.helpers import patient_post
-from triage.views.encounters import DRAFTS_SHOWN
+from triage.views.encounters import (
+    DRAFTS_READ,
+    DRAFTS_SHOWN,
+    RECENT_READ,
+    nurses_drafts,
+    recently_submitted,
+)
 
 
 def start_drafts(client, ward, count: int) -> list[str]:
@@ -57,3 +64,22 @@ def test_showing_all_drafts_counts_them_without_asking_again(
     with django_assert_num_queries(4):  # the list's five, less the count
         page = nurse_client.get("/encounters/?drafts=all").content.decode()
     assert page.count("Resume at") == DRAFTS_SHOWN + 2
+
+
+def test_the_lists_compiled_reads_give_what_their_querysets_give(
+    nurse_client, nurse, physician, ward, other_ward
+):
+    """Each user's own drafts and their wards' submitted encounters, with what the rows show."""
+    start_drafts(nurse_client, ward, 3)
+    submitted = SubmittedEncounterFactory(ward=ward, created_by=nurse, answers=WEAK_LEG)
+    SubmittedEncounterFactory(ward=other_ward, created_by=nurse, answers=WEAK_LEG)
+    drafts = DRAFTS_READ.all(nurse.pk)
+    assert [d.pk for d in drafts] == [d.pk for d in nurses_drafts(nurse.pk)]
+    assert [d.encounter.patient_identifier for d in drafts] == ["RX9002", "RX9001", "RX9000"]
+    assert DRAFTS_READ.all(physician.pk) == []  # not theirs
+    recent = RECENT_READ.all(nurse.pk)
+    assert [e.pk for e in recent] == [e.pk for e in recently_submitted(nurse.pk)]
+    assert [e.pk for e in recent] == [submitted.pk]  # the other ward's is not the nurse's
+    row = recent[0]
+    assert (row.ward.name, row.created_by.get_username()) == (ward.name, nurse.username)
+    assert (row.escalation, row.red_flag_codes) == (submitted.escalation, submitted.red_flag_codes)

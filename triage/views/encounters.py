@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from triage.access import (
     clinical_required,
     current_round_for,
     encounter_for,
+    on_users_wards,
     record_read,
     refuse_unless,
     take_stashed_post,
@@ -32,6 +34,7 @@ from triage.access import (
 from triage.actions import encounters as actions
 from triage.assessing import assess_round
 from triage.clinical import FindingsError
+from triage.compiled_sql import USER_MARKER, Compiled
 from triage.escalation_record import with_escalation_record
 from triage.forms.wizard import NeuroForm, PatientForm, StepForm
 from triage.models import QUESTION_SECTIONS, Encounter, Round
@@ -117,15 +120,16 @@ def _live_context(round: Round, replace: dict | None = None) -> dict:
 DRAFTS_SHOWN = 20
 
 
-@clinical_required
-def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
-    wards = request.user.ward_list()
-    all_drafts = (
+def nurses_drafts(user_id: int) -> QuerySet[Round]:
+    """A nurse's drafts on their wards, most recently saved first: only what the list shows
+    and where each resumes, not the stored results or input."""
+    return (
         Round.objects.filter(
-            status=Round.Status.DRAFT, created_by=request.user, encounter__ward__in=wards
+            status=Round.Status.DRAFT,
+            created_by=user_id,
+            encounter__ward__in=on_users_wards(user_id),
         )
         .select_related("encounter__ward")
-        # Only what the list shows and where each resumes: not the stored results or input.
         .only(
             "number",
             "updated_at",
@@ -136,17 +140,45 @@ def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
         )
         .order_by("-updated_at")
     )
-    show_all = request.GET.get("drafts") == "all"
-    drafts = list(all_drafts if show_all else all_drafts[: DRAFTS_SHOWN + 1])
-    # Counted only when there are more than the list read.
-    drafts_total = len(drafts) if show_all or len(drafts) <= DRAFTS_SHOWN else all_drafts.count()
-    if not show_all:
-        drafts = drafts[:DRAFTS_SHOWN]
-    recent = (
-        Encounter.objects.filter(ward__in=wards, submitted_at__isnull=False)
+
+
+def recently_submitted(user_id: int) -> QuerySet[Encounter]:
+    """The 25 encounters submitted last on the user's wards, with what their rows show."""
+    return (
+        Encounter.objects.filter(ward__in=on_users_wards(user_id), submitted_at__isnull=False)
         .select_related("ward", "created_by", "sign_off")
+        .only(
+            "patient_identifier",
+            "submitted_at",
+            "escalation",
+            "red_flag_codes",
+            "ward__name",
+            "created_by__username",
+            "sign_off__id",
+        )
         .order_by("-submitted_at")[:25]
     )
+
+
+# The list's reads, compiled once per process (`compiled_sql`); the drafts as far as the list
+# shows them and one more (to tell whether there are more).
+DRAFTS_READ = Compiled(lambda user_id: nurses_drafts(user_id)[: DRAFTS_SHOWN + 1], [USER_MARKER])
+RECENT_READ = Compiled(recently_submitted, [USER_MARKER])
+
+
+@clinical_required
+def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
+    user_id = request.user.pk
+    show_all = request.GET.get("drafts") == "all"
+    drafts = list(nurses_drafts(user_id)) if show_all else DRAFTS_READ.all(user_id)
+    # Counted only when there are more than the list read.
+    if show_all or len(drafts) <= DRAFTS_SHOWN:
+        drafts_total = len(drafts)
+    else:
+        drafts_total = nurses_drafts(user_id).count()
+    if not show_all:
+        drafts = drafts[:DRAFTS_SHOWN]
+    recent = RECENT_READ.all(user_id)
     resume = {
         draft.pk: wizard.resume_step(draft.last_step, draft.answered_sections) for draft in drafts
     }
