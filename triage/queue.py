@@ -131,7 +131,12 @@ def queue_page(
 ) -> tuple[list[Encounter], Cursor | None]:
     """One page of the queue after `after` (one query), and the cursor of the next page."""
     size = size or PAGE_SIZE
-    rows = list(page_rows(queryset, after, size))
+    return split_page(list(page_rows(queryset, after, size)), size)
+
+
+def split_page(rows: list[Encounter], size: int) -> tuple[list[Encounter], Cursor | None]:
+    """A page's rows read with one more (`page_rows`): the page, and the next page's cursor
+    if that row was there."""
     return rows[:size], Cursor.after(rows[size - 1]) if len(rows) > size else None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from operator import attrgetter
 
 import pytest
 from django.db import connection
@@ -27,6 +28,7 @@ from triage.actions import review as actions
 from triage.clinical.explain import RED_FLAG_TITLES
 from triage.models import Encounter
 from triage.roles import Role
+from triage.views.queue import whole_queue
 
 ROW = re.compile(r'data-encounter="([0-9a-f-]+)"')
 RANK = re.compile(r'data-rank="(\d)"')
@@ -573,3 +575,32 @@ def test_the_query_count_does_not_grow_with_the_rows_on_a_page(
     rows_50, queries_50 = count_queries()
     assert (rows_5, rows_50) == (5, 50)
     assert queries_50 == queries_5
+
+
+def test_the_whole_queues_compiled_pages_are_the_pages_of_its_queryset(
+    mixed, physician, monkeypatch
+):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    compiled, after = [], None
+    queried, queried_after = [], None
+    while True:
+        page, after = whole_queue(physician.pk, after)
+        expected, queried_after = views.queue_page(
+            views.review_queue(physician.ward_list()), queried_after
+        )
+        compiled.append([e.pk for e in page])
+        queried.append([e.pk for e in expected])
+        assert after == queried_after
+        if after is None:
+            break
+    assert compiled == queried and len(compiled) > 2
+    assert sum(len(p) for p in compiled) == len(mixed)
+    shown = ("ward.name", "nurse", "has_override", "signed_by", "escalation", "red_flag_codes")
+    for row, expected in zip(
+        whole_queue(physician.pk, None)[0],
+        views.queue_page(views.review_queue(physician.ward_list()), None)[0],
+        strict=True,
+    ):
+        for name in shown:
+            assert attrgetter(name)(row) == attrgetter(name)(expected), name
+        assert row.nurse  # who submitted it, read in the same query

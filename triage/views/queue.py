@@ -7,6 +7,8 @@ under a token (`triage.queue_search`), and the address carries the token.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from django.contrib import messages
@@ -17,10 +19,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseLocation
 
+from triage import queue as queues
 from triage import queue_search
-from triage.access import AuthenticatedRequest, role_required
+from triage.access import AuthenticatedRequest, on_users_wards, role_required
+from triage.compiled_sql import ENCOUNTER_MARKER, USER_MARKER, Compiled
 from triage.forms.review import QueueFilterForm
-from triage.queue import Cursor, QueueRow, filter_queue, queue_page, queue_row, review_queue
+from triage.models import Encounter
+from triage.queue import (
+    Cursor,
+    filter_queue,
+    page_rows,
+    queue_page,
+    queue_row,
+    review_queue,
+    split_page,
+)
 from triage.roles import Role
 
 SEARCH = QueueFilterForm.SEARCH_FIELD
@@ -39,6 +52,37 @@ SEARCH_EXPIRED = (
 )
 
 
+# Markers of a page's cursor in the whole queue's compiled reads: no encounter has rank -7 or
+# was submitted in 1901.
+_MARK_RANK, _MARK_AT = -7, datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
+
+
+@cache
+def whole_queue_reads(size: int) -> tuple[Compiled[Encounter], Compiled[Encounter]]:
+    """The whole queue's (no filter: the page most opened) first page and a page after a
+    row, of `size` rows and one more: their SQL compiled once per process (`compiled_sql`)."""
+    first = Compiled(
+        lambda user_id: page_rows(review_queue(on_users_wards(user_id)), None, size),
+        [USER_MARKER],
+    )
+    following = Compiled(
+        lambda user_id, rank, at, pk: page_rows(
+            review_queue(on_users_wards(user_id)), Cursor(rank, at, pk), size
+        ),
+        [USER_MARKER, _MARK_RANK, _MARK_AT, ENCOUNTER_MARKER],
+    )
+    return first, following
+
+
+def whole_queue(user_id: int, after: Cursor | None) -> tuple[list[Encounter], Cursor | None]:
+    """A page of the user's whole queue after `after`, and the next page's cursor."""
+    size = queues.PAGE_SIZE
+    first, following = whole_queue_reads(size)
+    if after is None:
+        return split_page(first.all(user_id), size)
+    return split_page(following.all(user_id, after.rank, after.at, after.pk), size)
+
+
 @role_required(Role.PHYSICIAN)
 @require_http_methods(["GET", "POST"])
 def queue(request: AuthenticatedRequest) -> HttpResponse:
@@ -54,16 +98,17 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         after = Cursor.decode(request.GET["after"])
         if after is None:
             messages.warning(request, "That page link is not valid; this is the first page.")
-    rows: list[QueueRow] = []
+    page: list[Encounter] = []
     next_cursor = None
     # A search that cannot be run shows no rows: the whole queue would look like its answer.
-    if notice is None and (not form.is_bound or form.is_valid()):
-        queryset = review_queue(request.user.ward_list())
-        if form.is_bound:
-            queryset = filter_queue(queryset, form.cleaned_data, form.submitted_range())
+    if notice is None and not form.is_bound:
+        page, next_cursor = whole_queue(request.user.pk, after)
+    elif notice is None and form.is_valid():
+        wards = request.user.ward_list()
+        queryset = filter_queue(review_queue(wards), form.cleaned_data, form.submitted_range())
         page, next_cursor = queue_page(queryset, after)
-        now = timezone.now()
-        rows = [queue_row(encounter, now) for encounter in page]
+    now = timezone.now()
+    rows = [queue_row(encounter, now) for encounter in page]
     params = QueryDict(mutable=True)
     params.update(filters)
     if text:
