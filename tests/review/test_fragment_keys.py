@@ -9,9 +9,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
+from django.template.loader import render_to_string
 
 from triage.content_digest import digest
+from triage.guidance import entries_by_key
 from triage.models import Encounter, Ward
+from triage.presenters import assessment_view
 from triage.templatetags.fragment_tags import content_key
 
 
@@ -113,3 +117,31 @@ def test_a_signed_row_shows_signed_on_the_next_load(client, physician, make_enco
     review.sign_off(encounter=encounter, by=physician, comment="", expected_version=None)
     html = client.get("/review/").content.decode()
     assert re.search(r"badge text-bg-success\">Signed</span>", html)
+
+
+def test_a_result_is_rendered_once_and_each_change_of_what_it_shows_is_shown(
+    make_encounter, published_guidance
+):
+    """The result body (escalation, red flags, pathways, guidance) comes from the cache the
+    second time, identical; another result, a version or the record's switches render anew."""
+    from tests.review.factories import BREATHLESS, WEAK_LEG
+
+    def body(encounter, **switches) -> str:
+        round = encounter.rounds.get(number=1)
+        entries = entries_by_key(round.guidance_version)
+        context = {
+            "result": assessment_view(round.assessment, entries),
+            "guidance_version": round.guidance_version,
+            **switches,
+        }
+        return render_to_string("encounters/_result_body.html", context)
+
+    weak, breathless = make_encounter(answers=WEAK_LEG), make_encounter(answers=BREATHLESS)
+    caches["rendered"].clear()
+    fresh = body(weak)
+    assert body(weak) == fresh and "Red flag" in fresh
+    assert body(breathless) != fresh
+    assert body(weak, open=True).count(" open>") > fresh.count(" open>")
+    # What is cached is what a fresh rendering writes.
+    caches["rendered"].clear()
+    assert body(weak) == fresh
