@@ -7,6 +7,7 @@ import re
 
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms
 from django.test import RequestFactory
 
 from triage.forms.discharge import DischargeForm
@@ -58,15 +59,31 @@ def test_each_form_shows_its_own_value(nurse):
         assert checked == [form.initial["chest_pain"]]
 
 
+class AnyWardForm(forms.Form):
+    ward = forms.ModelChoiceField(queryset=Ward.objects.all())
+
+
 @pytest.mark.django_db
 def test_posted_data_and_database_choices_are_rendered_each_time(nurse, ward):
     posted = SymptomsForm(data={"pain_score": "11"})
     posted.is_valid()
     assert field_key(posted["pain_score"]) is None
     assert "is-invalid" in str(as_form_field(posted["pain_score"]))
-    wards = PatientForm(wards=Ward.objects.all())
-    assert field_key(wards["ward"]) is None  # its choices are rows, read when rendered
-    assert ward.name in str(as_form_field(wards["ward"]))
+    rows = AnyWardForm()
+    assert field_key(rows["ward"]) is None  # its choices are rows, read when rendered
+    assert ward.name in str(as_form_field(rows["ward"]))
+
+
+@pytest.mark.django_db
+def test_a_choice_of_the_users_wards_is_keyed_by_those_wards(ward, other_ward):
+    """The ward choice lists the wards the view holds (the signed-in user's): they are in its
+    key, so each user's list is their own."""
+    one, both = PatientForm(wards=[ward]), PatientForm(wards=[ward, other_ward])
+    assert field_key(one["ward"]) != field_key(both["ward"])
+    for form in (one, both, one, both):
+        rendered = str(as_form_field(form["ward"]))
+        assert rendered == str(as_crispy_field(form["ward"]))
+        assert (other_ward.name in rendered) == (form is both)
 
 
 @pytest.mark.django_db
