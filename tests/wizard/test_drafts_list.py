@@ -1,11 +1,14 @@
 """The nurse's list shows their newest drafts and says how many there are in all."""
 
+import re
 import uuid
 
 import pytest
 
 from tests.review.factories import WEAK_LEG, SubmittedEncounterFactory
 from tests.wizard.helpers import patient_post
+from triage.actions import review as actions
+from triage.presenters import encounter_badges
 from triage.views.encounters import (
     DRAFTS_READ,
     DRAFTS_SHOWN,
@@ -83,3 +86,8 @@ def test_the_lists_compiled_reads_give_what_their_querysets_give(
     row = recent[0]
     assert (row.ward.name, row.created_by.get_username()) == (ward.name, nurse.username)
     assert (row.escalation, row.red_flag_codes) == (submitted.escalation, submitted.red_flag_codes)
+    assert encounter_badges(row)["signed"] is None
+    actions.sign_off(encounter=submitted, by=physician, comment="", expected_version=None)
+    assert encounter_badges(RECENT_READ.all(nurse.pk)[0])["signed"]
+    page = nurse_client.get("/encounters/").content.decode()
+    assert re.search(rf'data-encounter="{submitted.pk}".*?data-signed>Signed off', page, re.S)
