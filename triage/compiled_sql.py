@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
@@ -27,9 +28,10 @@ from django.db.models.sql.compiler import SQLCompiler
 M = TypeVar("M", bound=Model)
 
 # Where a request's values go in a compiled read: no encounter has the nil id, no user the id
-# -1, no encounter 32,767 rounds (a marker must be a value the column could hold: Django leaves
-# out a lookup it knows can match nothing).
+# -1, no encounter 32,767 rounds, nothing happened at this moment of 1901 (a marker must be a
+# value the column could hold: Django leaves out a lookup it knows can match nothing).
 ENCOUNTER_MARKER, USER_MARKER, NUMBER_MARKER = uuid.UUID(int=0), -1, 32_767
+MOMENT_MARKER = datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ cut down in SQL) and whether it is signed off. Presentation only: due times come
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from triage.clinical.explain import ESCALATION_TITLES
 from triage.clinical.snapshots import ESCALATION_RANK, stored_escalation
-from triage.compiled_sql import Compiled
+from triage.compiled_sql import MOMENT_MARKER, Compiled
 from triage.content_digest import digest
 from triage.escalation_record import with_escalation_acknowledger
 from triage.models import Encounter, Round, SignOff, Ward
@@ -170,9 +170,8 @@ def open_encounters(
 
 # The board's read, compiled once per process (`compiled_sql`): building and compiling this
 # query cost more of a board's time than running it. Markers: the ward's id, and the time.
-_MARK_SINCE = datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
 BOARD_SINCE = Compiled(
-    lambda ward_id, since: open_encounters(Ward(pk=ward_id), since), [-71, _MARK_SINCE]
+    lambda ward_id, since: open_encounters(Ward(pk=ward_id), since), [-71, MOMENT_MARKER]
 )
 BOARD_EVERYONE = Compiled(lambda ward_id: open_encounters(Ward(pk=ward_id)), [-71])
 

@@ -7,7 +7,6 @@ under a token (`triage.queue_search`), and the address carries the token.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -22,7 +21,7 @@ from django_htmx.http import HttpResponseLocation
 from triage import queue as queues
 from triage import queue_search
 from triage.access import AuthenticatedRequest, on_users_wards, role_required
-from triage.compiled_sql import ENCOUNTER_MARKER, USER_MARKER, Compiled
+from triage.compiled_sql import ENCOUNTER_MARKER, MOMENT_MARKER, USER_MARKER, Compiled
 from triage.forms.review import QueueFilterForm
 from triage.models import Encounter
 from triage.queue import (
@@ -52,9 +51,9 @@ SEARCH_EXPIRED = (
 )
 
 
-# Markers of a page's cursor in the whole queue's compiled reads: no encounter has rank -7 or
-# was submitted in 1901.
-_MARK_RANK, _MARK_AT = -7, datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
+# The marker of a page's cursor's rank in the whole queue's compiled reads (no encounter has
+# rank -7); its time and id are `MOMENT_MARKER` and `ENCOUNTER_MARKER`.
+_MARK_RANK = -7
 
 
 @cache
@@ -69,7 +68,7 @@ def whole_queue_reads(size: int) -> tuple[Compiled[Encounter], Compiled[Encounte
         lambda user_id, rank, at, pk: page_rows(
             review_queue(on_users_wards(user_id)), Cursor(rank, at, pk), size
         ),
-        [USER_MARKER, _MARK_RANK, _MARK_AT, ENCOUNTER_MARKER],
+        [USER_MARKER, _MARK_RANK, MOMENT_MARKER, ENCOUNTER_MARKER],
     )
     return first, following
 
