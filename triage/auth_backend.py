@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet
 from django.db.models.functions import JSONObject
 
-from triage.compiled_sql import Compiled
+from triage.compiled_sql import USER_MARKER, Compiled
 from triage.models import User, Ward
 from triage.two_factor import with_confirmed_devices
 
@@ -34,10 +34,10 @@ def with_role_names(users: QuerySet[User]) -> QuerySet[User]:
     return users.annotate(role_names=ArraySubquery(names), ward_rows=ArraySubquery(wards))
 
 
-# A user id no account has (ids start at 1): only marks where the real id goes.
+# `USER_MARKER` (a user id no account has) only marks where the real id goes.
 USER_WITH_ROLES = Compiled(
     lambda pk: with_confirmed_devices(with_role_names(User._default_manager.filter(pk=pk))),
-    [-1],
+    [USER_MARKER],
 )
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from triage.assessing import assess_round
 from triage.clinical.snapshots import ESCALATION_RANK, stored_escalation
-from triage.compiled_sql import Compiled
+from triage.compiled_sql import ENCOUNTER_MARKER, Compiled
 from triage.models import Encounter, GuidanceVersion, Round, SignOff, User, Ward
 
 
@@ -51,10 +51,10 @@ class Locked(Exception):
 
 # Reads the writes below make again and again, compiled once per process (`compiled_sql`): the
 # sign-off check (submitting, reassessing, reviewing) and the round a step's save locks. The
-# markers (no encounter has the nil id, no round the id -1) mark where the values go.
+# markers (`ENCOUNTER_MARKER`; no round has the id -1) mark where the values go.
 SIGN_OFF = Compiled(
     lambda encounter_id: SignOff.objects.filter(encounter_id=encounter_id).only("pk"),
-    [uuid.UUID(int=0)],
+    [ENCOUNTER_MARKER],
 )
 # The round locked for the save (only its row), its encounter and whether that is signed off
 # in the same query.

@@ -89,9 +89,8 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         return search(request)
     filters = {name: request.GET[name] for name in ADDRESS_FILTERS if name in request.GET}
     text, notice = searched_text(request)
-    form = QueueFilterForm(
-        {**filters, SEARCH: text} if filters or text else None, wards=request.user.ward_list()
-    )
+    wards = request.user.ward_list()
+    form = QueueFilterForm({**filters, SEARCH: text} if filters or text else None, wards=wards)
     after = None
     if "after" in request.GET:
         after = Cursor.decode(request.GET["after"])
@@ -103,7 +102,6 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     if notice is None and not form.is_bound:
         page, next_cursor = whole_queue(request.user.pk, after)
     elif notice is None and form.is_valid():
-        wards = request.user.ward_list()
         queryset = filter_queue(review_queue(wards), form.cleaned_data, form.submitted_range())
         page, next_cursor = queue_page(queryset, after)
     now = timezone.now()
