@@ -99,6 +99,10 @@ class Chart:
     rows: tuple[Row, ...]
     width: int
     height: int
+    # The key of its rendered HTML: a digest of all it is drawn from (each submitted round's
+    # number, time, vital signs and NEWS2, and the time zone its times are written in). The
+    # chart is a function of these alone, so two charts share it only when identical.
+    key: str
 
     @property
     def label_width(self) -> int:
@@ -111,12 +115,6 @@ class Chart:
     @property
     def cell_height(self) -> int:
         return ROW_HEIGHT - 2 * GAP
-
-    @property
-    def key(self) -> str:
-        """A digest of everything the chart shows (every column, row and mark, each field of
-        each): the key of its rendered HTML, so two charts share it only when identical."""
-        return digest(self)
 
 
 def _value_text(parameter: str, vitals: dict[str, Any]) -> tuple[str, str]:
@@ -144,13 +142,24 @@ def observation_chart(rounds: list[Round]) -> Chart | None:
     submitted = [r for r in rounds if r.status == Round.Status.SUBMITTED and r.assessment]
     if not submitted:
         return None
+    # All the chart is drawn from: each round's number, time, vital signs, NEWS2 and sub-scores.
+    figures = [
+        (
+            round.number,
+            round.submitted_at,
+            (round.findings or {}).get("vitals") or {},
+            (round.assessment or {}).get("news2") or {},
+            ((round.assessment or {}).get("news2_detail") or {}).get("sub_scores") or {},
+        )
+        for round in submitted
+    ]
     columns = []
-    for index, round in enumerate(submitted):
-        at = timezone.localtime(round.submitted_at) if round.submitted_at else None
+    for index, (number, submitted_at, *_) in enumerate(figures):
+        at = timezone.localtime(submitted_at) if submitted_at else None
         columns.append(
             Column(
-                round_number=round.number,
-                title="First assessment" if round.number == 1 else f"Reassessment {round.number}",
+                round_number=number,
+                title="First assessment" if number == 1 else f"Reassessment {number}",
                 day=f"{at.day} {at:%b}" if at else "",
                 time=f"{at:%H:%M}" if at else "",
                 x=index * COLUMN_WIDTH,
@@ -160,25 +169,20 @@ def observation_chart(rounds: list[Round]) -> Chart | None:
     for row_index, (parameter, label, unit) in enumerate((*PARAMETERS, TOTAL)):
         y = HEADER_HEIGHT + row_index * ROW_HEIGHT
         marks = []
-        for column, round in zip(columns, submitted, strict=True):
-            assessment = round.assessment or {}
+        for column, (number, _, vitals, news2, sub_scores) in zip(columns, figures, strict=True):
             if parameter == "news2":
-                news2 = assessment.get("news2") or {}
                 score = news2.get("score")
                 text = long_text = "—" if score is None else str(score)
                 band = None if score is None else 0 if score == 0 else TOTAL_BANDS[news2["band"]]
             else:
-                vitals = (round.findings or {}).get("vitals") or {}
                 text, long_text = _value_text(parameter, vitals)
-                sub_scores = (assessment.get("news2_detail") or {}).get("sub_scores") or {}
                 band = sub_scores.get(parameter)
-            marks.append(
-                Mark(parameter, round.number, column.x + GAP, y + GAP, text, long_text, band)
-            )
+            marks.append(Mark(parameter, number, column.x + GAP, y + GAP, text, long_text, band))
         rows.append(Row(parameter, label, unit, y, tuple(marks), is_total=parameter == "news2"))
     return Chart(
         columns=tuple(columns),
         rows=tuple(rows),
         width=len(columns) * COLUMN_WIDTH,
         height=HEADER_HEIGHT + len(rows) * ROW_HEIGHT,
+        key=digest((timezone.get_current_timezone_name(), figures)),
     )

@@ -224,3 +224,39 @@ def test_a_round_without_a_news2_is_charted_uncoloured_never_as_normal():
     assert marks["heart_rate"].long_text == "not recorded"
     assert marks["news2"].text == "—"
     assert observation_chart([Round(number=1, status=Round.Status.DRAFT)]) is None
+
+
+def test_two_charts_share_a_key_only_when_they_show_the_same():
+    """The chart's key (of its rendered HTML) is a digest of all it is drawn from."""
+    from triage.obs_chart import observation_chart
+
+    at = timezone.now()
+
+    def chart(number=1, when=at, rate=18, news2=1, sub_score=1):
+        return observation_chart(
+            [
+                Round(
+                    number=number,
+                    status=Round.Status.SUBMITTED,
+                    submitted_at=when,
+                    findings={"vitals": {"respiratory_rate": rate}},
+                    assessment={
+                        "news2": {"score": news2, "band": "low"},
+                        "news2_detail": {"sub_scores": {"respiratory_rate": sub_score}},
+                    },
+                )
+            ]
+        )
+
+    assert chart().key == chart().key
+    others = [
+        chart(number=2),
+        chart(when=at + timedelta(minutes=1)),
+        chart(rate=19),
+        chart(news2=2),
+        chart(sub_score=0),
+    ]
+    assert len({chart().key, *(other.key for other in others)}) == 1 + len(others)
+    here = chart().key
+    with timezone.override("America/New_York"):  # its times are written in another zone
+        assert chart().key != here
