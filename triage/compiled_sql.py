@@ -8,6 +8,11 @@ the request's own and keeps its compiled SQL; each call runs that SQL with the r
 makes the model instances as the queryset would (related rows of `select_related` and
 annotations included), through the same compiler.
 
+Its values are sent apart from its SQL (bound on the server, not written into the SQL), so
+PostgreSQL prepares each statement once per connection and reuses its plan: planning the wider
+reads (an encounter with its ward, authors, sign-off and discharge) took longer than running
+them (profiled: 2.4 ms of 2.8 for the record's encounter, 0.3 ms prepared).
+
 The tests compare each compiled read with its queryset.
 """
 
@@ -20,7 +25,9 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
+import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
@@ -32,6 +39,27 @@ M = TypeVar("M", bound=Model)
 # value the column could hold: Django leaves out a lookup it knows can match nothing).
 ENCOUNTER_MARKER, USER_MARKER, NUMBER_MARKER = uuid.UUID(int=0), -1, 32_767
 MOMENT_MARKER = datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Django's logging cursor (DEBUG, and the tests' query counts), logging the statement with
+    its values written in: Django reads that back only from a cursor that writes them in."""
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
+            return CursorWrapper.execute(self, sql, params)
+
+
+def _binding_cursor(connection: Any) -> CursorWrapper:
+    """Django's cursor (its wrappers and query log) over a psycopg cursor that sends the values
+    apart from the SQL, so the database can keep the statement prepared for the connection's
+    life (settings: `DB_PREPARED_STATEMENTS`) instead of planning it on every request."""
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    cursor = psycopg.Cursor(connection.connection)
+    if connection.queries_logged:
+        return _LoggedCursor(cursor, connection)
+    return connection.make_cursor(cursor)
 
 
 @dataclass(frozen=True)
@@ -112,7 +140,7 @@ class Compiled(Generic[M]):
             constant if source is None else self._as(constant, values[source])
             for constant, source in zip(plan.constants, plan.sources, strict=True)
         ]
-        with connections[plan.db].cursor() as cursor:
+        with _binding_cursor(connections[plan.db]) as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
         model = plan.compiler.klass_info["model"]

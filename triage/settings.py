@@ -219,6 +219,13 @@ DATABASES["default"].update(
         "ATOMIC_REQUESTS": False,
     }
 )
+# The reads made on every request (`compiled_sql`) are prepared once per connection and their
+# plans reused. A pooling proxy that hands a connection to another client between transactions
+# (pgbouncer in transaction mode) cannot keep them: set DB_PREPARED_STATEMENTS=false behind one.
+# Django's other queries write their values into the SQL and are never prepared.
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+    0 if env_bool("DB_PREPARED_STATEMENTS", True) else None
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ------------------------------------------------------------------------

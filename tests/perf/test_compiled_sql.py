@@ -166,3 +166,42 @@ def test_the_boards_compiled_read_gives_what_its_queryset_gives(nurse, published
     assert len(recent) == 3 and len(recent[0][5]) >= 1
     everyone = shown(BOARD_EVERYONE.all(ward.pk))
     assert everyone == shown(open_encounters(ward)) and len(everyone) == 4
+
+
+def prepared_statements() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_compiled_read_is_prepared_once_per_connection(db, nurse, physician):
+    from django.db import connection
+
+    USER_WITH_ROLES.one(nurse.pk)
+    mine = [s for s in prepared_statements() if '"triage_user"' in s and "$1" in s]
+    assert len(mine) == 1  # planned once, its values bound apart from its SQL
+    assert USER_WITH_ROLES.one(physician.pk).pk == physician.pk  # the same plan, other values
+    assert USER_WITH_ROLES.one(nurse.pk).pk == nurse.pk
+    assert [s for s in prepared_statements() if '"triage_user"' in s and "$1" in s] == mine
+    assert connection.connection.prepare_threshold == 0
+
+
+def test_the_logged_statement_has_its_values_written_in(db, nurse, django_assert_num_queries):
+    with django_assert_num_queries(1) as queries:
+        USER_WITH_ROLES.one(nurse.pk)
+    assert f'"triage_user"."id" = {nurse.pk}' in queries.captured_queries[0]["sql"]
+
+
+def test_without_prepared_statements_a_compiled_read_still_reads(db, nurse):
+    """Behind a pooling proxy (DB_PREPARED_STATEMENTS=false) nothing is prepared."""
+    from django.db import connection
+
+    connection.connection.prepare_threshold = None
+    try:
+        before = prepared_statements()
+        assert USER_WITH_ROLES.one(nurse.pk).pk == nurse.pk
+        assert prepared_statements() == before
+    finally:
+        connection.connection.prepare_threshold = 0
