@@ -57,10 +57,8 @@ class Handover:
         patient named in the assessment's) and the time zone its times are written in. A
         section whose text changes with the time (time since the procedure, observations due)
         gets a new key as its text changes."""
-        shared = (
-            self.encounter.patient_identifier,
-            self.trend,
-            timezone.get_current_timezone_name(),
+        shared = digest(  # written out once for the four sections
+            (self.encounter.patient_identifier, self.trend, timezone.get_current_timezone_name())
         )
         return [
             (

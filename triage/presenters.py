@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, cast
 
 from django.urls import reverse
@@ -458,8 +458,9 @@ def observations_due_in_words(
         procedure_at=procedure_at,
     )
     now = now or timezone.now()
-    neuro = _due_in_words(due.neuro_due, now)
-    vitals = None if due.continuous else _due_in_words(cast(datetime, due.vitals_due), now)
+    zone = timezone.get_current_timezone()  # looked up once: a board asks for every row
+    neuro = _due_in_words(due.neuro_due, now, zone)
+    vitals = None if due.continuous else _due_in_words(cast(datetime, due.vitals_due), now, zone)
     return {
         "continuous": due.continuous,
         "vitals": vitals,
@@ -473,7 +474,7 @@ def observations_due_in_words(
     }
 
 
-def _due_in_words(when: datetime, now: datetime) -> dict[str, Any]:
+def _due_in_words(when: datetime, now: datetime, zone: tzinfo | None = None) -> dict[str, Any]:
     """ "by 14:30 (in 40 min)", or "overdue since 13:10"; the day too when it is not today.
 
     >>> from datetime import UTC, datetime
@@ -487,7 +488,7 @@ def _due_in_words(when: datetime, now: datetime) -> dict[str, Any]:
     >>> _due_in_words(datetime(2026, 12, 1, 10, 50, tzinfo=UTC), now)["text"]
     'overdue since 1 Dec 10:50 (5 days 3 h ago)'
     """
-    zone = timezone.get_current_timezone()  # looked up once: a board asks for every row
+    zone = zone or timezone.get_current_timezone()
     local, today = timezone.localtime(when, zone), timezone.localtime(now, zone).date()
     clock = f"{local:%H:%M}" if local.date() == today else f"{local.day} {local:%b %H:%M}"
     minutes = int(abs((when - now).total_seconds()) // 60)
