@@ -9,9 +9,9 @@ and a lookup is one indexed query. Tokens are made and revoked in `triage.action
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from triage.compiled_sql import Compiled
 from triage.models import ApiToken, User
 
 PREFIX = "vpt_"
+USE_NOTED_EVERY = timedelta(minutes=1)
 API_PATH = "/api/"
 
 
@@ -53,7 +54,11 @@ def user_for(raw: str) -> User | None:
     user = TOKEN_USER.one(digest, now)
     if user is None:
         return None
-    live_tokens(digest, now).update(last_used_at=now)
+    # When it was last used, to the minute (the tokens page shows minutes): written at most
+    # once a minute, not on every call (a write, with its commit, per call).
+    live_tokens(digest, now).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - USE_NOTED_EVERY)
+    ).update(last_used_at=now)
     return user
 
 

@@ -165,3 +165,27 @@ def test_the_old_singular_account_address_moves_to_accounts_keeping_the_method(
     assert response.status_code == 308  # a POST stays a POST
     assert response["Location"] == "/accounts/api-tokens/?from=bookmark"
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_tokens_last_use_is_written_at_most_once_a_minute(client, nurse):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(nurse)
+    raw = re.search(
+        r'id="new-token"[^>]*value="(vpt_[\w-]+)"',
+        client.post(PAGE, {"name": "Ward script"}).content.decode(),
+    ).group(1)
+    assert call(raw).status_code == 200
+    token = ApiToken.objects.get()
+    first = token.last_used_at
+    assert first is not None
+    assert call(raw).status_code == 200  # within the minute: not written again
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    ApiToken.objects.update(last_used_at=first - timedelta(seconds=61))
+    assert call(raw).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at > first
+    assert timezone.now() - token.last_used_at < timedelta(seconds=10)
