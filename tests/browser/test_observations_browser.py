@@ -34,15 +34,18 @@ def test_the_record_shows_the_due_time_and_the_chart(
         submitted_at=timezone.now() - timedelta(hours=3),
         hours_since=20,
     )
-    # Breathing 23 (2), SpO2 95 (1), pulse 104 (1), temperature 38.6 (1): NEWS2 5, hourly.
+    # Breathing 23 (2), SpO2 95 (1), pulse 104 (1), temperature 38.6 (1): NEWS2 5, hourly; but
+    # breathing 23 is respiratory distress, a red flag: continuous monitoring, neuro checks hourly.
     answers = vitals_post(respiratory_rate="23", spo2="95", heart_rate="104", temperature="38.6")
     reassess(encounter, by=nurse, answers={"vitals": answers}, at=timezone.now())
     for viewport, name in ((TABLET, "tablet"), (PHONE, "phone")):
         page.set_viewport_size(viewport)
         page.goto(f"{live_server.url}/encounters/{encounter.pk}/")
         due = page.locator("[data-obs-due]")
-        expect(due).to_contain_text("Next observations due by")
+        expect(due).to_contain_text("Continuous monitoring of vital signs")
+        expect(due).to_contain_text("Neuro checks due by")
         expect(due).to_contain_text("(in 59 min)")
+        expect(due).to_contain_text("A red flag (emergency): continuous monitoring")
         expect(due).to_contain_text("NEWS2 of 5: hourly observations")
         expect(due).to_contain_text("Within 48 hours of the procedure")
         chart = page.get_by_role("img", name="Observation chart")
@@ -63,7 +66,7 @@ def test_the_record_shows_the_due_time_and_the_chart(
         )
     page.set_viewport_size(TABLET)
     page.goto(f"{live_server.url}/encounters/{encounter.pk}/rounds/2/")
-    expect(page.locator("[data-obs-due]")).to_contain_text("Next observations due by")
+    expect(page.locator("[data-obs-due]")).to_contain_text("Continuous monitoring of vital signs")
     assert serious_violations(axe, page) == []
     screenshot(page, "observations-result")
     page.goto(f"{live_server.url}/encounters/{encounter.pk}/")

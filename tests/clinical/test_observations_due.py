@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from triage.clinical.explain import RED_FLAG_CODES
 from triage.clinical.observations_due import (
     CONTINUOUS,
     FOUR_HOURLY,
@@ -126,12 +127,26 @@ def test_a_neuro_red_flag_or_pathway_needs_hourly_neuro_checks(red_flags, pathwa
     result = due(0, red_flags=red_flags, pathways=pathways)
     assert result.neuro_interval == HOURLY
     assert result.neuro_due == AT + HOURLY
-    assert result.vitals_interval == TWELVE_HOURLY  # the vital signs follow NEWS2
+    # A red flag is an emergency: its vital signs are monitored continuously; a suspected
+    # pathway alone leaves them with NEWS2.
+    assert result.vitals_interval == (None if red_flags else TWELVE_HOURLY)
     assert any("hourly neuro checks" in r for r in result.reasons)
 
 
-def test_other_red_flags_leave_the_neuro_checks_with_the_observations():
-    result = due(2, red_flags=("uncontrolled_pain",), pathways=("infection",))
+@pytest.mark.parametrize("red_flag", RED_FLAG_CODES)
+def test_any_red_flag_needs_continuous_monitoring_whatever_the_news2(red_flag):
+    result = due(0, red_flags=(red_flag,))
+    assert result.continuous and result.vitals_due == CONTINUOUS
+    assert result.neuro_interval == HOURLY  # at least hourly while monitored continuously
+    assert result.reasons[0] == (
+        "A red flag (emergency): continuous monitoring until the emergency team has seen "
+        "the patient"
+    )
+    assert "NEWS2 of 0: 12-hourly observations" in result.reasons  # listed, not followed
+
+
+def test_a_pathway_without_a_red_flag_leaves_the_neuro_checks_with_the_observations():
+    result = due(2, pathways=("infection",))
     assert result.neuro_interval == FOUR_HOURLY
     assert result.reasons == ("NEWS2 of 2: 4-hourly observations",)
 
@@ -148,4 +163,5 @@ def test_the_most_frequent_schedule_wins():
     worst = due(7, red_flags=("progressive_neuro_deficit",), procedure_at=None)
     assert worst.continuous
     assert worst.neuro_interval == HOURLY
-    assert worst.reasons[0] == "NEWS2 of 7: continuous monitoring"
+    assert worst.reasons[0].startswith("A red flag (emergency): continuous monitoring")
+    assert worst.reasons[1] == "NEWS2 of 7: continuous monitoring"

@@ -72,10 +72,11 @@ def test_an_open_record_says_when_the_next_observations_are_due(client, nurse, r
     client.force_login(nurse)
     response = client.get(url(red_flag_encounter))
     rows = dict(response.context["handover"].recommendation.rows)
-    # A new leg weakness: hourly neuro checks, whatever the NEWS2.
+    # A new leg weakness: a red flag, so continuous monitoring and hourly neuro checks,
+    # whatever the NEWS2.
     assert rows["Neuro checks"].endswith(", hourly")
-    assert rows["Next observations"].startswith(("by ", "overdue since "))
-    assert rows["Why that often"]
+    assert rows["Next observations"] == "continuous monitoring"
+    assert rows["Why that often"].startswith("A red flag (emergency): continuous monitoring")
     assert "Observation chart" in response.content.decode()
 
 

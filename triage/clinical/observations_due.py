@@ -1,8 +1,9 @@
 """When the next observations are due, from the latest submitted assessment.
 
 Each rule that applies asks for observations at least every so often; the most frequent one
-wins. Vital signs follow the NEWS2 score (RCP NEWS2 2017, in our own words), and in the first
-48 hours after the procedure they are taken at least 4-hourly. Neuro checks are hourly after a
+wins. Vital signs follow the NEWS2 score (RCP NEWS2 2017, in our own words), are monitored
+continuously after any red flag (an emergency), and in the first 48 hours after the procedure
+are taken at least 4-hourly. Neuro checks are hourly after a
 red flag or pathway that points at the spinal cord, nerves or brain, at least 4-hourly in the
 first 48 hours, and otherwise go with each set of observations.
 
@@ -181,6 +182,25 @@ def neuro_rule(red_flags: Iterable[str], pathways: Iterable[str]) -> Rule | None
     return None
 
 
+def emergency_rule(red_flags: Iterable[str]) -> Rule | None:
+    """Continuous monitoring after any red flag: the escalation is an emergency, and the
+    vital signs are watched until the emergency team has seen the patient (the contract gives
+    no schedule; a 4- or 12-hourly time beside "call the emergency team now" would reassure).
+
+    >>> emergency_rule(["uncontrolled_pain"]).interval is None
+    True
+    >>> emergency_rule([]) is None
+    True
+    """
+    if tuple(red_flags):
+        return Rule(
+            None,
+            "A red flag (emergency): continuous monitoring until the emergency team has seen "
+            "the patient",
+        )
+    return None
+
+
 def _most_frequent(rules: Iterable[Rule]) -> list[Rule]:
     # Continuous (None) first, then the shortest interval; ties keep their order.
     return sorted(rules, key=lambda rule: (rule.interval is not None, rule.interval or HOURLY))
@@ -203,16 +223,19 @@ def observations_due(
     """
     red_flags, pathways = tuple(red_flags), tuple(pathways)
     news2 = news2_rule(news2_total, single_parameter_3(sub_scores, band))
+    emergency = emergency_rule(red_flags)
     early = early_rule(at, procedure_at)
     neuro = neuro_rule(red_flags, pathways)
-    vitals_rules = _most_frequent([news2, *([early] if early else [])])
+    vitals_rules = _most_frequent([rule for rule in (emergency, news2, early) if rule])
     vitals_interval = vitals_rules[0].interval
     neuro_rules = [rule for rule in (neuro, early) if rule is not None]
     neuro_interval = min(
         [rule.interval for rule in neuro_rules if rule.interval is not None]
         + [vitals_interval or HOURLY]
     )
-    reasons = [rule.reason for rule in _most_frequent([news2, *neuro_rules])]
+    reasons = [
+        rule.reason for rule in _most_frequent([r for r in (emergency, news2, *neuro_rules) if r])
+    ]
     return ObservationsDue(
         at=at,
         vitals_due=CONTINUOUS if vitals_interval is None else at + vitals_interval,
