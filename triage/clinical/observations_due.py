@@ -3,9 +3,9 @@
 Each rule that applies asks for observations at least every so often; the most frequent one
 wins. Vital signs follow the NEWS2 score (RCP NEWS2 2017, in our own words), are monitored
 continuously after any red flag (an emergency), and in the first 48 hours after the procedure
-are taken at least 4-hourly. Neuro checks are hourly after a
-red flag or pathway that points at the spinal cord, nerves or brain, at least 4-hourly in the
-first 48 hours, and otherwise go with each set of observations.
+are taken at least 4-hourly. Neuro checks are hourly after a red flag or pathway that points
+at the spinal cord, nerves or brain, at least 4-hourly in the first 48 hours, and otherwise go
+with each set of observations.
 
 >>> from datetime import datetime, timedelta, timezone
 >>> at = datetime(2026, 12, 6, 10, 0, tzinfo=timezone.utc)
