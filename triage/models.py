@@ -178,6 +178,9 @@ class Encounter(models.Model):
     client_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     # Optimistic locking: every write states the version it read; a stale write is refused.
     lock_version = models.PositiveIntegerField(default=1)
+    # The page (one tab's rendering of a wizard step) that wrote the current version, if a
+    # page did: its own later saves are no conflict. Any other write clears it.
+    last_editor = models.UUIDField(null=True, blank=True, editable=False)
 
     # The physician's review queue, kept by the actions that submit and sign (never edited by
     # hand) so that a queue page is one indexed keyset scan (triage/views/review.py).

@@ -11,7 +11,7 @@ from django.test import Client
 from tests.factories import UserFactory
 from tests.wizard.conftest import step_url
 from tests.wizard.helpers import symptoms_post, vitals_post
-from triage.models import Round
+from triage.models import Encounter, Round
 from triage.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,34 @@ def test_a_save_hands_back_the_version_it_wrote(nurse, encounter):
         after.lock_version,
         after.updated_at,
     )
+
+
+def test_a_pages_credit_survives_signing_in_again(nurse, encounter):
+    """The session ended while the nurse typed; signed in again, the same page saves on."""
+    first = Client()
+    first.force_login(nurse)
+    page = open_page(first, encounter)
+    autosave = {**vitals_post(heart_rate="80"), **page, "_autosave": "1"}
+    assert first.post(step_url(encounter, "vitals"), autosave)["X-Autosave"] == "saved"
+    again = Client()
+    again.force_login(nurse)
+    final = again.post(step_url(encounter, "vitals"), {**vitals_post(heart_rate="81"), **page})
+    assert final.status_code == 302
+    assert Round.objects.get().vitals["heart_rate"] == 81
+
+
+def test_a_save_from_elsewhere_takes_the_credit_away(nurse_client, encounter):
+    """Page one autosaves, page two saves over it: page one's next save is a conflict."""
+    one, two = open_page(nurse_client, encounter), open_page(nurse_client, encounter)
+    autosave = {**vitals_post(heart_rate="80"), **one, "_autosave": "1"}
+    assert nurse_client.post(step_url(encounter, "vitals"), autosave)["X-Autosave"] == "saved"
+    two = {**two, "lock_version": str(Encounter.objects.get(pk=encounter.pk).lock_version)}
+    saved = nurse_client.post(
+        step_url(encounter, "vitals"), {**vitals_post(heart_rate="90"), **two}
+    )
+    assert saved.status_code == 302
+    stale = nurse_client.post(
+        step_url(encounter, "vitals"), {**vitals_post(heart_rate="81"), **one}
+    )
+    assert stale.status_code == 409
+    assert Round.objects.get().vitals["heart_rate"] == 90

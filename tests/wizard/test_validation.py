@@ -150,12 +150,16 @@ def test_invalid_input_is_kept_and_offered_back(nurse_client, encounter):
 
 
 def test_the_nurses_own_autosave_is_not_a_conflict(nurse_client, encounter):
-    """The page's autosave moves the version on; the final save from the same page is fine."""
+    """The page's autosave moves the version on; the final save from the same page is fine.
+    A post that names no page (its form had no editor id) gets no such credit."""
     encounter.refresh_from_db()
-    seen = encounter.lock_version
-    post_step(nurse_client, encounter, "vitals", vitals_post(heart_rate="80"))  # the autosave
+    page = {"lock_version": encounter.lock_version, "editor": str(uuid.uuid4())}
+    autosave = {**vitals_post(heart_rate="80"), **page, "_autosave": "1"}
+    assert nurse_client.post(step_url(encounter, "vitals"), autosave)["X-Autosave"] == "saved"
+    anonymous = {**vitals_post(heart_rate="82"), "lock_version": page["lock_version"]}
+    assert nurse_client.post(step_url(encounter, "vitals"), anonymous).status_code == 409
     response = nurse_client.post(
-        step_url(encounter, "vitals"), {**vitals_post(heart_rate="81"), "lock_version": seen}
+        step_url(encounter, "vitals"), {**vitals_post(heart_rate="81"), **page}
     )
     assert response.status_code == 302
     assert Round.objects.get().vitals["heart_rate"] == 81

@@ -76,13 +76,17 @@ def refuse_if_signed(encounter: Encounter) -> None:
         raise Locked
 
 
-def claim_next_version(encounter: Encounter, expected_version: int | None) -> None:
-    """Claim the next version of the encounter, or raise Conflict if it moved on."""
+def claim_next_version(
+    encounter: Encounter, expected_version: int | None, editor: uuid.UUID | None = None
+) -> None:
+    """Claim the next version of the encounter, or raise Conflict if it moved on. `editor` is
+    the page writing it, if a page is (see `seen_version`)."""
     query = Encounter.objects.filter(pk=encounter.pk)
     if expected_version is not None:
         query = query.filter(lock_version=expected_version)
     now = timezone.now()
-    if query.update(lock_version=F("lock_version") + 1, updated_at=now) != 1:
+    claimed = query.update(lock_version=F("lock_version") + 1, updated_at=now, last_editor=editor)
+    if claimed != 1:
         raise Conflict(
             Encounter.objects.values_list("lock_version", flat=True).get(pk=encounter.pk)
         )
@@ -92,6 +96,17 @@ def claim_next_version(encounter: Encounter, expected_version: int | None) -> No
         # The row held the expected version and stays locked by this update until the
         # transaction ends: it now holds the next one (no need to read it back).
         encounter.lock_version, encounter.updated_at = expected_version + 1, now
+    encounter.last_editor = editor
+
+
+def seen_version(encounter: Encounter, shown: int, editor: uuid.UUID | None) -> int:
+    """The encounter version a page's save is based on: the one it showed, or the current one
+    if this page wrote the current one itself (its own autosaves move the version on while the
+    nurse types). So only a change from elsewhere is a conflict, another tab of the same nurse
+    included. `encounter` as read by this request, before its own write."""
+    if editor is not None and encounter.last_editor == editor:
+        return max(shown, encounter.lock_version)
+    return shown
 
 
 @transaction.atomic
@@ -131,11 +146,16 @@ def start_encounter(
 
 @transaction.atomic
 def update_patient(
-    *, encounter: Encounter, by: User, expected_version: int | None, **fields: Any
+    *,
+    encounter: Encounter,
+    by: User,
+    expected_version: int | None,
+    editor: uuid.UUID | None = None,
+    **fields: Any,
 ) -> Encounter:
     if not encounter.is_draft:
         raise AlreadySubmitted("Patient details cannot change after submission.")
-    claim_next_version(encounter, expected_version)
+    claim_next_version(encounter, expected_version, editor)
     with pghistory.context(action="encounter.update_patient"):
         for name, value in fields.items():
             setattr(encounter, name, value)
@@ -152,8 +172,10 @@ def save_step(
     step: str,
     by: User,
     expected_version: int | None,
+    editor: uuid.UUID | None = None,
 ) -> Round:
-    """Store one step's valid answers; the unsaved input of that step is no longer needed."""
+    """Store one step's valid answers; the unsaved input of that step is no longer needed.
+    `editor` is the page saving them, if a page is (see `seen_version`)."""
     locked = LOCKED_ROUND.one(round.pk)
     if locked is None:
         raise Round.DoesNotExist
@@ -162,7 +184,7 @@ def save_step(
         raise AlreadySubmitted("This assessment has been submitted; start a reassessment.")
     if getattr(round, "signed"):  # noqa: B009 - an annotation
         raise Locked
-    claim_next_version(round.encounter, expected_version)
+    claim_next_version(round.encounter, expected_version, editor)
     with pghistory.context(action=f"round.save_{section}"):
         setattr(round, section, answers)
         round.pending.pop(step, None)

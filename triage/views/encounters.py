@@ -60,41 +60,27 @@ def _step_form(
     return step.form(*args, **kwargs)
 
 
-WRITTEN_VERSIONS = "written_versions"
+def _posted_editor(request: HttpRequest) -> uuid.UUID | None:
+    """The page (one tab's rendering of a step) this request comes from: the id its form
+    carries, if it carries a valid one."""
+    try:
+        return uuid.UUID(request.POST.get("editor", ""))
+    except ValueError:
+        return None
 
 
 def _editor(request: HttpRequest) -> str:
-    """The page (one tab's rendering of a step) this request comes from: the id its form
-    carries, or a new one for a page being rendered now."""
-    try:
-        return str(uuid.UUID(request.POST.get("editor", "")))
-    except ValueError:
-        return str(uuid.uuid4())
+    """The id of the page being rendered: the posting page's own, or a new one."""
+    return str(_posted_editor(request) or uuid.uuid4())
 
 
 def _seen_version(request: HttpRequest, encounter: Encounter) -> int | None:
-    """The encounter version this form was based on.
-
-    The page's own autosave moves the version on while the nurse types; a version this page
-    (this tab) wrote itself counts as seen, so only a change from elsewhere is a conflict,
-    another tab of the same nurse included.
-    """
+    """The encounter version this form was based on (`actions.seen_version`)."""
     try:
-        seen = int(request.POST["lock_version"])
+        shown = int(request.POST["lock_version"])
     except (KeyError, ValueError):
         return None
-    written = request.session.get(WRITTEN_VERSIONS, {}).get(
-        f"{encounter.pk}:{request.POST.get('editor', '')}"
-    )
-    return max(seen, written) if written is not None else seen
-
-
-def _remember_version(request: HttpRequest, encounter: Encounter) -> None:
-    written = request.session.get(WRITTEN_VERSIONS, {})
-    # One entry per encounter and page: the newest few kept (a session is re-read each request).
-    written.pop(f"{encounter.pk}:{request.POST.get('editor', '')}", None)
-    written[f"{encounter.pk}:{request.POST.get('editor', '')}"] = encounter.lock_version
-    request.session[WRITTEN_VERSIONS] = dict(list(written.items())[-20:])
+    return actions.seen_version(encounter, shown, _posted_editor(request))
 
 
 def _live_context(round: Round, replace: dict | None = None) -> dict:
@@ -246,9 +232,9 @@ def patient_step(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
                     encounter=encounter,
                     by=request.user,
                     expected_version=_seen_version(request, encounter),
+                    editor=_posted_editor(request),
                     **{name: form.cleaned_data[name] for name in form.Meta.fields},
                 )
-                _remember_version(request, encounter)
                 return redirect(_after_save(request, encounter, wizard.PATIENT))
             except actions.Conflict as conflict:
                 form.add_error(None, str(conflict))
@@ -342,6 +328,7 @@ def _post_step(
                 step=step.slug,
                 by=request.user,
                 expected_version=_seen_version(request, encounter),
+                editor=_posted_editor(request),
             )
             saved = True
             claimed = round.encounter.lock_version
@@ -360,8 +347,6 @@ def _post_step(
         # Kept, not saved: the page goes on holding the version it showed. Handing it a newer
         # one (a colleague's save meanwhile) would let its next save overwrite that unseen.
         encounter.lock_version = _seen_version(request, encounter) or encounter.lock_version
-    if saved:
-        _remember_version(request, encounter)
     if saved and not autosave:
         return redirect(_after_save(request, encounter, step))
     replace = None if saved else {step.section: form.partial_answers()}
