@@ -12,6 +12,19 @@ from triage.roles import Role
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Passwords made in tests are hashed quickly. Production keeps Django's default hasher (a
+    million rounds of PBKDF2: half a second a password here, and most tests make two or three
+    users); passwords hashed that way are still checked, as the hashers after the first are."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    fast = "django.contrib.auth.hashers.MD5PasswordHasher"
+    with override_settings(PASSWORD_HASHERS=[fast, *settings.PASSWORD_HASHERS]):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
     """The test database is created and migrated by the owner role, as in production."""

@@ -65,3 +65,19 @@ def test_the_owner_must_be_on_the_same_database():
     result = run_python(LOAD_SETTINGS, env)
     assert result.returncode != 0
     assert "DATABASE_OWNER_URL must name the same server and database" in result.stderr
+
+
+def test_production_hashes_passwords_with_pbkdf2_the_tests_fast_hash_is_theirs_only():
+    """The test suite hashes the passwords it makes with a fast hasher (tests/conftest.py);
+    production, in a fresh process, keeps Django's default: PBKDF2, a million rounds or more."""
+    script = [
+        "-c",
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'triage.settings';"
+        "django.setup(); from django.contrib.auth.hashers import get_hasher;"
+        "h = get_hasher(); print(h.algorithm, h.iterations)",
+    ]
+    result = run_python(script, PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    algorithm, iterations = result.stdout.split()
+    assert algorithm == "pbkdf2_sha256"
+    assert int(iterations) >= 1_000_000

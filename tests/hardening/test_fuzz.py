@@ -160,13 +160,6 @@ class World:
         return self.clients[name]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Signatures and sign-ins check passwords thousands of times here: a fast hash (tests
-    only) keeps the run short; the checks themselves are the same."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(nurse, physician, published_guidance) -> World:
     admin = UserFactory(username="guidance1", roles=(Role.GUIDANCE_ADMIN,))
