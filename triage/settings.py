@@ -293,7 +293,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if IS_DEV
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "triage.static_storage.StaticFilesStorage"
         )
     },
 }
