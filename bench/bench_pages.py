@@ -282,10 +282,11 @@ def own_page_autosave(nurse: Browser, draft: str) -> dict[str, str]:
     page = {"editor": str(uuid.uuid4()), "_autosave": "1"}
     versions = Encounter.objects.values_list("lock_version", flat=True)
     shown = versions.get(pk=draft.rsplit("/", 1)[-1])
-    first = nurse.post(f"{draft}/symptoms/", SYMPTOMS | page | {"lock_version": str(shown)})
+    posted = SYMPTOMS | page | {"lock_version": str(shown)}
+    first = nurse.post(f"{draft}/symptoms/", posted)
     if first.get("X-Autosave") != "saved":
         sys.exit(f"the bench page's first autosave was not saved ({first.get('X-Autosave')})")
-    return SYMPTOMS | page | {"lock_version": str(shown)}
+    return posted
 
 
 def endpoints(browsers: dict[str, Browser]) -> list[Endpoint]:

@@ -3,8 +3,8 @@ file's address worked out once per process.
 
 The manifest of hashed names is read when the process starts and does not change while it runs,
 and every page asks for the same few style sheets and scripts: Django's storage parses, cleans
-and joins each name again on every `{% static %}` (profiled: about a tenth of a short page's
-own time)."""
+and joins each name again on every `{% static %}` (counted: about 700 of the 12,000 Python
+calls a wizard step makes)."""
 
 from __future__ import annotations
 
