@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import sys
 
-from bench_pages import Browser, check_in_process, endpoints, environments, setup_django
+from bench_pages import (
+    check_in_process,
+    endpoints,
+    environments,
+    prepare_data,
+    setup_django,
+    signed_in_browsers,
+)
 
 
 def main() -> int:
@@ -18,7 +25,8 @@ def main() -> int:
     setup_django(production)
     from pyinstrument import Profiler
 
-    browsers = {username: Browser(username) for username in ("nurse", "physician", "admin")}
+    prepare_data()
+    browsers = signed_in_browsers()
     points = endpoints(browsers)
     chosen = [p for p in points if len(sys.argv) > 1 and p.name.startswith(sys.argv[1])]
     if not chosen:
