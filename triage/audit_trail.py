@@ -35,11 +35,16 @@ class AuditEntry:
     what: str
     action: str
     url: str
-    changes: list[tuple[str, str, str]]  # field, before, after
     group: str = ""  # the recorded action (request) this change belongs to
     diff: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # column: (before, after)
     times: int = 1  # reads counted together (`reads_by_hour`)
     until: datetime | None = None  # the last of them
+
+    @property
+    def changes(self) -> list[tuple[str, str, str]]:
+        """Each changed column as stored, written out: name, before, after (the CSV's; the
+        page words them from `diff`)."""
+        return [(name, _text(old), _text(new)) for name, (old, new) in self.diff.items()]
 
 
 def _reads(encounter: Encounter, by_hour: bool) -> list[AuditEntry]:
@@ -48,7 +53,7 @@ def _reads(encounter: Encounter, by_hour: bool) -> list[AuditEntry]:
     reads = EncounterView.objects.filter(encounter=encounter)
     if not by_hour:
         return [
-            AuditEntry(view.viewed_at, view.user.get_username(), "Record viewed", "", view.path, [])
+            AuditEntry(view.viewed_at, view.user.get_username(), "Record viewed", "", view.path)
             for view in reads.select_related("user")
         ]
     hours = (
@@ -64,7 +69,6 @@ def _reads(encounter: Encounter, by_hour: bool) -> list[AuditEntry]:
             "Record viewed",
             "",
             "",
-            [],
             times=row["times"],
             until=row["last"] if row["times"] > 1 else None,
         )
@@ -142,7 +146,6 @@ def audit_trail(encounter: Encounter, *, reads_by_hour: bool = False) -> list[Au
                 what=f"{what}: {event.pgh_label}",
                 action=context.get("action", ""),
                 url=context.get("url", ""),
-                changes=[(name, _text(old), _text(new)) for name, (old, new) in diff.items()],
                 group=str(event.pgh_context_id or f"event-{event.pgh_id}"),
                 diff=diff,
             )
