@@ -543,11 +543,15 @@ def drive(url: str, endpoint: Endpoint, script: Path) -> dict:
     return run
 
 
+def queue_pages(points: list[Endpoint]) -> tuple[Endpoint, Endpoint]:
+    """The queue's page 1 and its deep page."""
+    by_name = {point.name: point for point in points}
+    return by_name["review queue, page 1"], by_name[f"review queue, page {DEEP_PAGE}"]
+
+
 def verdicts(points: list[Endpoint], first_load_bytes: int) -> list[tuple[Endpoint, str]]:
     baseline = points[0].median("rate")
-    by_name = {point.name: point for point in points}
-    page_1 = by_name["review queue, page 1"]
-    page_deep = by_name[f"review queue, page {DEEP_PAGE}"]
+    page_1, page_deep = queue_pages(points)
     rows = []
     for point in points:
         misses = []
@@ -585,7 +589,7 @@ def table(points: list[Endpoint], first_load_bytes: int) -> tuple[str, bool]:
             f"| {point.median('p50'):.1f} | {point.median('p95'):.1f} | {point.queries} "
             f"| {point.gzipped / 1024:.1f} KB | {verdict} |"
         )
-    page_1, deep = points[11], points[12]
+    page_1, deep = queue_pages(points)
     lines.append("")
     lines.append(
         f"Queue page {DEEP_PAGE} costs {page_1.median('rate') / deep.median('rate'):.2f} x page 1 "
