@@ -9,9 +9,12 @@
    browser does (the physician and the admin with an authenticator code), a nurse starts and
    submits one assessment and answers another up to its check page (and a third, whose
    symptoms the live banners' posts keep typing, so that the steps are measured as a nurse
-   opens them, not showing input kept from those posts), and each endpoint below is
-   requested once through Django's test client: its status must be 200, and its queries and
-   gzipped bytes are counted.
+   opens them, not showing input kept from those posts); a nurse of the second ward answers
+   a record whose audit trail is measured, new each run (a trail lists every read of its
+   record, and the first record gains thousands a run); the autosave saves once as its page
+   would. Each endpoint below is requested once through Django's test client: its status
+   must be 200 (and the autosave must answer "saved", again after the runs), and its queries
+   and gzipped bytes are counted.
 3. gunicorn serves the product with the Makefile's GUNICORN_CMD and production settings behind
    a TLS proxy (requests carry ``X-Forwarded-Proto: https``), on 127.0.0.1. wrk (one thread, 4
    connections) drives each endpoint for BENCH_SECONDS (default 2) in 5 rounds, the order
