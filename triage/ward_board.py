@@ -174,6 +174,12 @@ BOARD_SINCE = Compiled(
     lambda ward_id, since: open_encounters(Ward(pk=ward_id), since), [-71, MOMENT_MARKER]
 )
 BOARD_EVERYONE = Compiled(lambda ward_id: open_encounters(Ward(pk=ward_id)), [-71])
+# The same with the whole encounters (`full`), for the ward's handover.
+HANDOVER_SINCE = Compiled(
+    lambda ward_id, since: open_encounters(Ward(pk=ward_id), since, full=True),
+    [-71, MOMENT_MARKER],
+)
+HANDOVER_EVERYONE = Compiled(lambda ward_id: open_encounters(Ward(pk=ward_id), full=True), [-71])
 
 
 def _round(row: dict[str, Any]) -> RecentRound:
@@ -214,12 +220,10 @@ def board_rows(
     handover)."""
     now = now or timezone.now()
     rows = []
-    if full:
-        encounters = list(open_encounters(ward, None if everyone else now - RECENT, full=True))
-    elif everyone:
-        encounters = BOARD_EVERYONE.all(ward.pk)
+    if everyone:
+        encounters = (HANDOVER_EVERYONE if full else BOARD_EVERYONE).all(ward.pk)
     else:
-        encounters = BOARD_SINCE.all(ward.pk, now - RECENT)
+        encounters = (HANDOVER_SINCE if full else BOARD_SINCE).all(ward.pk, now - RECENT)
     for encounter in encounters:
         recent = getattr(encounter, "recent_rounds")  # noqa: B009 - an annotation
         rounds = [_round(row) for row in reversed(recent)]  # oldest first

@@ -168,6 +168,49 @@ def test_the_boards_compiled_read_gives_what_its_queryset_gives(nurse, published
     assert everyone == shown(open_encounters(ward)) and len(everyone) == 4
 
 
+def test_the_ward_handovers_compiled_read_gives_the_whole_encounters(
+    nurse, physician, published_guidance, django_assert_num_queries
+):
+    from tests.review.factories import SubmittedEncounterFactory
+    from triage.actions import review
+    from triage.ward_board import HANDOVER_EVERYONE, HANDOVER_SINCE, RECENT, open_encounters
+
+    ward = nurse.wards.get()
+    signed = SubmittedEncounterFactory(ward=ward, created_by=nurse, patient_identifier="SIGNED")
+    review.sign_off(encounter=signed, by=physician, comment="Reviewed.", expected_version=None)
+    SubmittedEncounterFactory(ward=ward, created_by=nurse, patient_identifier="UNSIGNED")
+    SubmittedEncounterFactory(
+        ward=ward,
+        created_by=nurse,
+        patient_identifier="OLD",
+        submitted_at=timezone.now() - timedelta(days=9),
+    )
+    since = timezone.now() - RECENT
+
+    def shown(encounters) -> list[tuple]:
+        with django_assert_num_queries(0):  # the ward, sign-off and discharge came with them
+            return sorted(
+                (
+                    e.pk,
+                    e.patient_identifier,
+                    e.levels,
+                    e.ward.name,
+                    e.sign_off.signed_by.username if getattr(e, "sign_off", None) else None,
+                    getattr(e, "discharge", None),
+                    e.recent_rounds,
+                    e.signed,
+                )
+                for e in encounters
+            )
+
+    recent = shown(HANDOVER_SINCE.all(ward.pk, since))
+    assert recent == shown(list(open_encounters(ward, since, full=True)))
+    assert [row[1] for row in sorted(recent, key=lambda row: row[1])] == ["SIGNED", "UNSIGNED"]
+    assert {row[4] for row in recent} == {physician.username, None}
+    everyone = shown(HANDOVER_EVERYONE.all(ward.pk))
+    assert everyone == shown(list(open_encounters(ward, full=True))) and len(everyone) == 3
+
+
 def prepared_statements() -> list[str]:
     from django.db import connection
 
