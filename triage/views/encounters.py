@@ -319,6 +319,7 @@ def _post_step(
     saved = False
     conflict = None
     claimed = None  # the encounter version this save claimed (it reads it back)
+    seen = _seen_version(request, encounter)  # as read before this request writes
     if form.is_valid():
         try:
             round = actions.save_step(
@@ -327,7 +328,7 @@ def _post_step(
                 answers=form.answers(),
                 step=step.slug,
                 by=request.user,
-                expected_version=_seen_version(request, encounter),
+                expected_version=seen,
                 editor=_posted_editor(request),
             )
             saved = True
@@ -346,7 +347,7 @@ def _post_step(
     else:
         # Kept, not saved: the page goes on holding the version it showed. Handing it a newer
         # one (a colleague's save meanwhile) would let its next save overwrite that unseen.
-        encounter.lock_version = _seen_version(request, encounter) or encounter.lock_version
+        encounter.lock_version = seen or encounter.lock_version
     if saved and not autosave:
         return redirect(_after_save(request, encounter, step))
     replace = None if saved else {step.section: form.partial_answers()}
