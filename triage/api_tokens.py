@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
@@ -36,13 +36,15 @@ def live_tokens(digest: str, now: datetime) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(digest=digest, revoked_at__isnull=True, expires_at__gt=now)
 
 
-# The user with their roles, as a session's user comes (one query), compiled once per process
-# (`compiled_sql`); the markers (no token has that digest, none expires in 1900) mark where the
-# request's values go.
+# The user with their roles, as a session's user comes, and when the token was last used (one
+# query), compiled once per process (`compiled_sql`); the markers (no token has that digest, none
+# expires in 1900) mark where the request's values go.
 TOKEN_USER = Compiled(
     lambda digest, now: with_role_names(
         User.objects.filter(api_tokens__in=live_tokens(digest, now), is_active=True)
-    ).order_by("pk"),
+    )
+    .annotate(token_last_used_at=Max("api_tokens__last_used_at"))
+    .order_by("pk"),
     ["\x00token digest", datetime(1900, 1, 1, tzinfo=UTC)],
 )
 
@@ -55,10 +57,13 @@ def user_for(raw: str) -> User | None:
     if user is None:
         return None
     # When it was last used, to the minute (the tokens page shows minutes): written at most
-    # once a minute, not on every call (a write, with its commit, per call).
-    live_tokens(digest, now).filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - USE_NOTED_EVERY)
-    ).update(last_used_at=now)
+    # once a minute, not on every call (a write, with its commit, per call). The read says
+    # whether a minute has passed; the write checks again, so two calls at once write once.
+    last_used = getattr(user, "token_last_used_at")  # noqa: B009 - an annotation
+    if last_used is None or last_used <= now - USE_NOTED_EVERY:
+        live_tokens(digest, now).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - USE_NOTED_EVERY)
+        ).update(last_used_at=now)
     return user
 
 

@@ -189,3 +189,19 @@ def test_a_tokens_last_use_is_written_at_most_once_a_minute(client, nurse):
     token.refresh_from_db()
     assert token.last_used_at > first
     assert timezone.now() - token.last_used_at < timedelta(seconds=10)
+
+
+def test_a_call_within_the_minute_reads_its_user_and_writes_nothing(
+    nurse, django_assert_num_queries
+):
+    raw = create_token(user=nurse, name="Ward script").raw
+    with django_assert_num_queries(2) as first:  # the user with the token, the last use noted
+        assert call(raw).status_code == 200
+    assert "UPDATE" in first.captured_queries[1]["sql"]
+    with django_assert_num_queries(1) as again:  # the user with the token, nothing written
+        assert call(raw).status_code == 200
+    assert not again.captured_queries[0]["sql"].startswith("UPDATE")
+    # Two tokens of one user: the one called is the one whose use counts.
+    other = create_token(user=nurse, name="Other script").raw
+    with django_assert_num_queries(2):
+        assert call(other).status_code == 200
