@@ -21,6 +21,9 @@
    rotated each round, with the sessions signed in above; the median round is reported. Any
    response other than 2xx aborts the run.
 
+BENCH_ONLY (names, or their beginnings, separated by commas) drives only those endpoints beside
+`/healthz`, to compare one change quickly: it prints their ratios and writes nothing.
+
 Prints the table (endpoint, requests/s, ratio to `/healthz`, p50/p95, queries per request,
 gzipped bytes, verdict) and writes it into bench/results.md between its markers. Exits 1 if
 any budget is missed:
@@ -63,6 +66,7 @@ ENCOUNTERS = 50_000
 WARDS = 10
 ROUNDS = 5
 SECONDS = os.environ.get("BENCH_SECONDS", "2")
+ONLY = [name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()]
 CONNECTIONS = 4
 PASSWORD = "triage-demo"  # noqa: S105 - the documented demo password (make run)
 AUDITING_NURSE = "bench-nurse-1"  # seeded on the second ward
@@ -452,7 +456,8 @@ def check_in_process(endpoint: Endpoint, browsers: dict[str, Browser]) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = browsers[endpoint.user].client if endpoint.user else anonymous()
+    # A script's call carries its token and no session cookie, as wrk sends it.
+    client = browsers[endpoint.user].client if endpoint.user and not endpoint.token else anonymous()
     headers = {
         key: value
         for key, value in headers_for(endpoint, browsers, "https://127.0.0.1").items()
@@ -636,23 +641,32 @@ def main() -> int:
     from django.db import connection
 
     connection.close()
+    driven = points
+    if ONLY:
+        driven = [points[0]] + [p for p in points[1:] if p.name.startswith(tuple(ONLY))]
     with serving(production, "bench") as url, tempfile.TemporaryDirectory() as folder:
         scripts = {}
-        for index, point in enumerate(points):
+        for index, point in enumerate(driven):
             scripts[point.name] = Path(folder) / f"{index}.lua"
             scripts[point.name].write_text(lua_for(point, browsers, url.replace("http:", "https:")))
         symptoms = next(point for point in points if point.name == "step: symptoms")
         first_load_bytes = first_load(url, symptoms, browsers)
-        for point in points:  # warm every worker's caches before measuring
+        for point in driven:  # warm every worker's caches before measuring
             drive(url, point, scripts[point.name])
         for number in range(ROUNDS):
-            order = points[number % len(points) :] + points[: number % len(points)]
+            order = driven[number % len(driven) :] + driven[: number % len(driven)]
             print(f"round {number + 1} of {ROUNDS} ...", flush=True)
             for point in order:
                 point.runs.append(drive(url, point, scripts[point.name]))
-    for point in points:  # what the runs must not have changed (an autosave still saves)
+    for point in driven:  # what the runs must not have changed (an autosave still saves)
         if point.expect:
             check_in_process(point, browsers)
+    if ONLY:
+        baseline = driven[0].median("rate")
+        for point in driven:
+            rate = point.median("rate")
+            print(f"{point.name}: {rate:,.0f} req/s, {rate / baseline:.2f} x /healthz")
+        return 0
     text, ok = table(points, first_load_bytes)
     print(text)
     write_results(text)

@@ -3,11 +3,12 @@
 Signs in and prepares the endpoints exactly as bench_pages.py does (its database, production
 settings, behind TLS), then requests the endpoint whose name starts with NAME N times (default
 200) through Django's test client under pyinstrument and prints the profile. Without NAME it
-lists the endpoints.
+lists the endpoints. SHOW_ALL=1 shows the frames of libraries too.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 from bench_pages import (
@@ -39,7 +40,8 @@ def main() -> int:
     with profiler:
         for _ in range(count):
             check_in_process(chosen[0], browsers)
-    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    show_all = os.environ.get("SHOW_ALL") == "1"  # Django's own frames too
+    print(profiler.output_text(unicode=True, color=False, show_all=show_all))
     return 0
 
 
