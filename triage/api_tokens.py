@@ -40,11 +40,13 @@ def live_tokens(digest: str, now: datetime) -> QuerySet[ApiToken]:
 # query), compiled once per process (`compiled_sql`); the markers (no token has that digest, none
 # expires in 1900) mark where the request's values go.
 TOKEN_USER = Compiled(
-    lambda digest, now: with_role_names(
-        User.objects.filter(api_tokens__in=live_tokens(digest, now), is_active=True)
-    )
-    .annotate(token_last_used_at=Max("api_tokens__last_used_at"))
-    .order_by("pk"),
+    lambda digest, now: (
+        with_role_names(
+            User.objects.filter(api_tokens__in=live_tokens(digest, now), is_active=True)
+        )
+        .annotate(token_last_used_at=Max("api_tokens__last_used_at"))
+        .order_by("pk")
+    ),
     ["\x00token digest", datetime(1900, 1, 1, tzinfo=UTC)],
 )
 
