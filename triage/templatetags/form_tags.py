@@ -5,7 +5,7 @@ template, every option is a template render of its own, which made the selects t
 largest cost. The tag writes the same markup as the template it replaced, escaped by
 `format_html`.
 
-`input_tag`: one check box or radio of a multiple-choice field, likewise without a template.
+`check_boxes`: every check box of a multiple-choice field, likewise without a template.
 
 `as_form_field`: crispy's `as_crispy_field`, rendered once per process for a field of a form
 holding no posted data, under a key made of everything the field's markup is drawn from
@@ -21,7 +21,6 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.core.cache import caches
 from django.forms import BoundField
-from django.forms.boundfield import BoundWidget
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -85,19 +84,36 @@ def attributes(attrs: dict) -> SafeString:
     )
 
 
-@register.filter
-def input_tag(option: BoundWidget) -> SafeString:
-    """One choice of a multiple-choice field (a check box or a radio), as `option.tag()` writes
-    it, without a template render per choice (the treated levels are 25)."""
-    data = option.data
-    value = "" if data["value"] is None else format_html(' value="{}"', data["value"])
-    return format_html(
-        '<input type="{}" name="{}"{}{}>',
-        data["type"],
-        data["name"],
-        value,
-        attributes(data["attrs"]),
+@register.simple_tag
+def check_boxes(field: BoundField, label_class: str) -> SafeString:
+    """Every check box of a multiple-choice field, each in its label (of `label_class`), as
+    Django's widget writes each box (`option.tag()`), in one pass: the treated levels are 25,
+    and Django makes each box's attributes anew (a copy of the widget's per box)."""
+    widget = field.field.widget
+    auto_id = widget.attrs.get("id") or field.auto_id
+    attrs = widget.build_attrs(
+        widget.attrs, field.build_widget_attrs({"id": auto_id} if auto_id else {})
     )
+    ticked = set(widget.format_value(field.value()))
+    boxes = []
+    for index, (value, label) in enumerate(field.field.choices):  # type: ignore[attr-defined]
+        box = {**attrs, "id": f"{auto_id}_{index}"} if auto_id else dict(attrs)
+        if str(value) in ticked:
+            box["checked"] = True
+        boxes.append(
+            (
+                label_class,
+                box.get("id", ""),
+                format_html(
+                    '<input type="checkbox" name="{}" value="{}"{}>',
+                    field.html_name,
+                    value,
+                    attributes(box),
+                ),
+                label,
+            )
+        )
+    return format_html_join("", '<label class="{}" for="{}">{}<span>{}</span></label>', boxes)
 
 
 def field_key(field: BoundField) -> str | None:
