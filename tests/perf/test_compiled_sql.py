@@ -248,3 +248,31 @@ def test_without_prepared_statements_a_compiled_read_still_reads(db, nurse):
         assert prepared_statements() == before
     finally:
         connection.connection.prepare_threshold = 0
+
+
+def test_a_querys_own_constants_are_written_into_its_sql(db, nurse):
+    """So the one plan kept for every request's values knows them (a partial index of drafts
+    can serve it); only the request's values are sent apart."""
+    from triage.views.encounters import DRAFTS_READ
+
+    assert DRAFTS_READ.all(nurse.pk) == []
+    plan = DRAFTS_READ._every
+    assert '"triage_round"."status" = \'draft\'' in plan.sql
+    assert plan.sql.count("%s") == len(plan.markers) == 2  # the user, twice
+
+
+def test_a_prepared_read_keeps_one_plan_for_every_requests_values(db, nurse, physician):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
+    for _ in range(7):  # PostgreSQL's own choice tries a plan per call for the first five
+        USER_WITH_ROLES.one(nurse.pk)
+        USER_WITH_ROLES.one(physician.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE '%%\"triage_user\"%%' AND statement LIKE '%%$1%%'"
+        )
+        assert cursor.fetchall() == [(14, 0)]
