@@ -363,6 +363,15 @@ class Round(models.Model):
                 name="round_submission_is_complete",
             ),
         ]
+        indexes = [
+            # The nurse's list: her drafts, most recently saved first (a few among every round
+            # kept; without it their read walks every encounter of her wards).
+            models.Index(
+                fields=["created_by", "-updated_at"],
+                condition=models.Q(status="draft"),
+                name="round_drafts_by_author",
+            ),
+        ]
         triggers = [
             # A submitted round is a record of what was shown: never changed, never deleted.
             pgtrigger.Protect(
