@@ -222,10 +222,16 @@ DATABASES["default"].update(
 # The reads made on every request (`compiled_sql`) are prepared once per connection and their
 # plans reused. A pooling proxy that hands a connection to another client between transactions
 # (pgbouncer in transaction mode) cannot keep them: set DB_PREPARED_STATEMENTS=false behind one.
-# Django's other queries write their values into the SQL and are never prepared.
-DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-    0 if env_bool("DB_PREPARED_STATEMENTS", True) else None
-)
+# Django's other queries write their values into the SQL and are never prepared. A prepared read
+# keeps one plan for every request's values (a generic plan): left to choose, PostgreSQL planned
+# some anew on every call (the queue after its first page: 1.9 ms of planning for 0.7 of reading).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
+DATABASE_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
+DATABASE_OPTIONS["prepare_threshold"] = 0 if DB_PREPARED_STATEMENTS else None
+if DB_PREPARED_STATEMENTS:
+    DATABASE_OPTIONS["options"] = " ".join(
+        filter(None, [DATABASE_OPTIONS.get("options"), "-c plan_cache_mode=force_generic_plan"])
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ------------------------------------------------------------------------

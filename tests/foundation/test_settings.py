@@ -81,3 +81,25 @@ def test_production_hashes_passwords_with_pbkdf2_the_tests_fast_hash_is_theirs_o
     algorithm, iterations = result.stdout.split()
     assert algorithm == "pbkdf2_sha256"
     assert int(iterations) >= 1_000_000
+
+
+DATABASE_OPTIONS = [
+    "-c",
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'triage.settings'; django.setup();"
+    "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS'];"
+    "print(o['prepare_threshold'], o.get('options'))",
+]
+
+
+def test_prepared_reads_keep_one_plan_and_none_is_kept_behind_a_pooling_proxy():
+    url = "postgres://app@db.example:5432/triage?options=-c%20statement_timeout%3D5000"
+    owner = "postgres://owner@db.example:5432/triage"
+    env = {**PRODUCTION_ENV, "DATABASE_URL": url, "DATABASE_OWNER_URL": owner}
+    result = run_python(DATABASE_OPTIONS, env)
+    assert result.returncode == 0, result.stderr
+    # The URL's own options are kept beside it.
+    assert result.stdout.strip() == (
+        "0 -c statement_timeout=5000 -c plan_cache_mode=force_generic_plan"
+    )
+    result = run_python(DATABASE_OPTIONS, {**env, "DB_PREPARED_STATEMENTS": "false"})
+    assert result.stdout.strip() == "None -c statement_timeout=5000"
