@@ -134,10 +134,11 @@ class Compiled(Generic[M]):
         if missing:
             raise ValueError(f"markers {sorted(missing)} are not parameters of the query")
         sql = _with_constants_written_in(sql, params, sources, connections[db])
-        params = [
-            param for param, source in zip(params, sources, strict=True) if source is not None
+        bound = [
+            (param, source)
+            for param, source in zip(params, sources, strict=True)
+            if source is not None
         ]
-        sources = tuple(source for source in sources if source is not None)
         # As Django's ModelIterable reads a row (compiler.select and klass_info are set by as_sql).
         klass_info = compiler.klass_info
         assert klass_info is not None  # noqa: S101 - a model query always has it
@@ -151,8 +152,8 @@ class Compiled(Generic[M]):
         return Plan(
             compiler=compiler,
             sql=sql,
-            markers=tuple(params),
-            sources=sources,
+            markers=tuple(param for param, _ in bound),
+            sources=tuple(source for _, source in bound),
             db=db,
             columns=columns,
             names=[column[0].target.attname for column in compiler.select[columns]],
