@@ -226,11 +226,11 @@ DATABASES["default"].update(
 # keeps one plan for every request's values (a generic plan): left to choose, PostgreSQL planned
 # some anew on every call (the queue after its first page: 1.9 ms of planning for 0.7 of reading).
 DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
-DATABASE_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
-DATABASE_OPTIONS["prepare_threshold"] = 0 if DB_PREPARED_STATEMENTS else None
+connection_options = DATABASES["default"].setdefault("OPTIONS", {})
+connection_options["prepare_threshold"] = 0 if DB_PREPARED_STATEMENTS else None
 if DB_PREPARED_STATEMENTS:
-    DATABASE_OPTIONS["options"] = " ".join(
-        filter(None, [DATABASE_OPTIONS.get("options"), "-c plan_cache_mode=force_generic_plan"])
+    connection_options["options"] = " ".join(
+        filter(None, [connection_options.get("options"), "-c plan_cache_mode=force_generic_plan"])
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
