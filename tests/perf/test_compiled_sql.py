@@ -261,6 +261,15 @@ def test_a_querys_own_constants_are_written_into_its_sql(db, nurse):
     assert plan.sql.count("%s") == len(plan.markers) == 2  # the user, twice
 
 
+def test_a_constant_with_a_percent_sign_is_written_in_as_it_is(db, nurse, physician):
+    """The SQL still takes the request's values, so a written-in % must stay a %."""
+    User.objects.filter(pk=nurse.pk).update(first_name="100% sure")
+    sure = Compiled(lambda pk: User.objects.filter(pk=pk, first_name__contains="0% s"), [-1])
+    assert sure.one(nurse.pk).pk == nurse.pk
+    assert sure.one(physician.pk) is None
+    assert "%%" in sure._first.sql
+
+
 def test_a_prepared_read_keeps_one_plan_for_every_requests_values(db, nurse, physician):
     from django.db import connection
 
