@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -24,25 +25,39 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 class InFlight:
     """Requests the live server is still answering. A page closed at the end of a test may
-    leave one running (an autosave, a banner refresh); truncating the tables under its open
-    transaction can deadlock, so the tables are emptied only once the server is idle."""
+    leave one running (an autosave, a banner refresh), or one the browser has yet to send (a
+    page's refresh when it is shown again, a beacon as it is left); truncating the tables under
+    its open transaction can deadlock, so the tables are emptied only once the server has been
+    idle for a moment (`QUIET_SECONDS`)."""
+
+    QUIET_SECONDS = 0.25
 
     def __init__(self) -> None:
         self.count = 0
+        self.last = 0.0  # when a request last started or finished (time.monotonic)
         self.idle = threading.Condition()
 
     def started(self, **kwargs) -> None:
         with self.idle:
             self.count += 1
+            self.last = time.monotonic()
 
     def finished(self, **kwargs) -> None:
         with self.idle:
             self.count -= 1
+            self.last = time.monotonic()
             self.idle.notify_all()
 
     def wait(self, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
         with self.idle:
-            return self.idle.wait_for(lambda: self.count <= 0, timeout=seconds)
+            while True:
+                now = time.monotonic()
+                if self.count <= 0 and now - self.last >= self.QUIET_SECONDS:
+                    return True
+                if now >= deadline:
+                    return False
+                self.idle.wait(timeout=min(self.QUIET_SECONDS, deadline - now))
 
 
 IN_FLIGHT = InFlight()
@@ -59,7 +74,7 @@ def live_server_idle_before_flush(request):
         return
     request.getfixturevalue("transactional_db")
     yield
-    assert IN_FLIGHT.wait(30), "the live server was still answering a request 30 s after the test"
+    assert IN_FLIGHT.wait(30), "the live server was still answering requests 30 s after the test"
 
 
 @pytest.fixture

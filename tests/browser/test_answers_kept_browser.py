@@ -3,6 +3,8 @@ connection, at tablet and phone size. Each test reads what the server holds afte
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.test import Client
 from playwright.sync_api import Page, expect
@@ -135,6 +137,9 @@ def close_and_reopen(page: Page, url: str) -> Page:
     context = page.context
     page.evaluate("navigator.sendBeacon = () => false")
     page.close()
+    # Offline a moment longer, as a tablet would be: a request the closing tab started (its
+    # save when hidden) fails offline rather than leave once the connection is back.
+    time.sleep(0.5)
     context.set_offline(False)
     return context.new_page()
 
