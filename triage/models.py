@@ -8,6 +8,7 @@ import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models.fields.json import KT
 from django.db.models.functions import Upper
@@ -49,6 +50,23 @@ class User(AbstractUser):
         """The ward to prefill on a new encounter: the user's only ward, if they have one."""
         wards = self.ward_list()
         return wards[0] if len(wards) == 1 else None
+
+
+class BrowserSession(AbstractBaseSession):
+    """A browser's session, as Django keeps it, and whose it is: a signed-in request reads its
+    session and its user in one statement (`triage.session_store`). `user` is a copy of the
+    user id in the session's data, written with it; a session without it (not signed in, or
+    kept from before the column) is read as Django reads it, then its user by id."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="browser_sessions"
+    )
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from triage.session_store import SessionStore
+
+        return SessionStore
 
 
 # --- Guidance ---------------------------------------------------------------------------------

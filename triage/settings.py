@@ -122,7 +122,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, taking the user read with the session (one query for both: auth_backend).
+    "triage.auth_backend.AuthenticationMiddleware",
     # Which second factor (if any) verified this session's user (django-otp's middleware,
     # without its query per request).
     "triage.two_factor.DeviceMiddleware",

@@ -44,9 +44,9 @@ def test_a_session_past_the_limit_is_signed_out_with_a_reason(client, nurse, set
 
 
 def session_expiry(client):
-    from django.contrib.sessions.models import Session
+    from triage.models import BrowserSession
 
-    return Session.objects.get(pk=client.session.session_key).expire_date
+    return BrowserSession.objects.get(pk=client.session.session_key).expire_date
 
 
 def test_activity_slides_the_idle_timeout_once_a_minute_not_on_every_request(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_otp import devices_for_user
 
@@ -13,7 +12,7 @@ from tests.factories import UserFactory
 from tests.twofactor.conftest import enrol
 from triage.auth_backend import USER_WITH_ROLES, RolesBackend, with_role_names
 from triage.compiled_sql import Compiled
-from triage.models import User, Ward
+from triage.models import BrowserSession, User, Ward
 from triage.roles import Role
 from triage.session_store import SessionStore
 
@@ -70,7 +69,7 @@ def test_a_session_is_read_back_until_it_expires(db):
     store.create()
     assert SessionStore(store.session_key).load() == {"answer": 42}
 
-    Session.objects.filter(pk=store.session_key).update(
+    BrowserSession.objects.filter(pk=store.session_key).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
     expired = SessionStore(store.session_key)

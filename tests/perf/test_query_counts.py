@@ -44,11 +44,9 @@ LIMIT = 6
 OVER_THE_LIMIT = {
     # The write itself: a transaction (2) locking the round with its encounter and whether it
     # is signed off (1), claiming the encounter's next version (1), saving the answers (1);
-    # with the page's own reads (session, user, the round with its encounter) that is 8.
-    "autosave": 8,
-    # Every opening is recorded as a run, with its wards, in one transaction (4), after every
-    # submitted round of the wards is read (1) and the wards themselves (1).
-    "lookback": 9,
+    # with the page's own reads (the session with its user, the round with its encounter)
+    # that is 7.
+    "autosave": 7,
 }
 
 

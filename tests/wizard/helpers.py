@@ -87,6 +87,9 @@ def scan_post(*findings: str, modality: str = "mri", after: str = "yes", **overr
 def session_ends(client) -> None:
     """The server forgets the session (idle timeout), while the browser keeps its cookies."""
     from django.conf import settings
-    from django.contrib.sessions.models import Session
 
-    Session.objects.filter(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).delete()
+    from triage.models import BrowserSession
+
+    BrowserSession.objects.filter(
+        session_key=client.cookies[settings.SESSION_COOKIE_NAME].value
+    ).delete()

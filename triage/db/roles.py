@@ -22,7 +22,7 @@ APPLICATION = "application"
 
 # The tables the application deletes rows from, and why. Every other table: no DELETE.
 DELETABLE_TABLES = {
-    "django_session": "signing out, session rotation and clearsessions",
+    "triage_browsersession": "signing out, session rotation and clearsessions",
     "axes_accessattempt": "a successful sign-in clears its failed attempts",
     "axes_accessfailurelog": "cleared with the attempts",
     "auth_user_groups": "an administrator changes someone's roles",
