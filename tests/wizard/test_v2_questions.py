@@ -4,6 +4,7 @@ stored) when it does not; and the contract section each step builds from them.""
 import uuid
 
 import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django.utils import timezone
 
 from tests.wizard.conftest import post_step, step_url
@@ -223,6 +224,26 @@ def test_a_form_that_is_not_told_the_levels_examines_the_arms():
     """Unknown levels cannot rule out the arms (the contract asks for them then)."""
     assert "power_C5_left" in NeuroForm().fields
     assert "power_C5_left" not in NeuroForm(levels=["L1"]).fields
+
+
+def test_each_neuro_form_has_fields_of_its_own():
+    """The exam's fields are made once and copied for each form: what one form's rendering
+    changes (a field in error, its widget's attributes) is never another's."""
+    first, second = NeuroForm(levels=["L1"]), NeuroForm(levels=["L1"])
+    assert list(first.fields) == list(second.fields)
+    assert list(first.fields)[:2] == ["power_L2_left_baseline", "power_L2_left"]
+    assert list(first.fields)[-1] == "focal_signs"  # the tables first, then the questions
+    for name in first.fields:
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].widget is not second.fields[name].widget
+        assert first.fields[name].widget.attrs is not second.fields[name].widget.attrs
+        assert first.fields[name].error_messages is not second.fields[name].error_messages
+    posted = NeuroForm({"power_L2_left": "9"}, levels=["L1"])
+    assert not posted.is_valid()
+    rendered = as_crispy_field(posted["power_L2_left"])
+    assert "is-invalid" in rendered
+    assert "is-invalid" not in as_crispy_field(NeuroForm(levels=["L1"])["power_L2_left"])
+    assert posted.fields["power_L2_left"].choices == second.fields["power_L2_left"].choices
 
 
 def test_arm_sensation_reduced_since_the_procedure_counts(nurse_client, ward):

@@ -13,10 +13,12 @@ without JavaScript every question is shown and the form drops the answers that d
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import cache
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
@@ -349,6 +351,67 @@ BOWEL_BLADDER_CHOICES = [
 LEGACY_BOWEL_BLADDER: dict[object, str] = {"pre_existing_unchanged": "stable_dysfunction"}
 
 
+def _power_fields(myotome: str, movement: str, side: str) -> dict[str, forms.ChoiceField]:
+    where = f"{side.capitalize()} {myotome} ({movement})"
+    return {
+        f"power_{myotome}_{side}_baseline": forms.ChoiceField(
+            label=f"{where}: power before the procedure",
+            choices=[("", "Choose"), BASELINE_UNKNOWN, *MRC_CHOICES],
+            error_messages={"required": f"Choose the baseline power for {where}."},
+        ),
+        f"power_{myotome}_{side}": forms.ChoiceField(
+            label=f"{where}: power now",
+            choices=[("", "Choose"), *MRC_CHOICES],
+            error_messages={"required": f"Choose the power now for {where}."},
+        ),
+    }
+
+
+def _sensation_fields(prefix: str, limb: str, side: str) -> dict[str, forms.ChoiceField]:
+    return {
+        f"{prefix}_{side}_baseline": forms.ChoiceField(
+            label=f"{side.capitalize()} {limb} sensation before the procedure",
+            choices=[("", "Choose"), BASELINE_UNKNOWN, *SENSATION_CHOICES],
+            error_messages={"required": f"Choose the {side} {limb}'s baseline sensation."},
+        ),
+        f"{prefix}_{side}": forms.ChoiceField(
+            label=f"{side.capitalize()} {limb} sensation now",
+            choices=[("", "Choose"), *SENSATION_CHOICES],
+            error_messages={"required": f"Choose the {side} {limb}'s sensation now."},
+        ),
+    }
+
+
+@cache
+def _exam_tables(asks_arms: bool) -> dict[str, forms.ChoiceField]:
+    """The neuro exam's power and sensation fields, as laid out: the legs, then the arms when
+    asked about. Made once per process for each; each form gets its own copies (`_own_copy`)."""
+    regions: list[tuple[tuple[tuple[str, str], ...], str, str]] = [(MYOTOMES, "sensation", "leg")]
+    if asks_arms:
+        regions.append((ARM_MYOTOMES, "arm_sensation", "arm"))
+    fields: dict[str, forms.ChoiceField] = {}
+    for myotomes, sensation, limb in regions:
+        for myotome, movement in myotomes:
+            for side in SIDES:
+                fields.update(_power_fields(myotome, movement, side))
+        for side in SIDES:
+            fields.update(_sensation_fields(sensation, limb, side))
+    return fields
+
+
+def _own_copy(field: forms.ChoiceField) -> forms.ChoiceField:
+    """A copy of `field` for one form, as Django copies a form's declared fields for each form
+    (`Field.__deepcopy__`: its own widget, widget attributes, messages and validators), but for
+    the choices, which are shared: nothing changes them in place. Django's deep copy walks
+    every choice (30 µs a field; the exam has 24 to 48 of them)."""
+    copied = copy.copy(field)
+    copied.widget = copy.copy(field.widget)
+    copied.widget.attrs = dict(field.widget.attrs)
+    copied.error_messages = dict(field.error_messages)
+    copied.validators = list(field.validators)
+    return copied
+
+
 class NeuroForm(StepForm):
     """Power per myotome and sensation, each beside its pre-procedure baseline: the legs always,
     the arms too when a treated level (or unknown levels) can affect them."""
@@ -383,49 +446,12 @@ class NeuroForm(StepForm):
         self.levels = list(levels or ())
         # Unknown levels cannot rule out the arms, so they are examined too.
         self.asks_arms = needs_upper_limb(tuple(levels) if levels else None)
-        regions: list[tuple[str, tuple[tuple[str, str], ...], str, str]] = [
-            ("power", MYOTOMES, "sensation", "leg")
-        ]
-        if self.asks_arms:
-            regions.append(("power", ARM_MYOTOMES, "arm_sensation", "arm"))
-        for _, myotomes, sensation, limb in regions:
-            for myotome, movement in myotomes:
-                for side in SIDES:
-                    self._add_power_fields(myotome, movement, side)
-            for side in SIDES:
-                self._add_sensation_fields(sensation, limb, side)
+        tables = {name: _own_copy(field) for name, field in _exam_tables(self.asks_arms).items()}
         # Field order: the tables first (as they are laid out), then the questions.
-        self.order_fields(
-            [name for name in self.fields if name.startswith(("power", "sens", "arm_sens"))]
-        )
+        self.fields = {**tables, **self.fields}
 
     def rendering_inputs(self) -> dict[str, Any]:
         return {"levels": self.levels}  # they decide whether the arms are asked about
-
-    def _add_power_fields(self, myotome: str, movement: str, side: str) -> None:
-        where = f"{side.capitalize()} {myotome} ({movement})"
-        self.fields[f"power_{myotome}_{side}_baseline"] = forms.ChoiceField(
-            label=f"{where}: power before the procedure",
-            choices=[("", "Choose"), BASELINE_UNKNOWN, *MRC_CHOICES],
-            error_messages={"required": f"Choose the baseline power for {where}."},
-        )
-        self.fields[f"power_{myotome}_{side}"] = forms.ChoiceField(
-            label=f"{where}: power now",
-            choices=[("", "Choose"), *MRC_CHOICES],
-            error_messages={"required": f"Choose the power now for {where}."},
-        )
-
-    def _add_sensation_fields(self, prefix: str, limb: str, side: str) -> None:
-        self.fields[f"{prefix}_{side}_baseline"] = forms.ChoiceField(
-            label=f"{side.capitalize()} {limb} sensation before the procedure",
-            choices=[("", "Choose"), BASELINE_UNKNOWN, *SENSATION_CHOICES],
-            error_messages={"required": f"Choose the {side} {limb}'s baseline sensation."},
-        )
-        self.fields[f"{prefix}_{side}"] = forms.ChoiceField(
-            label=f"{side.capitalize()} {limb} sensation now",
-            choices=[("", "Choose"), *SENSATION_CHOICES],
-            error_messages={"required": f"Choose the {side} {limb}'s sensation now."},
-        )
 
     @classmethod
     def initial_from(cls, answers: dict | None) -> dict:
