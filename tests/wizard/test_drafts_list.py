@@ -55,8 +55,9 @@ def test_the_list_costs_the_same_queries_however_many_drafts(
     nurse_client, ward, extra, django_assert_num_queries
 ):
     start_drafts(nurse_client, ward, DRAFTS_SHOWN + extra)
-    # Session, user, wards... as for any page, plus the drafts, their count and the recent list.
-    with django_assert_num_queries(5):
+    # The session with its user (and their wards), as for any page, plus the drafts, their
+    # count and the recent list.
+    with django_assert_num_queries(4):
         nurse_client.get("/encounters/")
 
 
@@ -64,7 +65,7 @@ def test_showing_all_drafts_counts_them_without_asking_again(
     nurse_client, ward, django_assert_num_queries
 ):
     start_drafts(nurse_client, ward, DRAFTS_SHOWN + 2)
-    with django_assert_num_queries(4):  # the list's five, less the count
+    with django_assert_num_queries(3):  # the list's four, less the count
         page = nurse_client.get("/encounters/?drafts=all").content.decode()
     assert page.count("Resume at") == DRAFTS_SHOWN + 2
 
