@@ -9,10 +9,10 @@ it, with its class (every column read of a model instance and the related rows r
 every field of a dataclass, every item of a list, tuple, set or dict), exactly and in C, three
 times faster than walking it in Python. A model instance is written as its attributes (its
 columns, annotations and prefetched rows) and the related rows read with it, without the
-copies Django's own pickling makes (40% faster). A lazy text (a form field's label) is written
-as the text it gives. Equal values may be written differently (a set's
-order, one object met twice where the other has two equal ones): that costs a rendering, never
-a wrong one. What a rendering shows from elsewhere (the time now, the user) must be part of
+copies Django's own pickling makes (40% faster); a UUID as its number; a lazy text (a form
+field's label) as the text it gives. Equal values may be written differently (a set's order,
+one object met twice where the other has two equal ones): that costs a rendering, never a
+wrong one. What a rendering shows from elsewhere (the time now, the user) must be part of
 the value.
 """
 
@@ -22,6 +22,7 @@ import io
 import pickle
 from hashlib import sha256
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Model
 from django.db.models.base import ModelState
@@ -30,6 +31,8 @@ from django.utils.functional import Promise
 
 class _Writer(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is UUID:  # its number (UUID's own pickling runs in Python: 10 µs each)
+            return UUID, (None, None, None, None, obj.int)
         if isinstance(obj, Promise):  # a lazy text (a field's label): the text it gives now
             return str, (str(obj),)
         if isinstance(obj, Model):  # its attributes as they are, without Django's copies

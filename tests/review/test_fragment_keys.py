@@ -4,6 +4,7 @@ the rows the template renders."""
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -78,6 +79,9 @@ def test_a_row_met_twice_side_by_side_is_written_out_both_times():
         (None, "None"),
         (Decimal("1.0"), Decimal("1.00")),  # equal, but written differently
         (datetime(2026, 1, 1, 9, tzinfo=UTC), datetime(2026, 1, 1, 10, tzinfo=ONE_HOUR_EAST)),
+        (uuid.UUID(int=1), uuid.UUID(int=2)),  # written as its number
+        (uuid.UUID(int=1), 1),
+        (uuid.UUID(int=1), str(uuid.UUID(int=1))),
     ],
 )
 def test_values_that_differ_have_different_digests(value, other):
