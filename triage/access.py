@@ -274,24 +274,28 @@ def submitted_encounter_for(request: AuthenticatedRequest, pk: Any) -> Encounter
 
 
 class SubmittedRoundRead:
-    """How a page reads a submitted round of an encounter already read: what `among` adds
-    (related rows, annotations), in one query compiled once per process."""
+    """How a page reads a submitted round with its encounter (its ward and author), on one of
+    the user's wards, and what `among` adds (related rows, annotations): in one query compiled
+    once per process."""
 
     def __init__(self, among: Callable[[QuerySet[Round]], QuerySet[Round]] | None = None) -> None:
-        def build(encounter_id: uuid.UUID, number: int) -> QuerySet[Round]:
+        def build(pk: uuid.UUID, number: int, user_id: int) -> QuerySet[Round]:
             rounds = Round.objects.all() if among is None else among(Round.objects.all())
-            return rounds.filter(
-                encounter_id=encounter_id, number=number, status=Round.Status.SUBMITTED
+            return rounds.select_related("encounter__ward", "encounter__created_by").filter(
+                encounter_id=pk,
+                number=number,
+                status=Round.Status.SUBMITTED,
+                encounter__ward__in=on_users_wards(user_id),
             )
 
-        self.compiled = Compiled(build, [ENCOUNTER_MARKER, NUMBER_MARKER])
+        self.compiled = Compiled(build, [ENCOUNTER_MARKER, NUMBER_MARKER, USER_MARKER])
 
-    def of(self, encounter: Encounter, number: int) -> Round:
-        """The round (its `encounter` the one given); otherwise 404."""
-        round = self.compiled.one(encounter.pk, number)
+    def of(self, request: AuthenticatedRequest, pk: Any, number: int) -> Round:
+        """The round, if its encounter is on one of the user's wards; otherwise 404 (as
+        `encounter_for`: another ward's encounter is not said to exist)."""
+        round = self.compiled.one(encounter_id_or_404(pk), number, request.user.pk)
         if round is None:
             raise Http404("No assessment matches the given query.")
-        round.encounter = encounter
         return round
 
 
@@ -300,7 +304,7 @@ SUBMITTED_ROUND = SubmittedRoundRead()
 
 def submitted_round_for(request: AuthenticatedRequest, pk: Any, number: int) -> Round:
     """A submitted round of an encounter on one of the user's wards; otherwise 404."""
-    return SUBMITTED_ROUND.of(encounter_for(request, pk), number)
+    return SUBMITTED_ROUND.of(request, pk, number)
 
 
 def guidance_version_for(pk: int) -> GuidanceVersion:

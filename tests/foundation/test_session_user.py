@@ -4,12 +4,20 @@ and the password the session was signed in with."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from importlib import import_module
+
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.db import connection
+from django.utils import timezone
 
 from tests.factories import PASSWORD
 from triage.auth_backend import RolesBackend
+from triage.db.roles import as_owner
 from triage.models import BrowserSession
+
+MIGRATION = import_module("triage.migrations.0022_browser_sessions")
 
 
 def session_row(client) -> BrowserSession:
@@ -85,3 +93,23 @@ def test_signing_out_deletes_the_session(signed_in):
 def test_outside_a_request_the_backend_reads_the_user_by_id(db, nurse, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert RolesBackend().get_user(nurse.pk).pk == nurse.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_carries_live_sessions_over_and_empties_djangos_table():
+    """Migration 0022: nobody is signed out by it (a live session's user is written at its
+    next save); an expired session is not carried."""
+    carry = MIGRATION.Migration.operations[-1]
+    now = timezone.now()
+    with as_owner(connection), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO django_session (session_key, session_data, expire_date) "
+            "VALUES (%s, 'live data', %s), (%s, 'old data', %s)",
+            ["live" * 8, now + timedelta(hours=1), "gone" * 8, now - timedelta(hours=1)],
+        )
+        for statement in carry.sql:
+            cursor.execute(statement)
+        cursor.execute("SELECT count(*) FROM django_session")
+        assert cursor.fetchone() == (0,)
+    carried = BrowserSession.objects.values_list("session_key", "session_data", "user_id")
+    assert list(carried) == [("live" * 8, "live data", None)]

@@ -47,16 +47,34 @@ def test_another_ward_or_a_malformed_id_is_not_found(exported, stranger, physici
     assert encounter_for(as_user(physician), str(exported.pk), ENCOUNTER).pk == exported.pk
 
 
-def test_each_round_number_reads_its_own_round(exported, physician):
+def test_each_round_number_reads_its_own_round_with_its_encounter_in_one_query(
+    exported, physician, django_assert_num_queries
+):
     first = submitted_round_for(as_user(physician), exported.pk, 1)
-    second = RESULT_ROUND.of(exported, 2)
+    ward, author = exported.ward.name, exported.created_by.username
+    with django_assert_num_queries(1):
+        second = RESULT_ROUND.of(as_user(physician), exported.pk, 2)
+        assert second.encounter.ward.name == ward
+        assert second.encounter.created_by.username == author
+        assert second.encounter.sign_off.signed_by_id == physician.pk
+        assert not hasattr(second.encounter, "discharge")
+        assert second.submitted_by is not None
     assert (first.number, second.number) == (1, 2)
-    assert first.encounter is not None and second.encounter == exported
+    assert first.encounter == second.encounter == exported
     assert first.assessment == exported.rounds.get(number=1).assessment
     assert second.guidance_version == exported.rounds.get(number=2).guidance_version
     assert second.call_rows == []  # the escalation record's calls, read in the same query
     with pytest.raises(Http404):
-        SUBMITTED_ROUND.of(exported, 3)
+        SUBMITTED_ROUND.of(as_user(physician), exported.pk, 3)
+
+
+def test_a_round_of_another_wards_encounter_is_not_found(exported, stranger, physician):
+    with pytest.raises(Http404):
+        submitted_round_for(as_user(stranger), exported.pk, 1)
+    with pytest.raises(Http404):
+        RESULT_ROUND.of(as_user(stranger), exported.pk, 1)
+    with pytest.raises(Http404):
+        RESULT_ROUND.of(as_user(physician), "not-a-uuid", 1)
 
 
 def test_the_rounds_with_their_overrides_come_in_one_query_as_their_queryset_reads_them(

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from triage import wizard
 from triage.access import (
     AuthenticatedRequest,
-    EncounterRead,
     SubmittedRoundRead,
     bedside_required,
     clinical_required,
@@ -42,11 +41,12 @@ from triage.presenters import answers_summary, assessment_view, encounter_badges
 from triage.result_page import result_page
 from triage.roles import Role
 
-WITH_SIGN_OFF_AND_DISCHARGE = EncounterRead(
-    lambda encounters: encounters.select_related("sign_off", "discharge")
-)
 RESULT_ROUND = SubmittedRoundRead(
-    lambda rounds: with_escalation_record(rounds.select_related("guidance_version", "submitted_by"))
+    lambda rounds: with_escalation_record(
+        rounds.select_related(
+            "guidance_version", "submitted_by", "encounter__sign_off", "encounter__discharge"
+        )
+    )
 )
 
 
@@ -443,10 +443,9 @@ def check_answers(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResponse:
 
 @clinical_required
 def round_result(request: AuthenticatedRequest, pk: uuid.UUID, number: int) -> HttpResponse:
-    encounter = encounter_for(request, pk, WITH_SIGN_OFF_AND_DISCHARGE)
-    round = RESULT_ROUND.of(encounter, number)
-    record_read(request, encounter)
-    return result_page(request, encounter, round)
+    round = RESULT_ROUND.of(request, pk, number)
+    record_read(request, round.encounter)
+    return result_page(request, round.encounter, round)
 
 
 @clinical_required
