@@ -1,12 +1,15 @@
 """Whole assessments through the test client: the answers in, the stored snapshot out."""
 
+import re
+import uuid
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from tests.wizard.conftest import post_step, step_url
-from tests.wizard.helpers import imaging_post, neuro_post, symptoms_post, vitals_post
-from triage.models import Round
+from tests.wizard.helpers import imaging_post, neuro_post, patient_post, symptoms_post, vitals_post
+from triage.models import Encounter, Round
 
 
 def complete(client, encounter, **answers) -> Round:
@@ -208,3 +211,22 @@ def test_the_nurses_list_shows_escalation_red_flags_and_sign_off(
     assert 'data-escalation-badge="emergency"' in page
     assert "Red flag: Progressive neurological deficit" in page
     assert "Not signed yet" in page
+
+
+def test_each_page_links_the_steps_of_its_own_encounter_and_marks_its_own_step(
+    nurse_client, encounter, ward
+):
+    """The step links are written once per encounter and step (a cached fragment)."""
+    other = nurse_client.post(
+        "/encounters/new/", {**patient_post(ward), "client_token": str(uuid.uuid4())}
+    )
+    assert other.status_code == 302
+    second = Encounter.objects.exclude(pk=encounter.pk).get()
+    for shown in (encounter, second, encounter):
+        for slug in ("symptoms", "neuro", "check"):
+            page = nurse_client.get(step_url(shown, slug)).content.decode()
+            links = re.findall(r'<a class="app-step-link" href="([^"]+)"([^>]*)>', page)
+            assert len(links) == 6
+            assert all(href.startswith(f"/encounters/{shown.pk}/") for href, _ in links)
+            current = [href for href, rest in links if 'aria-current="step"' in rest]
+            assert current == [step_url(shown, slug)]
