@@ -230,3 +230,28 @@ def test_each_page_links_the_steps_of_its_own_encounter_and_marks_its_own_step(
             assert all(href.startswith(f"/encounters/{shown.pk}/") for href, _ in links)
             current = [href for href, rest in links if 'aria-current="step"' in rest]
             assert current == [step_url(shown, slug)]
+
+
+def test_check_your_answers_shows_each_change_and_each_encounters_own_answers(
+    nurse_client, encounter, ward
+):
+    """The answers are written once per process for the same answers (a cached fragment)."""
+
+    def course_shown(shown: Encounter) -> list[str]:
+        page = nurse_client.get(step_url(shown, "check")).content.decode()
+        return re.findall(r"<dd[^>]*>(Improving|Unchanged)</dd>", page)
+
+    post_step(nurse_client, encounter, "symptoms", symptoms_post(pain_course="improving"))
+    assert course_shown(encounter) == ["Improving"]
+    response = post_step(
+        nurse_client, encounter, "symptoms", symptoms_post(pain_course="unchanged")
+    )
+    assert response.status_code == 302
+    assert course_shown(encounter) == ["Unchanged"]
+    nurse_client.post("/encounters/new/", {**patient_post(ward), "client_token": str(uuid.uuid4())})
+    second = Encounter.objects.exclude(pk=encounter.pk).get()
+    post_step(nurse_client, second, "symptoms", symptoms_post(pain_course="improving"))
+    assert course_shown(second) == ["Improving"]
+    page = nurse_client.get(step_url(second, "check")).content.decode()
+    assert f"/encounters/{second.pk}/symptoms/" in page  # its own Change links
+    assert str(encounter.pk) not in page
