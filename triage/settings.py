@@ -287,7 +287,10 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
-USE_I18N = True
+# The product speaks British English only: no translation machinery (Django's en-GB
+# translations repeat its English messages), and no per-request language look-ups. British
+# date and number formats still apply (LANGUAGE_CODE).
+USE_I18N = False
 USE_TZ = True
 
 # --- Static files ----------------------------------------------------------------------------
