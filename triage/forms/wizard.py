@@ -351,35 +351,45 @@ BOWEL_BLADDER_CHOICES = [
 LEGACY_BOWEL_BLADDER: dict[object, str] = {"pre_existing_unchanged": "stable_dysfunction"}
 
 
-def _power_fields(myotome: str, movement: str, side: str) -> dict[str, forms.ChoiceField]:
-    where = f"{side.capitalize()} {myotome} ({movement})"
+def _before_and_now(
+    name: str, label: str, choices: list[tuple[str, str]], required: tuple[str, str]
+) -> dict[str, forms.ChoiceField]:
+    """One finding asked twice: before the procedure (which may not have been recorded) and
+    now; `required` says what to choose for each when it is missing."""
     return {
-        f"power_{myotome}_{side}_baseline": forms.ChoiceField(
-            label=f"{where}: power before the procedure",
-            choices=[("", "Choose"), BASELINE_UNKNOWN, *MRC_CHOICES],
-            error_messages={"required": f"Choose the baseline power for {where}."},
+        f"{name}_baseline": forms.ChoiceField(
+            label=f"{label} before the procedure",
+            choices=[("", "Choose"), BASELINE_UNKNOWN, *choices],
+            error_messages={"required": required[0]},
         ),
-        f"power_{myotome}_{side}": forms.ChoiceField(
-            label=f"{where}: power now",
-            choices=[("", "Choose"), *MRC_CHOICES],
-            error_messages={"required": f"Choose the power now for {where}."},
+        name: forms.ChoiceField(
+            label=f"{label} now",
+            choices=[("", "Choose"), *choices],
+            error_messages={"required": required[1]},
         ),
     }
+
+
+def _power_fields(myotome: str, movement: str, side: str) -> dict[str, forms.ChoiceField]:
+    where = f"{side.capitalize()} {myotome} ({movement})"
+    return _before_and_now(
+        f"power_{myotome}_{side}",
+        f"{where}: power",
+        MRC_CHOICES,
+        (f"Choose the baseline power for {where}.", f"Choose the power now for {where}."),
+    )
 
 
 def _sensation_fields(prefix: str, limb: str, side: str) -> dict[str, forms.ChoiceField]:
-    return {
-        f"{prefix}_{side}_baseline": forms.ChoiceField(
-            label=f"{side.capitalize()} {limb} sensation before the procedure",
-            choices=[("", "Choose"), BASELINE_UNKNOWN, *SENSATION_CHOICES],
-            error_messages={"required": f"Choose the {side} {limb}'s baseline sensation."},
+    return _before_and_now(
+        f"{prefix}_{side}",
+        f"{side.capitalize()} {limb} sensation",
+        SENSATION_CHOICES,
+        (
+            f"Choose the {side} {limb}'s baseline sensation.",
+            f"Choose the {side} {limb}'s sensation now.",
         ),
-        f"{prefix}_{side}": forms.ChoiceField(
-            label=f"{side.capitalize()} {limb} sensation now",
-            choices=[("", "Choose"), *SENSATION_CHOICES],
-            error_messages={"required": f"Choose the {side} {limb}'s sensation now."},
-        ),
-    }
+    )
 
 
 @cache
