@@ -9,6 +9,7 @@ from django.test import Client
 
 from tests.wizard.conftest import post_step, step_url
 from tests.wizard.helpers import imaging_post, neuro_post, patient_post, symptoms_post, vitals_post
+from triage.actions import review as review_actions
 from triage.models import Encounter, Round
 
 
@@ -203,7 +204,7 @@ def test_signing_out_says_drafts_are_kept(nurse_client):
 
 
 def test_the_nurses_list_shows_escalation_red_flags_and_sign_off(
-    nurse_client, encounter, django_assert_max_num_queries
+    nurse_client, encounter, physician, django_assert_max_num_queries
 ):
     complete(nurse_client, encounter, neuro=neuro_post(weak={("L4", "left"): ("5", "3")}))
     with django_assert_max_num_queries(8):
@@ -211,6 +212,10 @@ def test_the_nurses_list_shows_escalation_red_flags_and_sign_off(
     assert 'data-escalation-badge="emergency"' in page
     assert "Red flag: Progressive neurological deficit" in page
     assert "Not signed yet" in page
+    # A row's HTML is reused under a key of all it shows: signing changes it.
+    review_actions.sign_off(encounter=encounter, by=physician, comment="", expected_version=None)
+    page = nurse_client.get("/encounters/").content.decode()
+    assert "data-signed>Signed off" in page and "Not signed yet" not in page
 
 
 def test_each_page_links_the_steps_of_its_own_encounter_and_marks_its_own_step(
