@@ -9,6 +9,7 @@ from importlib import import_module
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -113,3 +114,13 @@ def test_the_upgrade_carries_live_sessions_over_and_empties_djangos_table():
         assert cursor.fetchone() == (0,)
     carried = BrowserSession.objects.values_list("session_key", "session_data", "user_id")
     assert list(carried) == [("live" * 8, "live data", None)]
+
+
+def test_clearsessions_deletes_expired_sessions_as_the_application(signed_in):
+    """The hourly housekeeping (`clearsessions`, run with the application's login)."""
+    live = signed_in.session.session_key
+    BrowserSession.objects.create(
+        session_key="x" * 32, session_data="old", expire_date=timezone.now() - timedelta(days=1)
+    )
+    call_command("clearsessions")
+    assert list(BrowserSession.objects.values_list("session_key", flat=True)) == [live]
