@@ -128,14 +128,24 @@ def test_an_answer_given_offline_is_kept_on_the_device_and_sent_when_back_online
     expect(page.locator("#red-flags [data-red-flag='circulatory_compromise']")).to_be_visible()
 
 
+# Nothing the closing tab tries to send can leave: its beacon, and the save it starts when it is
+# hidden (or when it hears the connection is back while it closes).
+SEND_NOTHING = """() => {
+  navigator.sendBeacon = () => false;
+  XMLHttpRequest.prototype.send = function () { throw new Error("the tab is closing"); };
+  window.fetch = () => Promise.reject(new TypeError("the tab is closing"));
+}"""
+
+
 def close_and_reopen(page: Page, url: str) -> Page:
-    """Close the tab while the tablet is offline (its beacon cannot leave either), come back
+    """Close the tab while the tablet is offline (nothing it sends can leave), come back
     online and open the same step in a new tab of the same browser.
 
-    The beacon is refused outright: Chromium may otherwise hand it to the network a moment
-    after the tab has closed, when the tablet is online again, and it would arrive."""
+    The closing tab's requests are refused outright: on a busy machine Chromium may otherwise
+    hand one to the network after the tab has closed, when the tablet is online again, and it
+    would arrive."""
     context = page.context
-    page.evaluate("navigator.sendBeacon = () => false")
+    page.evaluate(SEND_NOTHING)
     page.close()
     # Offline a moment longer, as a tablet would be: a request the closing tab started (its
     # save when hidden) fails offline rather than leave once the connection is back.
