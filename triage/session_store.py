@@ -24,6 +24,7 @@ from typing import Any, cast
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import F
 from django.utils import timezone
@@ -100,7 +101,8 @@ class SessionStore(DatabaseSessionStore):
 
 
 def _user_id(value: Any) -> int | None:
+    """The user id the session's data holds, read as Django and the backend read it."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return User._meta.pk.to_python(value)
+    except ValidationError:
         return None
