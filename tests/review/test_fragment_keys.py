@@ -79,6 +79,9 @@ def test_a_row_met_twice_side_by_side_is_written_out_both_times():
         (None, "None"),
         (Decimal("1.0"), Decimal("1.00")),  # equal, but written differently
         (datetime(2026, 1, 1, 9, tzinfo=UTC), datetime(2026, 1, 1, 10, tzinfo=ONE_HOUR_EAST)),
+        (datetime(2026, 1, 1, 9, tzinfo=UTC), datetime(2026, 1, 1, 9, 0, 0, 1, tzinfo=UTC)),
+        (datetime(2026, 1, 1, 9, tzinfo=UTC), datetime(2026, 1, 1, 9)),  # aware, naive
+        (datetime(2026, 1, 1, 9, tzinfo=UTC), "2026-01-01T09:00:00+00:00"),  # not its text
         (uuid.UUID(int=1), uuid.UUID(int=2)),  # written as its number
         (uuid.UUID(int=1), 1),
         (uuid.UUID(int=1), str(uuid.UUID(int=1))),
