@@ -113,3 +113,26 @@ def test_each_check_box_is_what_django_writes(data, initial):
     assert (" checked" in written) == (data != {"patient_identifier": ""})
     if data is None:
         assert written.count(" checked") == 2
+
+
+def test_a_fixed_choice_field_is_copied_for_each_form_but_its_choices():
+    """Each queue filter form gets its own choice fields (widget, attributes, messages), as
+    Django's own copy gives it; only the declared choices are shared, and they stay as
+    declared."""
+    first, second = QueueFilterForm(None, wards=[]), QueueFilterForm(None, wards=[])
+    for name in ("escalation", "red_flag", "pathway", "status"):
+        mine, theirs = first.fields[name], second.fields[name]
+        assert mine is not theirs and mine is not QueueFilterForm.base_fields[name]
+        assert mine.widget is not theirs.widget
+        assert mine.widget.attrs is not theirs.widget.attrs
+        assert mine.error_messages is not theirs.error_messages
+        assert mine.choices == QueueFilterForm.base_fields[name].choices
+        assert mine.widget.choices == mine.choices  # the widget offers what the field checks
+    first.fields["status"].widget.attrs["data-x"] = "1"
+    first.fields["status"].error_messages["invalid_choice"] = "changed"
+    assert "data-x" not in second.fields["status"].widget.attrs
+    assert "data-x" not in QueueFilterForm.base_fields["status"].widget.attrs
+    assert second.fields["status"].error_messages["invalid_choice"] != "changed"
+    bound = QueueFilterForm({"status": "nonsense"}, wards=[])
+    assert not bound.is_valid() and "status" in bound.errors
+    assert QueueFilterForm({"status": "signed"}, wards=[]).is_valid()

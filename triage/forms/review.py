@@ -15,7 +15,7 @@ from django.utils.datastructures import MultiValueDict
 from triage.actions.review import DECISIONS, override_items
 from triage.actions.signing import SignatureRefused, check_signature
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
-from triage.forms.choices import ListedModelChoiceField
+from triage.forms.choices import FixedChoiceField, ListedModelChoiceField
 from triage.models import Override, Round, Ward
 
 if TYPE_CHECKING:  # the signing forms are used only behind the sign-in guard
@@ -39,7 +39,7 @@ class QueueFilterForm(forms.Form):
         help_text="The start of the identifier is enough.",
     )
     ward = ListedModelChoiceField(Ward, required=False, empty_label="All my wards")
-    escalation = forms.ChoiceField(
+    escalation = FixedChoiceField(
         required=False,
         choices=[
             ("", "Any"),
@@ -49,15 +49,15 @@ class QueueFilterForm(forms.Form):
             ("not_recorded", "Unknown (signed before escalations were kept)"),
         ],
     )
-    red_flag = forms.ChoiceField(
+    red_flag = FixedChoiceField(
         label="Red flag",
         required=False,
         choices=[("", "Any or none"), *RED_FLAG_TITLES.items()],
     )
-    pathway = forms.ChoiceField(
+    pathway = FixedChoiceField(
         required=False, choices=[("", "Any or none"), *PATHWAY_TITLES.items()]
     )
-    status = forms.ChoiceField(label="Sign-off", required=False, choices=STATUS_CHOICES)
+    status = FixedChoiceField(label="Sign-off", required=False, choices=STATUS_CHOICES)
     submitted_from = forms.DateField(
         label="Submitted from", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

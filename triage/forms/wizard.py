@@ -13,7 +13,6 @@ without JavaScript every question is shown and the form drops the answers that d
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Sequence
@@ -34,7 +33,7 @@ from triage.findings_builder import (
     SIDES,
     section_from_answers,
 )
-from triage.forms.choices import ListedModelChoiceField
+from triage.forms.choices import ListedModelChoiceField, own_copy
 from triage.models import Encounter, Ward
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -395,7 +394,7 @@ def _sensation_fields(prefix: str, limb: str, side: str) -> dict[str, forms.Choi
 @cache
 def _exam_tables(asks_arms: bool) -> dict[str, forms.ChoiceField]:
     """The neuro exam's power and sensation fields, as laid out: the legs, then the arms when
-    asked about. Made once per process for each; each form gets its own copies (`_own_copy`)."""
+    asked about. Made once per process for each; each form gets its own copies (`own_copy`)."""
     regions: list[tuple[tuple[tuple[str, str], ...], str, str]] = [(MYOTOMES, "sensation", "leg")]
     if asks_arms:
         regions.append((ARM_MYOTOMES, "arm_sensation", "arm"))
@@ -407,19 +406,6 @@ def _exam_tables(asks_arms: bool) -> dict[str, forms.ChoiceField]:
         for side in SIDES:
             fields.update(_sensation_fields(sensation, limb, side))
     return fields
-
-
-def _own_copy(field: forms.ChoiceField) -> forms.ChoiceField:
-    """A copy of `field` for one form, as Django copies a form's declared fields for each form
-    (`Field.__deepcopy__`: its own widget, widget attributes, messages and validators), but for
-    the choices, which are shared: nothing changes them in place. Django's deep copy walks
-    every choice (30 µs a field; the exam has 24 to 48 of them)."""
-    copied = copy.copy(field)
-    copied.widget = copy.copy(field.widget)
-    copied.widget.attrs = dict(field.widget.attrs)
-    copied.error_messages = dict(field.error_messages)
-    copied.validators = list(field.validators)
-    return copied
 
 
 class NeuroForm(StepForm):
@@ -456,7 +442,7 @@ class NeuroForm(StepForm):
         self.levels = list(levels or ())
         # Unknown levels cannot rule out the arms, so they are examined too.
         self.asks_arms = needs_upper_limb(tuple(levels) if levels else None)
-        tables = {name: _own_copy(field) for name, field in _exam_tables(self.asks_arms).items()}
+        tables = {name: own_copy(field) for name, field in _exam_tables(self.asks_arms).items()}
         # Field order: the tables first (as they are laid out), then the questions.
         self.fields = {**tables, **self.fields}
 
