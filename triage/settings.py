@@ -144,14 +144,20 @@ MIDDLEWARE = [
 # In-process caches of HTML that depends only on what its key says (content_digest), so no
 # process ever serves a stale copy; bounded in entries, so in memory (per worker): "rendered"
 # holds pieces (form fields, list rows, SBAR sections of about 1 KB, observation charts up to
-# 8 KB: 8-40 MB at most), "steps" a wizard step's fields for given answers (9-35 KB each,
-# about 17 MB at most).
+# 8 KB: 8-40 MB at most), "lists" whole lists of such rows (a page of the queue or the nurse's
+# list, up to 30 KB: 9 MB at most), "steps" a wizard step's fields for given answers (9-35 KB
+# each, about 17 MB at most).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "rendered": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "rendered",
         "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    "lists": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lists",
+        "OPTIONS": {"MAX_ENTRIES": 300},
     },
     "steps": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -7,7 +7,8 @@ the same form to the same URL (`_autosave=1`) and swapping the banner region in 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -152,6 +153,33 @@ DRAFTS_READ = Compiled(lambda user_id: nurses_drafts(user_id)[: DRAFTS_SHOWN + 1
 RECENT_READ = Compiled(recently_submitted, [USER_MARKER])
 
 
+class DraftRow(NamedTuple):
+    """What the nurse's list shows of a draft, and where it resumes: all its cached HTML
+    shows (the key of that HTML is this row's digest, `content_key`)."""
+
+    encounter: uuid.UUID
+    patient_identifier: str
+    ward: str
+    number: int
+    updated_at: datetime
+    resume_url_name: str
+    resume_title: str
+
+
+def draft_row(draft: Round) -> DraftRow:
+    resume = wizard.resume_step(draft.last_step, draft.answered_sections)
+    encounter = draft.encounter
+    return DraftRow(
+        encounter.pk,
+        encounter.patient_identifier,
+        encounter.ward.name,
+        draft.number,
+        draft.updated_at,
+        resume.url_name,
+        resume.title,
+    )
+
+
 @clinical_required
 def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
     user_id = request.user.pk
@@ -165,14 +193,11 @@ def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
     if not show_all:
         drafts = drafts[:DRAFTS_SHOWN]
     recent = RECENT_READ.all(user_id)
-    resume = {
-        draft.pk: wizard.resume_step(draft.last_step, draft.answered_sections) for draft in drafts
-    }
     return render(
         request,
         "encounters/list.html",
         {
-            "drafts": [(draft, resume[draft.pk]) for draft in drafts],
+            "drafts": [draft_row(draft) for draft in drafts],
             "drafts_total": drafts_total,
             "drafts_hidden": drafts_total - len(drafts),
             "recent": [(encounter, encounter_badges(encounter)) for encounter in recent],
