@@ -33,7 +33,7 @@ from triage import two_factor
 from triage.actions.review import record_view, record_views
 from triage.api_tokens import API_PATH, bearer_token
 from triage.compiled_sql import ENCOUNTER_MARKER, NUMBER_MARKER, USER_MARKER, Compiled
-from triage.models import Encounter, GuidanceVersion, Round, User, Ward
+from triage.models import Encounter, GuidanceEntry, GuidanceVersion, Round, User, Ward
 from triage.roles import Role, has_role, roles_of
 from triage.session_lifetime import signed_in_here
 
@@ -307,11 +307,28 @@ def submitted_round_for(request: AuthenticatedRequest, pk: Any, number: int) -> 
     return SUBMITTED_ROUND.of(request, pk, number)
 
 
+VERSION_RELATED = ("created_by", "published_by", "based_on")
+
+
 def guidance_version_for(pk: int) -> GuidanceVersion:
     """Any guidance version (guidance admins see them all); otherwise 404."""
-    return get_object_or_404(
-        GuidanceVersion.objects.select_related("created_by", "published_by", "based_on"), pk=pk
-    )
+    return get_object_or_404(GuidanceVersion.objects.select_related(*VERSION_RELATED), pk=pk)
+
+
+# No guidance version has the id -1, no entry this key.
+_VERSION_MARKER, _KEY_MARKER = -1, "(no such entry)"
+GUIDANCE_ENTRY = Compiled(
+    lambda version, key: GuidanceEntry.objects.select_related(
+        *(f"version__{name}" for name in VERSION_RELATED)
+    ).filter(version=version, key=key),
+    [_VERSION_MARKER, _KEY_MARKER],
+)
+
+
+def guidance_entry_for(pk: int, key: str) -> GuidanceEntry | None:
+    """An entry of any guidance version, with its version read as `guidance_version_for` reads
+    it, in one query; None when the version has no such entry (or there is no such version)."""
+    return GUIDANCE_ENTRY.one(pk, key)
 
 
 def record_read(request: AuthenticatedRequest, encounter: Encounter) -> None:

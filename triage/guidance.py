@@ -21,7 +21,7 @@ from typing import Any
 
 import markdown as markdown_lib
 import nh3
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
@@ -74,6 +74,24 @@ def version_entries(version: GuidanceVersion) -> list[GuidanceEntry]:
     for entry in entries:
         entry.version = version  # as `version.entries.all()` sets it: no query to reach it
     return entries
+
+
+def frozen_entry(version: GuidanceVersion | None, key: str) -> GuidanceEntry | None:
+    """The version's entry for `key`, or None: read once and cached for a frozen version, each
+    time for a draft (as `version_entries`, for one entry)."""
+    if version is None:
+        return None
+    if not is_frozen(version):
+        return version.entries.filter(key=key).first()
+    cache_key = f"guidance-entry:{version.pk}:{key}"
+    kept = cache.get(cache_key)
+    if kept is None:
+        kept = tuple(version.entries.filter(key=key)[:1])  # () when it has none
+        cache.set(cache_key, kept, None)
+    for entry in kept:
+        entry.version = version  # as `version.entries` sets it: no query to reach it
+        return entry
+    return None
 
 
 def entries_by_key(version: GuidanceVersion | None) -> dict[str, GuidanceEntry]:
@@ -251,37 +269,34 @@ def _one_row_per_editing_run(items: list[HistoryItem]) -> list[HistoryItem]:
 
 
 def render_markdown(text: str) -> SafeString:
-    """Markdown to HTML that is safe to show: sanitised by nh3 with an allow-list.
+    """Markdown to HTML that is safe to show: sanitised by nh3 with an allow-list. Rendered
+    once per process for each text (kept under the text's digest: a text renders the same
+    wherever it comes from, a draft, a published version or an unsaved preview).
 
     >>> str(render_markdown("**Call** [team](javascript:alert(1)) <script>x</script>"))
     '<p><strong>Call</strong> <a rel="noopener noreferrer">team</a> </p>'
     """
-    html = markdown_lib.markdown(text or "", extensions=["tables"], output_format="html")
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        clean_content_tags=DROP_WITH_CONTENT,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+    text = text or ""
+    key = f"markdown:{hashlib.sha256(text.encode()).hexdigest()}"
+    rendered = caches["rendered"]
+    html = rendered.get(key)
+    if html is None:
+        html = nh3.clean(
+            markdown_lib.markdown(text, extensions=["tables"], output_format="html"),
+            tags=ALLOWED_TAGS,
+            clean_content_tags=DROP_WITH_CONTENT,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=ALLOWED_URL_SCHEMES,
+            link_rel="noopener noreferrer",
+            strip_comments=True,
+        )
+        rendered.set(key, html, None)
+    return mark_safe(html)  # noqa: S308 - sanitised by nh3 above before it was kept
 
 
 def body_html(entry: GuidanceEntry) -> SafeString:
-    """The entry's guidance text as safe HTML. Rendered and sanitised once per entry of a
-    frozen version (cached by version id and entry key); a draft's, or an unsaved preview's,
-    every time."""
-    version = entry.version if GuidanceEntry.version.is_cached(entry) else None
-    if entry.pk is None or version is None or not is_frozen(version):
-        return render_markdown(entry.body)
-    key = f"guidance-html:{version.pk}:{entry.key}"
-    html = cache.get(key)
-    if html is None:
-        html = str(render_markdown(entry.body))
-        cache.set(key, html, None)
-    return mark_safe(html)  # noqa: S308 - sanitised by render_markdown before it was kept
+    """The entry's guidance text as safe HTML (`render_markdown`)."""
+    return render_markdown(entry.body)
 
 
 def action_lines(text: str) -> list[str]:

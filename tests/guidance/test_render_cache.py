@@ -1,10 +1,11 @@
-"""A published version's guidance text is rendered and sanitised once, then kept; a new
-published version shows its own text; a draft is rendered afresh every time."""
+"""Guidance text is rendered and sanitised once for each text, then kept: a published
+version's entries too; a new published version shows its own text; a draft's changed text is
+rendered afresh; the editor reads an entry with its version in one query."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from triage import guidance
 from triage.actions import guidance as actions
@@ -30,8 +31,10 @@ def renders(monkeypatch) -> dict[str, int]:
     monkeypatch.setattr(guidance.markdown_lib, "markdown", counted_markdown)
     monkeypatch.setattr(guidance.nh3, "clean", counted_clean)
     cache.clear()
+    caches["rendered"].clear()
     yield calls
     cache.clear()
+    caches["rendered"].clear()
 
 
 def test_a_published_entry_is_rendered_once(v2, renders, django_assert_num_queries):
@@ -59,7 +62,7 @@ def test_a_new_published_version_shows_its_new_text(v2, guidance_admin, renders)
     assert body_html(entries_by_key(v2)["general"]) == old  # the retired version is unchanged
 
 
-def test_a_draft_is_rendered_every_time(v2, guidance_admin, renders):
+def test_a_drafts_changed_text_is_rendered_afresh(v2, guidance_admin, renders):
     draft = actions.create_draft(by=guidance_admin)
     body_html(entries_by_key(draft)["general"])
     entry = draft.entries.get(key="general")
@@ -69,3 +72,54 @@ def test_a_draft_is_rendered_every_time(v2, guidance_admin, renders):
     )  # fmt: skip
     assert body_html(entries_by_key(draft)["general"]) == "<p>Changed <em>now</em>.</p>"
     assert renders["markdown"] == 2
+    assert body_html(entries_by_key(v2)["general"]) != "<p>Changed <em>now</em>.</p>"
+    assert renders["markdown"] == 2  # the published text (the draft's first) was kept
+
+
+def test_the_same_text_renders_the_same_html_once_and_other_text_its_own(renders):
+    first = guidance.render_markdown("Call the **spinal team**.")
+    assert guidance.render_markdown("Call the **spinal team**.") == first
+    assert renders == {"markdown": 1, "sanitiser": 1}
+    other = guidance.render_markdown("Call the **spinal team** now.")
+    assert other == "<p>Call the <strong>spinal team</strong> now.</p>" != first
+    cleaned = guidance.render_markdown("<script>x</script>\n\nHi")
+    assert "script" not in cleaned and "<p>Hi</p>" in cleaned
+    assert guidance.render_markdown("<script>x</script>\n\nHi") == cleaned  # kept sanitised
+    assert renders == {"markdown": 3, "sanitiser": 3}
+
+
+def test_a_published_entry_is_read_once_and_a_drafts_each_time(
+    v2, guidance_admin, renders, django_assert_num_queries
+):
+    first = guidance.frozen_entry(v2, "general")
+    with django_assert_num_queries(0):
+        again = guidance.frozen_entry(v2, "general")
+        assert guidance.frozen_entry(None, "general") is None
+    assert again.pk == first.pk and again.body == first.body and again.version is v2
+    assert guidance.frozen_entry(v2, "no.such.key") is None
+    with django_assert_num_queries(0):
+        assert guidance.frozen_entry(v2, "no.such.key") is None
+    draft = actions.create_draft(by=guidance_admin)
+    entry = draft.entries.get(key="general")
+    actions.update_entry(
+        entry=entry, by=guidance_admin, title=entry.title, body="Changed *now*.",
+        actions=entry.actions, citations=entry.citations,
+    )  # fmt: skip
+    with django_assert_num_queries(1):
+        assert guidance.frozen_entry(draft, "general").body == "Changed *now*."
+
+
+def test_the_editor_reads_an_entry_with_its_version_in_one_query(
+    v2, guidance_admin, django_assert_num_queries
+):
+    from triage.access import guidance_entry_for
+
+    draft = actions.create_draft(by=guidance_admin)
+    with django_assert_num_queries(1):
+        entry = guidance_entry_for(draft.pk, "general")
+        assert entry.version == draft and entry.version.based_on == v2
+        assert entry.version.created_by == guidance_admin
+    assert entry == draft.entries.get(key="general")
+    assert guidance_entry_for(draft.pk, "no.such.key") is None
+    assert guidance_entry_for(v2.pk, "general") == v2.entries.get(key="general")
+    assert guidance_entry_for(-5, "general") is None

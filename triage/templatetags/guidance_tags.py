@@ -1,8 +1,8 @@
 """Guidance in templates: `{% load guidance_tags %}`.
 
-- `{{ entry|body_html }}`: the sanitised HTML of an entry's guidance text (cached once its
-  version is published).
-- `{{ text|markdown }}`: the sanitised HTML of any guidance Markdown.
+- `{{ entry|body_html }}`: the sanitised HTML of an entry's guidance text.
+- `{{ text|markdown }}`: the sanitised HTML of any guidance Markdown (each rendered once per
+  process for each text: `guidance.render_markdown`).
 - `{{ entry.actions|lines }}`: the recommended actions, one per line.
 - `{% guidance_entry "pathway.transient_pain" version as entry %}`: one entry of a version.
 """

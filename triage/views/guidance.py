@@ -19,7 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from triage import guidance
-from triage.access import AuthenticatedRequest, guidance_version_for, role_required
+from triage.access import (
+    AuthenticatedRequest,
+    guidance_entry_for,
+    guidance_version_for,
+    role_required,
+)
 from triage.actions import guidance as actions
 from triage.forms.guidance import EntryForm, PublishForm
 from triage.models import GuidanceEntry, GuidanceVersion, Round
@@ -109,12 +114,12 @@ def draft_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @role_required(Role.GUIDANCE_ADMIN)
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpResponse:
-    draft = guidance_version_for(pk)
+    entry = guidance_entry_for(pk, key)
+    draft = entry.version if entry is not None else guidance_version_for(pk)
     if draft.status != GuidanceVersion.Status.DRAFT:
         return _leave_non_draft(request, draft)
-    entry = get_object_or_404(
-        GuidanceEntry.objects.select_related("version"), version=draft, key=key
-    )
+    if entry is None:
+        raise Http404("No such entry in this version.")
     form = EntryForm.for_entry(entry, request.POST if request.method == "POST" else None)
     context = {"version": draft, "entry": entry, "form": form, "kind": kind_label(key)}
     if request.method == "POST" and form.is_valid():
@@ -136,7 +141,7 @@ def entry_edit(request: AuthenticatedRequest, pk: int, key: str) -> HttpResponse
         # server from what has been typed so far.
         context |= {"preview": form.unsaved_entry(entry), "autosave": True}
         return render(request, "guidance/entry.html#live", context)
-    published = guidance.entries_by_key(draft.based_on).get(key)
+    published = guidance.frozen_entry(draft.based_on, key)
     preview = form.unsaved_entry(entry) if form.is_bound else entry
     context |= {"preview": preview, "published": published}
     return render(request, "guidance/entry.html", context)
