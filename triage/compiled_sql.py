@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -105,6 +105,38 @@ def _with_constants_written_in(
     return "".join(pieces)
 
 
+@dataclass(frozen=True)
+class Read(Generic[M]):
+    """The rows of one run of a compiled read, each a tuple of its columns' values."""
+
+    plan: Plan
+    rows: list[tuple[Any, ...]]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list[Any]:
+        """The value of the model's column `name` (its attribute name) in each row."""
+        position = self.plan.columns.start + self.plan.names.index(name)
+        return [row[position] for row in self.rows]
+
+    def instances(self, start: int = 0, stop: int | None = None) -> list[M]:
+        """The rows from `start` to `stop` as the queryset makes them: the model's instances,
+        with the related rows of `select_related` and the annotations."""
+        plan = self.plan
+        model = plan.compiler.klass_info["model"]
+        annotations = (plan.compiler.annotation_col_map or {}).items()
+        made = []
+        for row in self.rows[start:stop]:
+            instance = model.from_db(plan.db, plan.names, row[plan.columns])
+            for populator in plan.populators:
+                populator.populate(row, instance)
+            for name, position in annotations:
+                setattr(instance, name, row[position])
+            made.append(instance)
+        return made
+
+
 class Compiled(Generic[M]):
     """``Compiled(build, markers)``: ``build(*markers)`` is the queryset; ``one(*values)`` runs
     its SQL (first row only) with each marker replaced by the value in the same place and
@@ -169,14 +201,16 @@ class Compiled(Generic[M]):
         return None
 
     def one(self, *values: Any) -> M | None:
-        for instance in self._run(self._first, values):
-            return instance
-        return None
+        rows = self.read(*values, first=True)
+        return rows.instances()[0] if rows else None
 
     def all(self, *values: Any) -> list[M]:
-        return list(self._run(self._every, values))
+        return self.read(*values).instances()
 
-    def _run(self, plan: Plan, values: Sequence[Any]) -> Iterator[M]:
+    def read(self, *values: Any, first: bool = False) -> Read[M]:
+        """The rows as the database sent them (converted to Python values), made into
+        instances only when asked (`Read.instances`); `first`: the first row only."""
+        plan = self._first if first else self._every
         params = [
             self._as(marker, values[source])
             for marker, source in zip(plan.markers, plan.sources, strict=True)
@@ -184,18 +218,9 @@ class Compiled(Generic[M]):
         with _binding_cursor(connections[plan.db]) as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
-        model = plan.compiler.klass_info["model"]
-        annotations = (plan.compiler.annotation_col_map or {}).items()
-        converted = (
-            plan.compiler.apply_converters(rows, plan.converters) if plan.converters else rows
-        )
-        for row in converted:
-            instance = model.from_db(plan.db, plan.names, row[plan.columns])
-            for populator in plan.populators:
-                populator.populate(row, instance)
-            for name, position in annotations:
-                setattr(instance, name, row[position])
-            yield instance
+        if plan.converters:
+            rows = list(plan.compiler.apply_converters(rows, plan.converters))
+        return Read(plan, rows)
 
     def _as(self, compiled: Any, value: Any) -> Any:
         """`value` wrapped as the marker it replaces was (Int2(3) where Int2(32767) was)."""

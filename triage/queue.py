@@ -11,9 +11,10 @@ does, and rows inserted while someone pages neither repeat nor push others off a
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any, cast
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -25,6 +26,8 @@ from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyp
 )
 
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
+from triage.compiled_sql import Read
+from triage.content_digest import digest
 from triage.escalation_record import with_escalation_acknowledger
 from triage.models import Encounter, Override, Round
 
@@ -241,12 +244,65 @@ class QueueRow:
         return self.encounter.queue_rank == Encounter.QueueRank.URGENT
 
 
+def hours_since(procedure_at: datetime | None, now: datetime) -> int | None:
+    """Whole hours from the procedure to `now` (a row's "Since procedure")."""
+    if procedure_at is None:
+        return None
+    return int((now - procedure_at).total_seconds() // 3600)
+
+
 def queue_row(encounter: Encounter, now: datetime) -> QueueRow:
-    since = now - encounter.procedure_at if encounter.procedure_at is not None else None
     return QueueRow(
         encounter=encounter,
-        hours_since=int(since.total_seconds() // 3600) if since is not None else None,
+        hours_since=hours_since(encounter.procedure_at, now),
         escalation=escalation_of(encounter),
         red_flags=[RED_FLAG_TITLES.get(code, code) for code in encounter.red_flag_codes],
         pathways=[PATHWAY_TITLES.get(code, code) for code in encounter.pathway_codes],
     )
+
+
+class QueuePage:
+    """A page of queue rows as the template shows it: how many (`len`), the rows (iterating)
+    and the key of their rendered HTML (`key`): the digest of the rows themselves."""
+
+    def __init__(self, rows: list[QueueRow]) -> None:
+        self._rows = rows
+
+    def made(self) -> list[QueueRow]:
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[QueueRow]:
+        return iter(self.made())
+
+    @cached_property
+    def key(self) -> str:
+        return digest(self._rows)
+
+
+class ReadQueuePage(QueuePage):
+    """The first `size` rows of a compiled read of the queue (the whole queue's pages), made
+    into rows only when they are rendered. Keyed by the digest of what the rows are made from:
+    every column read, and each row's hours since its procedure (all of a row that depends on
+    the time). A page whose HTML is kept costs no model instances."""
+
+    def __init__(self, read: Read[Encounter], size: int, now: datetime) -> None:
+        super().__init__([])
+        self.read, self.size, self.now = read, size, now
+
+    @cached_property
+    def _made(self) -> list[QueueRow]:
+        return [queue_row(encounter, self.now) for encounter in self.read.instances(0, self.size)]
+
+    def made(self) -> list[QueueRow]:
+        return self._made
+
+    def __len__(self) -> int:
+        return min(len(self.read), self.size)
+
+    @cached_property
+    def key(self) -> str:
+        at = self.read.column("procedure_at")[: self.size]
+        return digest((self.read.rows[: self.size], [hours_since(a, self.now) for a in at]))

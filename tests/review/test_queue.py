@@ -577,18 +577,44 @@ def test_the_query_count_does_not_grow_with_the_rows_on_a_page(
     assert queries_50 == queries_5
 
 
+def test_a_whole_queue_pages_key_is_what_its_rows_are_made_from(mixed, physician, monkeypatch):
+    """A page of the whole queue is keyed by every column read and each row's hours since its
+    procedure; computing the key and the count makes no rows."""
+    now = timezone.now()
+    page, _ = whole_queue(physician.pk, None, now)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("rows were made")
+
+    monkeypatch.setattr(type(page.read), "instances", refused)
+    key, count = page.key, len(page)
+    monkeypatch.undo()
+    assert count == len(mixed) and len(page.made()) == count
+    assert whole_queue(physician.pk, None, now)[0].key == key
+    # Each row's "since procedure" changes on its own hour: within the hour the key holds,
+    # past it the key changes.
+    firsts = page.read.column("procedure_at")
+    to_next_hour = min(timedelta(hours=1) - (now - at) % timedelta(hours=1) for at in firsts)
+    later = now + to_next_hour - timedelta(microseconds=1)
+    assert whole_queue(physician.pk, None, later)[0].key == key
+    assert whole_queue(physician.pk, None, later + timedelta(microseconds=1))[0].key != key
+    sign(mixed["plain_old"], physician)  # a column a row shows
+    assert whole_queue(physician.pk, None, now)[0].key != key
+
+
 def test_the_whole_queues_compiled_pages_are_the_pages_of_its_queryset(
     mixed, physician, monkeypatch
 ):
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     compiled, after = [], None
     queried, queried_after = [], None
+    now = timezone.now()
     while True:
-        page, after = whole_queue(physician.pk, after)
+        page, after = whole_queue(physician.pk, after, now)
         expected, queried_after = views.queue_page(
             views.review_queue(physician.ward_list()), queried_after
         )
-        compiled.append([e.pk for e in page])
+        compiled.append([row.encounter.pk for row in page])
         queried.append([e.pk for e in expected])
         assert after == queried_after
         if after is None:
@@ -597,10 +623,11 @@ def test_the_whole_queues_compiled_pages_are_the_pages_of_its_queryset(
     assert sum(len(p) for p in compiled) == len(mixed)
     shown = ("ward.name", "nurse", "has_override", "signed_by", "escalation", "red_flag_codes")
     for row, expected in zip(
-        whole_queue(physician.pk, None)[0],
+        whole_queue(physician.pk, None, now)[0],
         views.queue_page(views.review_queue(physician.ward_list()), None)[0],
         strict=True,
     ):
+        assert row == views.queue_row(expected, now)
         for name in shown:
-            assert attrgetter(name)(row) == attrgetter(name)(expected), name
-        assert row.nurse  # who submitted it, read in the same query
+            assert attrgetter(name)(row.encounter) == attrgetter(name)(expected), name
+        assert row.encounter.nurse  # who submitted it, read in the same query

@@ -7,6 +7,7 @@ under a token (`triage.queue_search`), and the address carries the token.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -26,12 +27,13 @@ from triage.forms.review import QueueFilterForm
 from triage.models import Encounter
 from triage.queue import (
     Cursor,
+    QueuePage,
+    ReadQueuePage,
     filter_queue,
     page_rows,
     queue_page,
     queue_row,
     review_queue,
-    split_page,
 )
 from triage.roles import Role
 
@@ -73,13 +75,20 @@ def whole_queue_reads(size: int) -> tuple[Compiled[Encounter], Compiled[Encounte
     return first, following
 
 
-def whole_queue(user_id: int, after: Cursor | None) -> tuple[list[Encounter], Cursor | None]:
+def whole_queue(
+    user_id: int, after: Cursor | None, now: datetime
+) -> tuple[ReadQueuePage, Cursor | None]:
     """A page of the user's whole queue after `after`, and the next page's cursor."""
     size = queues.PAGE_SIZE
     first, following = whole_queue_reads(size)
     if after is None:
-        return split_page(first.all(user_id), size)
-    return split_page(following.all(user_id, after.rank, after.at, after.pk), size)
+        read = first.read(user_id)
+    else:
+        read = following.read(user_id, after.rank, after.at, after.pk)
+    following_page = len(read) > size
+    return ReadQueuePage(read, size, now), (
+        Cursor.after(read.instances(size - 1, size)[0]) if following_page else None
+    )
 
 
 @role_required(Role.PHYSICIAN)
@@ -96,16 +105,16 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         after = Cursor.decode(request.GET["after"])
         if after is None:
             messages.warning(request, "That page link is not valid; this is the first page.")
-    page: list[Encounter] = []
+    now = timezone.now()
+    rows = QueuePage([])
     next_cursor = None
     # A search that cannot be run shows no rows: the whole queue would look like its answer.
     if notice is None and not form.is_bound:
-        page, next_cursor = whole_queue(request.user.pk, after)
+        rows, next_cursor = whole_queue(request.user.pk, after, now)
     elif notice is None and form.is_valid():
         queryset = filter_queue(review_queue(wards), form.cleaned_data, form.submitted_range())
         page, next_cursor = queue_page(queryset, after)
-    now = timezone.now()
-    rows = [queue_row(encounter, now) for encounter in page]
+        rows = QueuePage([queue_row(encounter, now) for encounter in page])
     params = QueryDict(mutable=True)
     params.update(filters)
     if text:
@@ -128,7 +137,7 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
     """The posted filters, as the address of their results: the search text is stashed."""
     form = QueueFilterForm(request.POST, wards=request.user.ward_list())
     if not form.is_valid():
-        return show(request, form, rows=[], notice=None, is_first_page=True)
+        return show(request, form, rows=QueuePage([]), notice=None, is_first_page=True)
     params = QueryDict(mutable=True)
     params.update({name: request.POST[name] for name in ADDRESS_FILTERS if request.POST.get(name)})
     text = form.cleaned_data[SEARCH].strip()
