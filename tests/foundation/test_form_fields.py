@@ -10,10 +10,12 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.test import RequestFactory
 
+from tests.factories import UserFactory
 from triage.forms.discharge import DischargeForm
 from triage.forms.review import AddendumForm, QueueFilterForm, SignOffForm
 from triage.forms.wizard import ImagingForm, NeuroForm, PatientForm, SymptomsForm, VitalsForm
 from triage.models import Ward
+from triage.roles import Role
 from triage.templatetags.form_tags import as_form_field, field_key
 
 
@@ -84,6 +86,31 @@ def test_a_choice_of_the_users_wards_is_keyed_by_those_wards(ward, other_ward):
         rendered = str(as_form_field(form["ward"]))
         assert rendered == str(as_crispy_field(form["ward"]))
         assert (other_ward.name in rendered) == (form is both)
+
+
+def test_unposted_queue_filters_are_keyed_by_the_wards_offered_and_their_names(ward, other_ward):
+    """The queue's filters, drawn once when nothing is posted, are keyed by everything that
+    differs between two such forms: the wards offered (and their names), initial values, ids."""
+    one, both = QueueFilterForm(None, wards=[ward]), QueueFilterForm(None, wards=[ward, other_ward])
+    assert one.rendering_key() != both.rendering_key()
+    assert one.rendering_key() == QueueFilterForm(None, wards=[ward]).rendering_key()
+    renamed = Ward(pk=ward.pk, name=ward.name + " (renamed)")
+    assert QueueFilterForm(None, wards=[renamed]).rendering_key() != one.rendering_key()
+    initial = QueueFilterForm(None, wards=[ward], initial={"status": "signed"})
+    assert initial.rendering_key() != one.rendering_key()
+    assert QueueFilterForm({"status": ""}, wards=[ward]).rendering_key() is None
+
+
+def test_each_physicians_queue_filters_offer_their_own_wards(client, ward, other_ward):
+    for wards, shown, hidden in (([ward], ward, other_ward), ([other_ward], other_ward, ward)):
+        physician = UserFactory(roles=[Role.PHYSICIAN], wards=wards)
+        client.force_login(physician)
+        page = client.get("/review/").content.decode()
+        options = page[
+            page.index('name="ward"') : page.index("</select>", page.index('name="ward"'))
+        ]
+        assert f">{shown.name}</option>" in options
+        assert f">{hidden.name}</option>" not in options
 
 
 @pytest.mark.django_db

@@ -15,6 +15,7 @@ from django.utils.datastructures import MultiValueDict
 from triage.actions.review import DECISIONS, override_items
 from triage.actions.signing import SignatureRefused, check_signature
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
+from triage.content_digest import digest
 from triage.forms.choices import FixedChoiceField, ListedModelChoiceField
 from triage.models import Override, Round, Ward
 
@@ -72,6 +73,16 @@ class QueueFilterForm(forms.Form):
         for name, field in self.fields.items():
             if name != self.SEARCH_FIELD:
                 field.widget.attrs["class"] = "app-apply-on-change"
+
+    def rendering_key(self) -> str | None:
+        """The key of this form's rendered fields when it holds no posted data: everything
+        they are drawn from that can differ between two such forms (the wards offered, any
+        initial values, the ids); None when bound (its values and errors are drawn each time)."""
+        if self.is_bound:
+            return None
+        wards = cast(ListedModelChoiceField, self.fields["ward"]).options
+        offered = [(ward.pk, ward.name) for ward in wards]
+        return "queue-filters:" + digest((self.prefix, self.auto_id, self.initial, offered))
 
     # The dates an encounter can have been submitted on, with room either side.
     EARLIEST = date(2000, 1, 1)
