@@ -80,7 +80,7 @@ class QueueFilterForm(forms.Form):
         initial values, the ids); None when bound (its values and errors are drawn each time)."""
         if self.is_bound:
             return None
-        wards = cast(ListedModelChoiceField, self.fields["ward"]).options
+        wards = cast("Sequence[Ward]", cast(ListedModelChoiceField, self.fields["ward"]).options)
         offered = [(ward.pk, ward.name) for ward in wards]
         return "queue-filters:" + digest((self.prefix, self.auto_id, self.initial, offered))
 
