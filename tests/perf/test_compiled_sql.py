@@ -11,7 +11,7 @@ from django_otp import devices_for_user
 from tests.factories import UserFactory
 from tests.twofactor.conftest import enrol
 from triage.auth_backend import USER_WITH_ROLES, RolesBackend, with_role_names
-from triage.compiled_sql import Compiled
+from triage.compiled_sql import ENCOUNTER_MARKER, Compiled
 from triage.models import BrowserSession, User, Ward
 from triage.roles import Role
 from triage.session_store import SessionStore
@@ -123,6 +123,44 @@ def test_the_current_round_comes_with_its_encounter_ward_and_author(
         f.attname: getattr(queried, f.attname) for f in Round._meta.concrete_fields
     }
     assert CURRENT_ROUND.one(encounter.pk, stranger.pk) is None  # not on their ward
+
+
+def test_rows_read_in_binary_are_the_values_django_reads(nurse, ward):
+    """A compiled read's rows come back in binary: each column of a round (its answers as
+    JSON, its times, ids, numbers) is what the queryset reads."""
+    from triage.actions.encounters import start_encounter
+    from triage.models import Round
+
+    encounter = start_encounter(
+        by=nurse,
+        ward=ward,
+        patient_identifier="MRN-2",
+        procedure_at=timezone.now() - timedelta(hours=30),
+        levels=["T12", "L1"],
+        client_token=None,
+    )
+    Round.objects.filter(encounter=encounter).update(
+        symptoms={"pain_score": 8, "note": "ünïcode – “quoted”", "nested": {"a": [1, 2.5, None]}}
+    )
+    read = Compiled(lambda pk: Round.objects.filter(encounter=pk), [ENCOUNTER_MARKER])
+    compiled = read.one(encounter.pk)
+    queried = Round.objects.get(encounter=encounter)
+    fields = [f.attname for f in Round._meta.concrete_fields]
+    assert {name: getattr(compiled, name) for name in fields} == {
+        name: getattr(queried, name) for name in fields
+    }
+    assert compiled.symptoms["note"] == "ünïcode – “quoted”"
+    assert compiled.created_at.utcoffset() == timedelta(0)
+
+
+def test_a_jsonb_value_in_an_unknown_binary_format_is_refused():
+    import psycopg
+
+    from triage.compiled_sql import JsonbAsText
+
+    assert JsonbAsText(0).load(b'\x01{"a": 1}') == '{"a": 1}'
+    with pytest.raises(psycopg.DataError):
+        JsonbAsText(0).load(b'\x02{"a": 1}')
 
 
 def test_markers_must_be_distinct():
