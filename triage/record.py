@@ -154,16 +154,15 @@ def encounter_page(
     status: int = 200,
 ) -> HttpResponse:
     """The encounter's whole record; physicians also get the review forms. Every rendering
-    for a physician is logged as a view of the record."""
+    for a physician is logged as a view of the record. Under htmx (a round chosen), only the
+    round panel, worked out without what only the rest of the page shows."""
     rounds = _round_views(encounter)
     submitted = [view for view in rounds if view.result is not None]
     selected = next((v for v in submitted if v.round.number == round_number), submitted[-1])
     sign_off, addenda = sign_off_and_addenda(encounter)
     is_physician = has_role(request.user, Role.PHYSICIAN)
     ready = rounds[-1].round.status == Round.Status.SUBMITTED
-    discharge = getattr(encounter, "discharge", None)  # none is an AttributeError
-    overrides = [item["override"] for view in rounds for item in view.overrides]
-    context = {
+    context: dict[str, Any] = {
         "encounter": encounter,
         "rounds": rounds,
         "selected": selected,
@@ -173,31 +172,37 @@ def encounter_page(
             entries_by_key(selected.round.guidance_version),
         ),
         "summary": answers_summary(encounter, selected.round, selected.round.findings),
+        "sign_off": sign_off,
+        "is_physician": is_physician,
+        "ready_to_sign": ready,
+        "has_draft_round": not ready,
+    }
+    record_read(request, encounter)
+    if is_physician and sign_off is None:
+        context["override_form"] = override_form or OverrideForm(
+            round=selected.round, request=request
+        )
+    if request.htmx and not request.htmx.boosted:
+        return render(request, TEMPLATE + "#round_panel", context, status=status)
+    discharge = getattr(encounter, "discharge", None)  # none is an AttributeError
+    overrides = [item["override"] for view in rounds for item in view.overrides]
+    context |= {
         "trend": trend([view.round for view in rounds]),
         # From the latest submitted round, whatever round is shown below.
         "obs_due": next_observations(encounter, submitted[-1].round),
         "chart": observation_chart([view.round for view in rounds]),
-        "sign_off": sign_off,
         "addenda": addenda,
         "activity": _activity(encounter, rounds, sign_off, addenda),
-        "is_physician": is_physician,
-        "ready_to_sign": ready,
-        "has_draft_round": not ready,
         "discharge": discharge,
         "discharge_refusal": ""
         if discharge
         else discharge_refusal([view.round for view in rounds], overrides),
         **_escalation_record(rounds, is_physician and sign_off is None),
     }
-    record_read(request, encounter)
     if is_physician:
         context["addendum_form"] = addendum_form or AddendumForm(request=request)
-        if sign_off is None:
-            context["override_form"] = override_form or OverrideForm(
-                round=selected.round, request=request
-            )
-            if ready:
-                context["sign_form"] = sign_form or SignOffForm(request=request)
+        if sign_off is None and ready:
+            context["sign_form"] = sign_form or SignOffForm(request=request)
         if discharge is None and (discharge_form or not context["discharge_refusal"]):
             # Refused, the form comes back with what was typed, under the reason why.
             context["discharge_form"] = discharge_form or DischargeForm(request=request)
@@ -206,10 +211,7 @@ def encounter_page(
         for form in (sign_form, addendum_form, override_form, discharge_form)
         if form and form.errors
     ]
-    template = TEMPLATE
-    if request.htmx and not request.htmx.boosted:
-        template += "#round_panel"
-    return render(request, template, context, status=status)
+    return render(request, TEMPLATE, context, status=status)
 
 
 def detail_url(encounter: Encounter, round_number: int | None = None, anchor: str = "") -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import DatabaseError, transaction
 
@@ -275,3 +277,15 @@ def test_htmx_switches_rounds_with_just_the_round_panel(
     assert 'aria-current="true"' in content
     page = physician_client.get(f"/encounters/{red_flag_encounter.pk}/").content.decode()
     assert "Reassessment 2, as shown at submission" in page  # the latest by default
+    # The panel alone is the whole page's panel (the forms' tokens aside), and is logged as a
+    # read of the record as the page is.
+    reads = EncounterView.objects.filter(encounter=red_flag_encounter).count()
+    whole = physician_client.get(f"/encounters/{red_flag_encounter.pk}/?round=1")
+    alone = physician_client.get(
+        f"/encounters/{red_flag_encounter.pk}/?round=1", headers={"HX-Request": "true"}
+    )
+    assert EncounterView.objects.filter(encounter=red_flag_encounter).count() == reads + 2
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    panel = token.sub("", alone.content.decode()).strip()
+    assert "Record a decision" in panel  # a physician's override form, in the panel
+    assert panel in token.sub("", whole.content.decode())
