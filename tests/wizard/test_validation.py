@@ -149,6 +149,26 @@ def test_invalid_input_is_kept_and_offered_back(nurse_client, encounter):
     assert "typed but not saved yet" in page
 
 
+def test_kept_input_is_audited_with_who_typed_it_and_touches_only_its_step(
+    nurse_client, nurse, encounter
+):
+    from pghistory.models import Events
+
+    post_step(nurse_client, encounter, "symptoms", symptoms_post(pain_score="11"))
+    post_step(nurse_client, encounter, "vitals", vitals_post(spo2="104"))
+    round = Round.objects.get()
+    assert round.pending["symptoms"]["pain_score"] == ["11"]  # the other step's stays
+    assert round.pending["vitals"]["spo2"] == ["104"]
+    kept = [
+        event
+        for event in Events.objects.references(round).order_by("pgh_id")
+        if "pending" in (event.pgh_diff or {})
+    ]
+    assert len(kept) == 2
+    assert all(event.pgh_context["user"] == nurse.pk for event in kept)
+    assert kept[-1].pgh_context["url"].endswith("/vitals/")
+
+
 def test_the_nurses_own_autosave_is_not_a_conflict(nurse_client, encounter):
     """The page's autosave moves the version on; the final save from the same page is fine.
     A post that names no page (its form had no editor id) gets no such credit."""
