@@ -327,7 +327,10 @@ GUIDANCE_ENTRY = Compiled(
 
 def guidance_entry_for(pk: int, key: str) -> GuidanceEntry | None:
     """An entry of any guidance version, with its version read as `guidance_version_for` reads
-    it, in one query; None when the version has no such entry (or there is no such version)."""
+    it, in one query; None when the version has no such entry (or there is no such version).
+    A key PostgreSQL cannot hold (a NUL character, typed into the address) names no entry."""
+    if "\x00" in key:
+        return None
     return GUIDANCE_ENTRY.one(pk, key)
 
 

@@ -123,3 +123,4 @@ def test_the_editor_reads_an_entry_with_its_version_in_one_query(
     assert guidance_entry_for(draft.pk, "no.such.key") is None
     assert guidance_entry_for(v2.pk, "general") == v2.entries.get(key="general")
     assert guidance_entry_for(-5, "general") is None
+    assert guidance_entry_for(draft.pk, "gen\x00eral") is None  # not sent to the database
