@@ -29,12 +29,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 from psycopg import pq
@@ -245,3 +245,12 @@ class Compiled(Generic[M]):
         """`value` wrapped as the marker it replaces was (Int2(3) where Int2(32767) was)."""
         wrapper = type(compiled)
         return value if isinstance(value, wrapper) else wrapper(value)
+
+
+def quoted_names(model: type[Model], *fields: str) -> tuple[str, ...]:
+    """The model's table, then each field's column, quoted: for a statement written once from
+    the model's own names (never from a value)."""
+    meta = model._meta
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    columns = (cast(Field, meta.get_field(name)).column for name in fields)
+    return (quote(meta.db_table), *(quote(column) for column in columns))

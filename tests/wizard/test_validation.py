@@ -169,6 +169,33 @@ def test_kept_input_is_audited_with_who_typed_it_and_touches_only_its_step(
     assert kept[-1].pgh_context["url"].endswith("/vitals/")
 
 
+def test_each_save_claims_the_next_version_audited_with_who_saved(nurse_client, nurse, encounter):
+    from pghistory.models import Events
+
+    encounter.refresh_from_db()
+    before = encounter.lock_version
+    editor = str(uuid.uuid4())
+    page = {"lock_version": before, "editor": editor, "_autosave": "1"}
+    response = nurse_client.post(step_url(encounter, "vitals"), {**vitals_post(), **page})
+    assert response["X-Autosave"] == "saved"
+    encounter.refresh_from_db()
+    assert encounter.lock_version == before + 1
+    assert str(encounter.last_editor) == editor
+    claims = [
+        event
+        for event in Events.objects.references(encounter).order_by("pgh_id")
+        if "lock_version" in (event.pgh_diff or {})
+    ]
+    assert claims[-1].pgh_diff["lock_version"] == [before, before + 1]
+    assert claims[-1].pgh_context["user"] == nurse.pk
+    stale = nurse_client.post(
+        step_url(encounter, "vitals"), {**vitals_post(heart_rate="99"), "lock_version": before}
+    )
+    assert stale.status_code == 409  # a change based on a version that has moved on
+    encounter.refresh_from_db()
+    assert encounter.lock_version == before + 1
+
+
 def test_the_nurses_own_autosave_is_not_a_conflict(nurse_client, encounter):
     """The page's autosave moves the version on; the final save from the same page is fine.
     A post that names no page (its form had no editor id) gets no such credit."""

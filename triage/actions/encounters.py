@@ -14,13 +14,13 @@ from functools import cache
 from typing import Any, cast
 
 import pghistory
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from triage.assessing import assess_round
 from triage.clinical.snapshots import ESCALATION_RANK, stored_escalation
-from triage.compiled_sql import ENCOUNTER_MARKER, Compiled
+from triage.compiled_sql import ENCOUNTER_MARKER, Compiled, quoted_names
 from triage.models import Encounter, GuidanceVersion, Round, SignOff, User, Ward
 
 
@@ -76,16 +76,31 @@ def refuse_if_signed(encounter: Encounter) -> None:
         raise Locked
 
 
+@cache
+def _claim_sql(expecting: bool) -> str:
+    """`claim_next_version`'s UPDATE (with the version it expects, or any), written once from
+    the model's names (the ORM took longer to build it than the database to run it). Through
+    Django's own cursor, so that the audit trigger records who and which request."""
+    table, key, version, updated_at, editor = quoted_names(
+        Encounter, "id", "lock_version", "updated_at", "last_editor"
+    )
+    sets = f"{version} = {version} + 1, {updated_at} = %s, {editor} = %s"
+    where = f"{key} = %s" + (f" AND {version} = %s" if expecting else "")
+    return f"UPDATE {table} SET {sets} WHERE {where}"  # noqa: S608
+
+
 def claim_next_version(
     encounter: Encounter, expected_version: int | None, editor: uuid.UUID | None = None
 ) -> None:
     """Claim the next version of the encounter, or raise Conflict if it moved on. `editor` is
     the page writing it, if a page is (see `seen_version`)."""
-    query = Encounter.objects.filter(pk=encounter.pk)
-    if expected_version is not None:
-        query = query.filter(lock_version=expected_version)
     now = timezone.now()
-    claimed = query.update(lock_version=F("lock_version") + 1, updated_at=now, last_editor=editor)
+    with connection.cursor() as cursor:
+        if expected_version is None:
+            cursor.execute(_claim_sql(False), [now, editor, encounter.pk])
+        else:
+            cursor.execute(_claim_sql(True), [now, editor, encounter.pk, expected_version])
+        claimed = cursor.rowcount
     if claimed != 1:
         raise Conflict(
             Encounter.objects.values_list("lock_version", flat=True).get(pk=encounter.pk)
@@ -197,13 +212,9 @@ def save_step(
 def _keep_unsaved_sql() -> str:
     """`keep_unsaved_input`'s UPDATE, written once from the model's names. Through Django's own
     cursor (not a compiled read's), so that the audit trigger records who and which request."""
-    meta, quote = Round._meta, connection.ops.quote_name
-    pending, updated_at, status = (
-        quote(cast(models.Field, meta.get_field(name)).column)
-        for name in ("pending", "updated_at", "status")
+    table, key, pending, updated_at, status = quoted_names(
+        Round, "id", "pending", "updated_at", "status"
     )
-    table, key = quote(meta.db_table), quote(meta.pk.column)
-    # Only the model's own table and column names, quoted; every value is a parameter.
     sets = f"{pending} = jsonb_set({pending}, %s, %s), {updated_at} = %s"
     return f"UPDATE {table} SET {sets} WHERE {key} = %s AND {status} = %s"  # noqa: S608
 
