@@ -69,6 +69,8 @@ def _writer_for(kind: type) -> Callable[[Any], Any]:
         return _as_given
     if issubclass(kind, Model):
         return _as_attributes
+    if issubclass(kind, ModelState):
+        return _as_related
     return _as_pickled
 
 
