@@ -266,41 +266,37 @@ class QueuePage:
     and the key of their rendered HTML (`key`): the digest of the rows themselves."""
 
     def __init__(self, rows: list[QueueRow]) -> None:
-        self._rows = rows
-
-    def made(self) -> list[QueueRow]:
-        return self._rows
+        self.rows = rows
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self.rows)
 
     def __iter__(self) -> Iterator[QueueRow]:
-        return iter(self.made())
+        return iter(self.rows)
 
     @cached_property
     def key(self) -> str:
-        return digest(self._rows)
+        return digest(self.rows)
 
 
-class ReadQueuePage(QueuePage):
-    """The first `size` rows of a compiled read of the queue (the whole queue's pages), made
-    into rows only when they are rendered. Keyed by the digest of what the rows are made from:
-    every column read, and each row's hours since its procedure (all of a row that depends on
-    the time). A page whose HTML is kept costs no model instances."""
+class ReadQueuePage:
+    """As `QueuePage`, the first `size` rows of a compiled read of the queue (the whole queue's
+    pages), made into rows only when they are rendered. Keyed by the digest of what the rows
+    are made from: every column read, and each row's hours since its procedure (all of a row
+    that depends on the time). A page whose HTML is kept costs no model instances."""
 
     def __init__(self, read: Read[Encounter], size: int, now: datetime) -> None:
-        super().__init__([])
         self.read, self.size, self.now = read, size, now
-
-    @cached_property
-    def _made(self) -> list[QueueRow]:
-        return [queue_row(encounter, self.now) for encounter in self.read.instances(0, self.size)]
-
-    def made(self) -> list[QueueRow]:
-        return self._made
 
     def __len__(self) -> int:
         return min(len(self.read), self.size)
+
+    def __iter__(self) -> Iterator[QueueRow]:
+        return iter(self.rows)
+
+    @cached_property
+    def rows(self) -> list[QueueRow]:
+        return [queue_row(encounter, self.now) for encounter in self.read.instances(0, self.size)]
 
     @cached_property
     def key(self) -> str:

@@ -589,7 +589,7 @@ def test_a_whole_queue_pages_key_is_what_its_rows_are_made_from(mixed, physician
     monkeypatch.setattr(type(page.read), "instances", refused)
     key, count = page.key, len(page)
     monkeypatch.undo()
-    assert count == len(mixed) and len(page.made()) == count
+    assert count == len(mixed) and len(page.rows) == count
     assert whole_queue(physician.pk, None, now)[0].key == key
     # Each row's "since procedure" changes on its own hour: within the hour the key holds,
     # past it the key changes.

@@ -106,7 +106,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         if after is None:
             messages.warning(request, "That page link is not valid; this is the first page.")
     now = timezone.now()
-    rows = QueuePage([])
+    rows: QueuePage | ReadQueuePage = QueuePage([])
     next_cursor = None
     # A search that cannot be run shows no rows: the whole queue would look like its answer.
     if notice is None and not form.is_bound:
