@@ -10,6 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models import F, Func
 from django.db.models.fields.json import KT
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -314,7 +315,8 @@ class Encounter(models.Model):
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
-    exclude=["rules_version"],  # generated from the snapshot, which the event already holds
+    # Generated from the snapshot, which the event already holds.
+    exclude=["rules_version", "board_summary"],
     append_only=True,
 )
 class Round(models.Model):
@@ -356,6 +358,16 @@ class Round(models.Model):
     rules_version = models.GeneratedField(
         expression=KT("assessment__contract"),
         output_field=models.CharField(max_length=8),
+        db_persist=True,
+    )
+    # Of the snapshot's assessment, what a ward board row shows (`ward_board`): `escalation`,
+    # `news2` and `red_flags` (code and title of each) as stored, the pathways' codes and
+    # `news2_detail`'s sub-scores. Written by the database from the snapshot (the function
+    # `triage_board_summary`, migration 0023), so a board reads a few hundred bytes a round
+    # instead of the whole assessment; null for a draft.
+    board_summary = models.GeneratedField(
+        expression=Func(F("assessment"), function="triage_board_summary"),
+        output_field=models.JSONField(),
         db_persist=True,
     )
 

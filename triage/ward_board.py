@@ -2,8 +2,9 @@
 in charge needs at a glance, emergencies and overdue observations first.
 
 One query for the whole board, however many patients: each encounter comes with its last three
-submitted rounds (their number, time and the few keys of their stored assessment a row shows,
-cut down in SQL) and whether it is signed off. Presentation only: due times come from
+submitted rounds (their number, time and the few keys of their stored assessment a row shows:
+`Round.board_summary`, which the database keeps beside the assessment) and whether it is signed
+off. Presentation only: due times come from
 `presenters.observations_due_in_words`, the clinical rule.
 """
 
@@ -15,7 +16,7 @@ from typing import Any, cast
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import caches
-from django.db.models import Exists, F, Func, JSONField, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import JSONObject
 from django.http import HttpRequest
 from django.template.loader import get_template
@@ -41,8 +42,9 @@ RECENT = timedelta(days=7)
 @dataclass(frozen=True, slots=True)
 class RecentRound:
     """A submitted round as the board reads it: its number, time and the keys of its stored
-    assessment that a row shows (`escalation` if stored, `red_flags` with code and title only,
-    `pathways` with code only, `news2`, `news2_detail` with `sub_scores` only)."""
+    assessment that a row shows (its `board_summary`: `escalation` if stored, `red_flags` with
+    code and title only, `pathways` with code only, `news2`, `news2_detail` with `sub_scores`
+    only)."""
 
     number: int
     submitted_at: datetime
@@ -112,24 +114,6 @@ def older_count(ward: Ward, now: datetime | None = None) -> int:
     return older[:OLDER_COUNTED_UP_TO].count()
 
 
-# Of a stored assessment, the keys a row reads, each as stored except: the red flags with their
-# codes and titles only (in their order), the pathways' codes, and of `news2_detail` only the
-# sub-scores (the rest, reasons, actions and sources, is most of it). The assessment is read
-# once (each reference to it would read it again).
-ROW_KEYS = (
-    "(SELECT jsonb_object_agg(key, CASE key"
-    " WHEN 'pathways' THEN jsonb_path_query_array(value, '$[*].code')"
-    " WHEN 'news2_detail' THEN jsonb_build_object('sub_scores', value -> 'sub_scores')"
-    " WHEN 'red_flags' THEN (SELECT jsonb_agg(jsonb_build_object("
-    "'code', flag -> 'code', 'title', flag -> 'title') ORDER BY n)"
-    " FROM jsonb_array_elements(CASE WHEN jsonb_typeof(value) = 'array' THEN value"
-    " ELSE '[]'::jsonb END) WITH ORDINALITY AS flags(flag, n))"
-    " ELSE value END)"
-    " FROM jsonb_each(%(expressions)s)"
-    " WHERE key IN ('escalation', 'news2', 'news2_detail', 'red_flags', 'pathways'))"
-)
-
-
 def open_encounters(
     ward: Ward, since: datetime | None = None, *, full: bool = False
 ) -> QuerySet[Encounter]:
@@ -144,7 +128,7 @@ def open_encounters(
             json=JSONObject(
                 number="number",
                 submitted_at="submitted_at",
-                assessment=Func(F("assessment"), template=ROW_KEYS, output_field=JSONField()),
+                assessment="board_summary",
             )
         )[:TREND_ROUNDS]
     )

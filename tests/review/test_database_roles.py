@@ -117,6 +117,14 @@ def test_it_cannot_replace_the_function_the_triggers_ask(as_application, signed)
     assert refused(as_application, statement) is errors.InsufficientPrivilege
 
 
+def test_it_cannot_replace_the_function_that_writes_a_rounds_board_summary(as_application):
+    statement = (
+        "CREATE OR REPLACE FUNCTION triage_board_summary(assessment jsonb) RETURNS jsonb "
+        "LANGUAGE sql IMMUTABLE RETURN '{}'::jsonb"
+    )
+    assert refused(as_application, statement) is errors.InsufficientPrivilege
+
+
 @pytest.mark.parametrize(
     "statement",
     [
