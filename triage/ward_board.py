@@ -106,12 +106,23 @@ def undischarged(ward: Ward) -> QuerySet[Encounter]:
 OLDER_COUNTED_UP_TO = 100
 
 
+def older(ward: Ward, since: datetime, limit: int = OLDER_COUNTED_UP_TO) -> QuerySet[Encounter]:
+    """Up to `limit` of the ward's undischarged encounters last assessed before `since` (any:
+    only how many is wanted), their ids only."""
+    found = undischarged(ward).filter(last_submitted_at__lt=since).order_by().only("pk")
+    return found[:limit]
+
+
+# Compiled once per process (`compiled_sql`), as the board's own read: building and planning
+# this small count cost three times its running.
+OLDER = Compiled(lambda ward_id, since: older(Ward(pk=ward_id), since), [-71, MOMENT_MARKER])
+
+
 def older_count(ward: Ward, now: datetime | None = None) -> int:
     """How many undischarged encounters of the ward were last assessed before `RECENT`, up to
     `OLDER_COUNTED_UP_TO`."""
     since = (now or timezone.now()) - RECENT
-    older = undischarged(ward).filter(last_submitted_at__lt=since).order_by()  # any 100
-    return older[:OLDER_COUNTED_UP_TO].count()
+    return min(len(OLDER.read(ward.pk, since)), OLDER_COUNTED_UP_TO)
 
 
 def open_encounters(

@@ -205,6 +205,34 @@ def test_the_boards_compiled_read_gives_what_its_queryset_gives(nurse, published
     assert everyone == shown(open_encounters(ward)) and len(everyone) == 4
 
 
+def test_the_boards_count_of_older_patients_reads_what_its_queryset_reads(
+    nurse, published_guidance
+):
+    from tests.factories import WardFactory
+    from tests.review.factories import SubmittedEncounterFactory, discharge_now
+    from triage.ward_board import OLDER, RECENT, older, older_count
+
+    ward, now = nurse.wards.get(), timezone.now()
+    old = timezone.now() - timedelta(days=9)
+    for name in ("OLD1", "OLD2", "OLD3"):
+        SubmittedEncounterFactory(
+            ward=ward, created_by=nurse, patient_identifier=name, submitted_at=old
+        )
+    SubmittedEncounterFactory(ward=ward, created_by=nurse, patient_identifier="NEW")
+    discharge_now(ward.encounters.get(patient_identifier="OLD3"), by=nurse)
+    other = SubmittedEncounterFactory(ward=WardFactory(), submitted_at=old)  # another ward's
+    since = now - RECENT
+
+    def ids(encounters) -> set:
+        return {encounter.pk for encounter in encounters}
+
+    read = ids(OLDER.all(ward.pk, since))
+    assert read == ids(older(ward, since)) and len(read) == 2
+    assert other.pk not in read
+    assert older_count(ward, now) == 2
+    assert ids(OLDER.all(other.ward_id, since)) == {other.pk}
+
+
 def test_the_ward_handovers_compiled_read_gives_the_whole_encounters(
     nurse, physician, published_guidance, django_assert_num_queries
 ):
