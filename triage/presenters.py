@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from functools import lru_cache
 from typing import Any, cast
 
 from django.urls import reverse
@@ -22,7 +23,7 @@ from triage.clinical.explain import (
     field_labels,
 )
 from triage.clinical.findings import QUESTION_SECTIONS
-from triage.clinical.observations_due import every, observations_due
+from triage.clinical.observations_due import ObservationsDue, every, observations_due
 from triage.clinical.snapshots import contract_of, stored_escalation
 from triage.findings_builder import ARM_MYOTOMES, MYOTOMES, SIDES
 from triage.forms.wizard import LEGACY_BOWEL_BLADDER, NeuroForm
@@ -448,15 +449,20 @@ def observations_due_in_words(
     `news2`, `news2_detail.sub_scores`, `red_flags` and `pathways` codes are read), number and
     time, for lists that read only those."""
     news2 = assessment.get("news2") or {}
-    due = observations_due(
-        at=submitted_at,
-        news2_total=news2.get("score"),
-        sub_scores=(assessment.get("news2_detail") or {}).get("sub_scores"),
-        band=news2.get("band"),
-        red_flags=[flag["code"] for flag in assessment.get("red_flags") or []],
-        pathways=[pathway["code"] for pathway in assessment.get("pathways") or []],
-        procedure_at=procedure_at,
+    sub_scores = (assessment.get("news2_detail") or {}).get("sub_scores")
+    inputs = (
+        submitted_at,
+        news2.get("score"),
+        None if sub_scores is None else tuple(sub_scores.items()),
+        news2.get("band"),
+        tuple(flag["code"] for flag in assessment.get("red_flags") or []),
+        tuple(pathway["code"] for pathway in assessment.get("pathways") or []),
+        procedure_at,
     )
+    try:
+        due = _schedule(*inputs)
+    except TypeError:  # a stored value that cannot be a key (not one the rules write)
+        due = _schedule.__wrapped__(*inputs)
     now = now or timezone.now()
     zone = timezone.get_current_timezone()  # looked up once: a board asks for every row
     neuro = _due_in_words(due.neuro_due, now, zone)
@@ -472,6 +478,29 @@ def observations_due_in_words(
         "from_title": "the first assessment" if number == 1 else f"reassessment {number}",
         "from_at": submitted_at,
     }
+
+
+@lru_cache(maxsize=4096)
+def _schedule(
+    at: datetime,
+    news2_total: int | None,
+    sub_scores: tuple[tuple[str, int], ...] | None,
+    band: str | None,
+    red_flags: tuple[str, ...],
+    pathways: tuple[str, ...],
+    procedure_at: datetime | None,
+) -> ObservationsDue:
+    """`observations_due`, worked out once per process for the same round (a board works out
+    every patient's on every refresh): it depends on nothing but these."""
+    return observations_due(
+        at=at,
+        news2_total=news2_total,
+        sub_scores=None if sub_scores is None else dict(sub_scores),
+        band=band,
+        red_flags=red_flags,
+        pathways=pathways,
+        procedure_at=procedure_at,
+    )
 
 
 def _due_in_words(when: datetime, now: datetime, zone: tzinfo | None = None) -> dict[str, Any]:

@@ -22,10 +22,9 @@ def expected_summary(assessment: dict[str, Any]) -> dict[str, Any]:
     cut = {
         "pathways": lambda value: [pathway["code"] for pathway in value],
         "news2_detail": lambda value: {"sub_scores": value.get("sub_scores")},
-        "red_flags": lambda value: [
-            {"code": flag.get("code"), "title": flag.get("title")} for flag in value
-        ]
-        or None,
+        "red_flags": lambda value: (
+            [{"code": flag.get("code"), "title": flag.get("title")} for flag in value] or None
+        ),
     }
     return {
         key: cut.get(key, lambda value: value)(value)

@@ -260,3 +260,42 @@ def test_two_charts_share_a_key_only_when_they_show_the_same():
     here = chart().key
     with timezone.override("America/New_York"):  # its times are written in another zone
         assert chart().key != here
+
+
+def test_the_schedule_kept_for_a_round_is_what_the_rules_give_for_it():
+    from triage.clinical.observations_due import observations_due
+    from triage.presenters import observations_due_in_words
+
+    at = timezone.now() - timedelta(hours=1)
+    cases = [
+        ({"news2": {"score": 0, "band": "low"}}, at - timedelta(hours=72)),
+        ({"news2": {"score": 0, "band": "low"}}, at - timedelta(hours=2)),  # early: differs
+        ({"news2": {"score": 1}, "news2_detail": {"sub_scores": {"spo2": 3}}}, None),
+        ({"news2": {"score": 1}, "red_flags": [{"code": "progressive_neuro_deficit"}]}, None),
+        ({"news2": None, "pathways": [{"code": "cement_leak_neural"}]}, None),
+        # A value no rule writes, that cannot be a key: worked out all the same.
+        ({"news2": {"score": 2}, "news2_detail": {"sub_scores": {"spo2": [3]}}}, None),
+    ]
+    shown = []
+    for assessment, procedure_at in cases:
+        news2 = assessment.get("news2") or {}
+        expected = observations_due(
+            at=at,
+            news2_total=news2.get("score"),
+            sub_scores=(assessment.get("news2_detail") or {}).get("sub_scores"),
+            band=news2.get("band"),
+            red_flags=[flag["code"] for flag in assessment.get("red_flags") or []],
+            pathways=[pathway["code"] for pathway in assessment.get("pathways") or []],
+            procedure_at=procedure_at,
+        )
+        for _ in range(2):  # worked out, then kept
+            due = observations_due_in_words(
+                assessment, number=1, submitted_at=at, procedure_at=procedure_at
+            )
+            assert due["reasons"] == list(expected.reasons)
+            assert due["neuro"]["at"] == expected.neuro_due
+            assert due["continuous"] == expected.continuous
+            if not expected.continuous:
+                assert due["vitals"]["at"] == expected.vitals_due
+        shown.append((due["vitals_every"], due["neuro_every"]))
+    assert shown[0] != shown[1]  # the same scores, one round in the first 48 hours
