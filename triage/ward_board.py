@@ -16,8 +16,8 @@ from typing import Any, cast
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import caches
-from django.db.models import Exists, OuterRef, QuerySet
-from django.db.models.functions import JSONObject
+from django.db.models import DateTimeField, Exists, OuterRef, QuerySet, Value
+from django.db.models.functions import Cast, JSONObject
 from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils import timezone
@@ -125,6 +125,14 @@ def older_count(ward: Ward, now: datetime | None = None) -> int:
     return min(len(OLDER.read(ward.pk, since)), OLDER_COUNTED_UP_TO)
 
 
+# No time is later: `last_submitted_at <= EVER` holds for every assessed encounter. Said beside
+# `>= since`, it makes the read a range of times, which PostgreSQL expects to hold a few rows of
+# the ward; told only `>= since`, the plan kept for every request's `since` (a generic plan,
+# `compiled_sql`) expected a third of them and read every encounter the ward ever had (1.5 ms
+# more for a ward of 5,000).
+EVER = Cast(Value("infinity"), DateTimeField())
+
+
 def open_encounters(
     ward: Ward, since: datetime | None = None, *, full: bool = False
 ) -> QuerySet[Encounter]:
@@ -147,7 +155,7 @@ def open_encounters(
     encounters = (
         undischarged(ward)
         if since is None
-        else undischarged(ward).filter(last_submitted_at__gte=since)
+        else undischarged(ward).filter(last_submitted_at__gte=since, last_submitted_at__lte=EVER)
     )
     if full:
         encounters = encounters.select_related("ward", "sign_off__signed_by", "discharge")

@@ -350,3 +350,48 @@ def test_a_prepared_read_keeps_one_plan_for_every_requests_values(db, nurse, phy
             " WHERE statement LIKE '%%\"triage_user\"%%' AND statement LIKE '%%$1%%'"
         )
         assert cursor.fetchall() == [(14, 0)]
+
+
+@pytest.mark.django_db(transaction=True)  # analysed as the tables' owner: a login of its own
+def test_the_boards_plan_for_every_request_reads_only_the_wards_recent_encounters(nurse):
+    """The board's read keeps one plan for every request's `since`; that plan must take the
+    ward's recent encounters from the index of their assessment times, not read every encounter
+    the ward ever had (`ward_board.EVER`)."""
+    from django.db import connection, transaction
+
+    from triage.db.roles import as_owner
+    from triage.models import Encounter
+    from triage.ward_board import BOARD_SINCE, RECENT
+
+    ward, now = nurse.wards.get(), timezone.now()
+    other = Ward.objects.create(name="Other ward")
+    Encounter.objects.bulk_create(
+        Encounter(
+            ward=ward if number % 4 else other,
+            patient_identifier=f"OLD{number}",
+            created_by=nurse,
+            submitted_at=now - timedelta(days=30, hours=number),
+            last_submitted_at=now - timedelta(days=30, hours=number),
+        )
+        for number in range(2000)
+    )
+    with as_owner(connection), connection.cursor() as cursor:
+        cursor.execute("ANALYZE triage_encounter")
+    sql = BOARD_SINCE._every.sql.replace("%s", "$1", 1).replace("%s", "$2", 1)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"  # as every compiled read is run
+        cursor.execute("PREPARE board_read(integer, timestamptz) AS " + sql)
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a small table: weigh the indexes
+        cursor.execute("EXPLAIN (FORMAT JSON) EXECUTE board_read(%s, %s)", [ward.pk, now - RECENT])
+        plan = cursor.fetchone()[0][0]["Plan"]
+        cursor.execute("DEALLOCATE board_read")
+
+    def nodes(node: dict) -> list[dict]:
+        return [node, *(found for child in node.get("Plans", []) for found in nodes(child))]
+
+    (scan,) = [node for node in nodes(plan) if node.get("Relation Name") == "triage_encounter"]
+    indexes = [node["Index Name"] for node in nodes(scan) if "Index Name" in node]
+    assert indexes == ["encounter_ward_last_submitted"], indexes
+    # Planned for a few of the ward's 1,500 encounters (told only `>= since`: a third of them).
+    assert scan["Plan Rows"] < 100
