@@ -142,6 +142,48 @@ def test_each_check_box_is_what_django_writes(data, initial):
         assert written.count(" checked") == 2
 
 
+@pytest.mark.parametrize(
+    "make",
+    [SymptomsForm, VitalsForm, ImagingForm, lambda: NeuroForm(levels=["C5", "L2"])],
+    ids=["symptoms", "vitals", "imaging", "neuro"],
+)
+def test_each_step_form_has_fields_of_its_own_sharing_only_the_declared_choices(make):
+    """A wizard step's fields are copied for each form as Django copies them (their widget,
+    its attributes, messages, validators), but for the declared choices: a choice field's are
+    shared (`SharedChoicesMetaclass`), and stay as declared."""
+    first, second = make(), make()
+    declared = type(first).base_fields
+    choice_fields = 0
+    for name, mine in first.fields.items():
+        theirs = second.fields[name]
+        assert mine is not theirs and mine is not declared.get(name)
+        assert mine.widget is not theirs.widget
+        assert mine.widget.attrs is not theirs.widget.attrs
+        assert mine.error_messages is not theirs.error_messages
+        assert mine.validators is not theirs.validators
+        if isinstance(mine, forms.ChoiceField):
+            choice_fields += 1
+            assert mine.choices == theirs.choices
+            assert mine.widget.choices == mine.choices  # the widget offers what the field checks
+            if name in declared:
+                assert mine.choices == declared[name].choices
+        mine.widget.attrs["data-x"] = "1"
+        mine.error_messages["required"] = "changed"
+        assert "data-x" not in theirs.widget.attrs
+        assert theirs.error_messages.get("required") != "changed"
+        if name in declared:
+            assert "data-x" not in declared[name].widget.attrs
+    assert choice_fields >= 3
+
+
+def test_a_step_forms_shared_choices_still_check_each_answer():
+    assert SymptomsForm({"pain_score": "11"}).errors["pain_score"]
+    answered = SymptomsForm({"pain_score": "3", "pain_course": "improving"})
+    answered.is_valid()
+    assert "pain_score" not in answered.errors and answered.cleaned_data["pain_score"] == 3
+    assert ImagingForm({"status": "maybe"}).errors["status"]
+
+
 def test_a_fixed_choice_field_is_copied_for_each_form_but_its_choices():
     """Each queue filter form gets its own choice fields (widget, attributes, messages), as
     Django's own copy gives it; only the declared choices are shared, and they stay as

@@ -33,7 +33,7 @@ from triage.findings_builder import (
     SIDES,
     section_from_answers,
 )
-from triage.forms.choices import ListedModelChoiceField, own_copy
+from triage.forms.choices import ListedModelChoiceField, SharedChoicesMetaclass, own_copy
 from triage.models import Encounter, Ward
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -123,8 +123,9 @@ ENGINE_MESSAGES = {
 }
 
 
-class StepForm(forms.Form):
-    """A step whose answers form one section of the contract's findings."""
+class StepForm(forms.Form, metaclass=SharedChoicesMetaclass):
+    """A step whose answers form one section of the contract's findings. Its choice fields
+    share their declared choices across forms (`SharedChoicesMetaclass`)."""
 
     section: str = ""
 
