@@ -69,15 +69,6 @@ def own_copy(field: Choice) -> Choice:
     return copied
 
 
-class FixedChoiceField(forms.ChoiceField):
-    """A ChoiceField whose choices are fixed where it is declared: each form's copy shares them
-    (`own_copy`) instead of copying every choice."""
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> FixedChoiceField:
-        copied = memo[id(self)] = own_copy(self)
-        return copied
-
-
 def _shares_choices(field: forms.Field) -> TypeGuard[forms.ChoiceField]:
     # A choice of model rows is made for each form (its rows): copied whole, as Django does.
     return isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField)

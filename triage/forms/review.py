@@ -16,7 +16,7 @@ from triage.actions.review import DECISIONS, override_items
 from triage.actions.signing import SignatureRefused, check_signature
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
 from triage.content_digest import digest
-from triage.forms.choices import FixedChoiceField, ListedModelChoiceField
+from triage.forms.choices import ListedModelChoiceField, SharedChoicesMetaclass
 from triage.models import Override, Round, Ward
 
 if TYPE_CHECKING:  # the signing forms are used only behind the sign-in guard
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the signing forms are used only behind the sign-in guard
 MAX_NOTE = 4000
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(forms.Form, metaclass=SharedChoicesMetaclass):
     """The queue's filters (every field optional). Posted: the search text is kept on the
     server, never in an address (`triage.queue_search`); the other filters go into the
     address of the results."""
@@ -40,7 +40,7 @@ class QueueFilterForm(forms.Form):
         help_text="The start of the identifier is enough.",
     )
     ward = ListedModelChoiceField(Ward, required=False, empty_label="All my wards")
-    escalation = FixedChoiceField(
+    escalation = forms.ChoiceField(
         required=False,
         choices=[
             ("", "Any"),
@@ -50,15 +50,15 @@ class QueueFilterForm(forms.Form):
             ("not_recorded", "Unknown (signed before escalations were kept)"),
         ],
     )
-    red_flag = FixedChoiceField(
+    red_flag = forms.ChoiceField(
         label="Red flag",
         required=False,
         choices=[("", "Any or none"), *RED_FLAG_TITLES.items()],
     )
-    pathway = FixedChoiceField(
+    pathway = forms.ChoiceField(
         required=False, choices=[("", "Any or none"), *PATHWAY_TITLES.items()]
     )
-    status = FixedChoiceField(label="Sign-off", required=False, choices=STATUS_CHOICES)
+    status = forms.ChoiceField(label="Sign-off", required=False, choices=STATUS_CHOICES)
     submitted_from = forms.DateField(
         label="Submitted from", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
