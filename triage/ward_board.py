@@ -108,7 +108,9 @@ OLDER_COUNTED_UP_TO = 100
 
 def older(ward: Ward, since: datetime, limit: int = OLDER_COUNTED_UP_TO) -> QuerySet[Encounter]:
     """Up to `limit` of the ward's undischarged encounters last assessed before `since` (any:
-    only how many is wanted), their ids only."""
+    only how many is wanted), their ids only. `limit` is bound when this is defined, so the
+    compiled read's bound stays `OLDER_COUNTED_UP_TO` as declared; `older_count` applies the
+    bound in force when it counts."""
     found = undischarged(ward).filter(last_submitted_at__lt=since).order_by().only("pk")
     return found[:limit]
 
