@@ -11,11 +11,14 @@ from tests.wizard.helpers import patient_post, symptoms_post
 from triage.models import Encounter
 
 
-def new_encounter(client, ward, levels=("L1",)) -> Encounter:
+def new_encounter(client, ward, levels=("L1",), identifier="RX1234") -> Encounter:
     before = set(Encounter.objects.values_list("pk", flat=True))
     response = client.post(
         "/encounters/new/",
-        {**patient_post(ward, levels=levels), "client_token": str(uuid.uuid4())},
+        {
+            **patient_post(ward, levels=levels, identifier=identifier),
+            "client_token": str(uuid.uuid4()),
+        },
     )
     assert response.status_code == 302
     return Encounter.objects.exclude(pk__in=before).get()
@@ -58,3 +61,32 @@ def test_a_posted_answer_with_a_problem_shows_its_own_error(nurse_client, ward):
     html = response.content.decode()
     assert checked_pain(html) == ["5"]  # as posted
     assert "is-invalid" in html
+
+
+def ticked_levels(html: str) -> list[str]:
+    return re.findall(r'name="levels" value="([A-Z]\d+)"[^>]*checked', html)
+
+
+def test_each_encounters_patient_step_shows_its_own_details(nurse_client, ward):
+    neck = new_encounter(nurse_client, ward, levels=("C5",), identifier="NECK01")
+    lumbar = new_encounter(nurse_client, ward, levels=("L1", "L2"), identifier="LUMBAR02")
+    for encounter in (neck, lumbar):
+        encounter.refresh_from_db()
+    for _ in range(2):  # the second time round, each is read from what was rendered
+        for encounter, levels in ((neck, ["C5"]), (lumbar, ["L1", "L2"])):
+            html = nurse_client.get(step_url(encounter, "patient")).content.decode()
+            assert ticked_levels(html) == levels
+            assert f'value="{encounter.patient_identifier}"' in html
+            assert re.search(rf'<option value="{ward.pk}"[^>]*selected', html)
+
+
+def test_a_posted_patient_step_with_a_problem_shows_its_own_error(nurse_client, ward):
+    encounter = new_encounter(nurse_client, ward, levels=("L1",))
+    nurse_client.get(step_url(encounter, "patient"))  # the saved details, rendered
+    response = post_step(
+        nurse_client, encounter, "patient", {**patient_post(ward, levels=("T4",)), "levels": []}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Select at least one treated level." in html
+    assert ticked_levels(html) == []

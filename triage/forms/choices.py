@@ -17,7 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms.forms import DeclarativeFieldsMetaclass
-from django.forms.models import ModelChoiceIterator
+from django.forms.models import ModelChoiceIterator, ModelFormMetaclass
 
 
 class ListedChoices(ModelChoiceIterator):
@@ -94,3 +94,8 @@ class SharedChoicesMetaclass(DeclarativeFieldsMetaclass):
         form_class = super().__new__(mcs, name, bases, attrs)
         form_class.base_fields = SharedChoices(form_class.base_fields)  # type: ignore[attr-defined]
         return form_class
+
+
+class SharedChoicesModelFormMetaclass(SharedChoicesMetaclass, ModelFormMetaclass):
+    """`SharedChoicesMetaclass` for a model form: its fields (the model's and those it
+    declares) as `ModelFormMetaclass` makes them, then shared as there."""

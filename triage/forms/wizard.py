@@ -33,7 +33,12 @@ from triage.findings_builder import (
     SIDES,
     section_from_answers,
 )
-from triage.forms.choices import ListedModelChoiceField, SharedChoicesMetaclass, own_copy
+from triage.forms.choices import (
+    ListedModelChoiceField,
+    SharedChoicesMetaclass,
+    SharedChoicesModelFormMetaclass,
+    own_copy,
+)
 from triage.models import Encounter, Ward
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -199,7 +204,10 @@ class StepForm(forms.Form, metaclass=SharedChoicesMetaclass):
 HOSPITAL_NUMBER = re.compile(r"[A-Za-z0-9-]{3,32}")
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(forms.ModelForm, metaclass=SharedChoicesModelFormMetaclass):
+    """Who the patient is and what was done: the encounter's own fields. Its treated levels
+    share their choices across forms (`SharedChoicesModelFormMetaclass`)."""
+
     patient_identifier = forms.CharField(
         label="Patient identifier",
         help_text="Hospital number or NHS number, as on the wristband.",
@@ -236,6 +244,19 @@ class PatientForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def rendering_key(self) -> str | None:
+        """Everything the fields are rendered from, as a cache key (`patient.html` renders
+        them once for the same key): the value each field shows (a time as shown in the
+        current time zone) and the wards offered; None for posted answers, whose values and
+        errors are the request's own."""
+        if self.is_bound:
+            return None
+        shown = {name: self[name].value() for name in self.fields}
+        wards = cast("Sequence[Ward]", cast(ListedModelChoiceField, self.fields["ward"]).options)
+        offered = [(ward.pk, ward.name) for ward in wards]
+        inputs = [type(self).__qualname__, self.prefix, self.auto_id, shown, offered]
+        return json.dumps(inputs, sort_keys=True, default=str)
 
     def clean_patient_identifier(self) -> str:
         """A 10-digit NHS number (spaces or dashes allowed) is stored as its 10 digits once
