@@ -63,7 +63,7 @@ def encounter_badges(encounter: Encounter) -> dict[str, Any]:
         "escalation": encounter.escalation,
         "escalation_title": ESCALATION_TITLES.get(encounter.escalation, ""),
         "red_flags": [RED_FLAG_TITLES.get(code, code) for code in encounter.red_flag_codes],
-        "signed": signed,
+        "signed": signed is not None,
     }
 
 

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any, NamedTuple
 
 import pytest
 from django.core.cache import caches
@@ -70,10 +71,35 @@ def test_a_row_met_twice_side_by_side_is_written_out_both_times():
     assert digest([ward, ward]) != digest([ward, renamed])
 
 
+class Pair(NamedTuple):
+    first: Any
+    second: Any
+
+
+class OtherPair(NamedTuple):
+    first: Any
+    second: Any
+
+
+class KeptPair(tuple):
+    """A tuple with attributes of its own besides its items."""
+
+
+def kept_pair(note: str) -> KeptPair:
+    pair = KeptPair((1, 2))
+    pair.note = note  # type: ignore[attr-defined]
+    return pair
+
+
 @pytest.mark.parametrize(
     "value, other",
     [
         ({"a": 1}, {"a": "1"}),  # a number is not its text
+        (Pair(1, 2), Pair(1, 3)),  # a named tuple is written as its items
+        (Pair(1, [uuid.UUID(int=1)]), Pair(1, [uuid.UUID(int=2)])),
+        (Pair(1, 2), OtherPair(1, 2)),  # and its class
+        (Pair(1, 2), (1, 2)),
+        (kept_pair("a"), kept_pair("b")),  # a tuple's own attributes are written too
         ({1, 2}, {1, 3}),
         ((1, 2), [1, 2]),  # a tuple is not a list
         (None, "None"),
@@ -89,6 +115,11 @@ def test_a_row_met_twice_side_by_side_is_written_out_both_times():
 )
 def test_values_that_differ_have_different_digests(value, other):
     assert digest(value) != digest(other)
+
+
+def test_equal_named_tuples_have_the_same_digest():
+    at = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    assert digest([Pair(uuid.UUID(int=1), at)]) == digest([Pair(uuid.UUID(int=1), at)])
 
 
 def test_a_field_of_a_dataclass_and_a_column_not_shown_by_repr_are_in_the_digest():

@@ -87,8 +87,10 @@ def test_the_lists_compiled_reads_give_what_their_querysets_give(
     row = recent[0]
     assert (row.ward.name, row.created_by.get_username()) == (ward.name, nurse.username)
     assert (row.escalation, row.red_flag_codes) == (submitted.escalation, submitted.red_flag_codes)
-    assert encounter_badges(row)["signed"] is None
+    assert encounter_badges(row)["signed"] is False
     actions.sign_off(encounter=submitted, by=physician, comment="", expected_version=None)
-    assert encounter_badges(RECENT_READ.all(nurse.pk)[0])["signed"]
+    assert encounter_badges(RECENT_READ.all(nurse.pk)[0])["signed"] is True
     page = nurse_client.get("/encounters/").content.decode()
     assert re.search(rf'data-encounter="{submitted.pk}".*?data-signed>Signed off', page, re.S)
+    shown = f">{submitted.patient_identifier}</a> · {ward.name} · submitted "
+    assert shown in page and f" by {nurse.username}\n" in page

@@ -166,6 +166,29 @@ class DraftRow(NamedTuple):
     resume_title: str
 
 
+class RecentRow(NamedTuple):
+    """What the nurse's list shows of a submitted encounter: all its cached HTML shows (the
+    key of that HTML is this row's digest, `content_key`: a few words, not the rows read)."""
+
+    encounter: uuid.UUID
+    patient_identifier: str
+    ward: str
+    submitted_at: datetime | None
+    author: str
+    badges: dict[str, Any]
+
+
+def recent_row(encounter: Encounter) -> RecentRow:
+    return RecentRow(
+        encounter.pk,
+        encounter.patient_identifier,
+        encounter.ward.name,
+        encounter.submitted_at,
+        encounter.created_by.get_username(),
+        encounter_badges(encounter),
+    )
+
+
 def draft_row(draft: Round) -> DraftRow:
     resume = wizard.resume_step(draft.last_step, draft.answered_sections)
     encounter = draft.encounter
@@ -200,7 +223,7 @@ def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
             "drafts": [draft_row(draft) for draft in drafts],
             "drafts_total": drafts_total,
             "drafts_hidden": drafts_total - len(drafts),
-            "recent": [(encounter, encounter_badges(encounter)) for encounter in recent],
+            "recent": [recent_row(encounter) for encounter in recent],
         },
     )
 
