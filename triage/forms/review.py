@@ -15,8 +15,8 @@ from django.utils.datastructures import MultiValueDict
 from triage.actions.review import DECISIONS, override_items
 from triage.actions.signing import SignatureRefused, check_signature
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
-from triage.content_digest import digest
 from triage.forms.choices import ListedModelChoiceField, SharedChoicesMetaclass
+from triage.forms.rendering import RenderedOnce
 from triage.models import Override, Round, Ward
 
 if TYPE_CHECKING:  # the signing forms are used only behind the sign-in guard
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the signing forms are used only behind the sign-in guard
 MAX_NOTE = 4000
 
 
-class QueueFilterForm(forms.Form, metaclass=SharedChoicesMetaclass):
+class QueueFilterForm(RenderedOnce, forms.Form, metaclass=SharedChoicesMetaclass):
     """The queue's filters (every field optional). Posted: the search text is kept on the
     server, never in an address (`triage.queue_search`); the other filters go into the
     address of the results."""
@@ -74,15 +74,10 @@ class QueueFilterForm(forms.Form, metaclass=SharedChoicesMetaclass):
             if name != self.SEARCH_FIELD:
                 field.widget.attrs["class"] = "app-apply-on-change"
 
-    def rendering_key(self) -> str | None:
-        """The key of this form's rendered fields when it holds no posted data: everything
-        they are drawn from that can differ between two such forms (the wards offered, any
-        initial values, the ids); None when bound (its values and errors are drawn each time)."""
-        if self.is_bound:
-            return None
+    def rendering_inputs(self) -> Any:
+        """The wards offered, with their names."""
         wards = cast("Sequence[Ward]", cast(ListedModelChoiceField, self.fields["ward"]).options)
-        offered = [(ward.pk, ward.name) for ward in wards]
-        return "queue-filters:" + digest((self.prefix, self.auto_id, self.initial, offered))
+        return [(ward.pk, ward.name) for ward in wards]
 
     # The dates an encounter can have been submitted on, with room either side.
     EARLIEST = date(2000, 1, 1)
@@ -124,8 +119,10 @@ class QueueFilterForm(forms.Form, metaclass=SharedChoicesMetaclass):
         )
 
 
-class SignatureForm(forms.Form):
-    """A form signed by re-entering one's password (an electronic signature).
+class SignatureForm(RenderedOnce, forms.Form, metaclass=SharedChoicesMetaclass):
+    """A form signed by re-entering one's password (an electronic signature). Its choice fields
+    share their declared choices across forms; unposted, its fields are drawn once for the
+    same key (`RenderedOnce`, `{% form_fields %}`).
 
     `lock_version` is the encounter version the page showed; the template renders it from the
     encounter, so after a conflict the page carries the version it now shows.
@@ -180,7 +177,8 @@ class AddendumForm(SignatureForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Write the addendum."},
     )
-    # One per rendering of the form: a double click sends it twice, and it is stored once.
+    # One per rendering of the form: a double click sends it twice, and it is stored once. Not
+    # in the form's key: it is drawn apart from the fields kept under that key, each time.
     submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
     field_order = ["text", "password"]
     id_prefix = "addendum"
@@ -224,6 +222,10 @@ class OverrideForm(SignatureForm):
                 for (kind, code), item in self.items.items()
             ),
         ]
+
+    def rendering_inputs(self) -> Any:
+        """The round's items that may be decided on, as offered."""
+        return cast(forms.ChoiceField, self.fields["item"]).choices
 
     def clean_item(self) -> tuple[str, str]:
         kind, _, code = self.cleaned_data["item"].partition(":")

@@ -13,7 +13,6 @@ without JavaScript every question is shown and the form drops the answers that d
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from datetime import timedelta
@@ -39,6 +38,7 @@ from triage.forms.choices import (
     SharedChoicesModelFormMetaclass,
     own_copy,
 )
+from triage.forms.rendering import RenderedOnce
 from triage.models import Encounter, Ward
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -128,9 +128,10 @@ ENGINE_MESSAGES = {
 }
 
 
-class StepForm(forms.Form, metaclass=SharedChoicesMetaclass):
+class StepForm(RenderedOnce, forms.Form, metaclass=SharedChoicesMetaclass):
     """A step whose answers form one section of the contract's findings. Its choice fields
-    share their declared choices across forms (`SharedChoicesMetaclass`)."""
+    share their declared choices across forms (`SharedChoicesMetaclass`); unposted, its
+    fields are drawn once for the same answers (`RenderedOnce`, `step.html`)."""
 
     section: str = ""
 
@@ -139,19 +140,6 @@ class StepForm(forms.Form, metaclass=SharedChoicesMetaclass):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-
-    def rendering_key(self) -> str | None:
-        """Everything the step's fields are rendered from, as a cache key (the same answers
-        give the same fields: rendered once, `step.html`); None for posted answers, whose
-        values and errors are the request's own."""
-        if self.is_bound:
-            return None
-        inputs = [type(self).__qualname__, self.prefix, self.initial, self.rendering_inputs()]
-        return json.dumps(inputs, sort_keys=True, default=str)
-
-    def rendering_inputs(self) -> dict[str, Any]:
-        """Besides the initial answers, what the fields are rendered from."""
-        return {}
 
     @classmethod
     def initial_from(cls, answers: dict | None) -> dict:
@@ -204,9 +192,10 @@ class StepForm(forms.Form, metaclass=SharedChoicesMetaclass):
 HOSPITAL_NUMBER = re.compile(r"[A-Za-z0-9-]{3,32}")
 
 
-class PatientForm(forms.ModelForm, metaclass=SharedChoicesModelFormMetaclass):
+class PatientForm(RenderedOnce, forms.ModelForm, metaclass=SharedChoicesModelFormMetaclass):
     """Who the patient is and what was done: the encounter's own fields. Its treated levels
-    share their choices across forms (`SharedChoicesModelFormMetaclass`)."""
+    share their choices across forms (`SharedChoicesModelFormMetaclass`); unposted, its fields
+    are drawn once for the same values (`RenderedOnce`, `patient.html`)."""
 
     patient_identifier = forms.CharField(
         label="Patient identifier",
@@ -245,18 +234,12 @@ class PatientForm(forms.ModelForm, metaclass=SharedChoicesModelFormMetaclass):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
-    def rendering_key(self) -> str | None:
-        """Everything the fields are rendered from, as a cache key (`patient.html` renders
-        them once for the same key): the value each field shows (a time as shown in the
-        current time zone) and the wards offered; None for posted answers, whose values and
-        errors are the request's own."""
-        if self.is_bound:
-            return None
+    def rendering_inputs(self) -> Any:
+        """The value each field shows (a time as shown in the current time zone: the instance's
+        own is in UTC) and the wards offered."""
         shown = {name: self[name].value() for name in self.fields}
         wards = cast("Sequence[Ward]", cast(ListedModelChoiceField, self.fields["ward"]).options)
-        offered = [(ward.pk, ward.name) for ward in wards]
-        inputs = [type(self).__qualname__, self.prefix, self.auto_id, shown, offered]
-        return json.dumps(inputs, sort_keys=True, default=str)
+        return shown, [(ward.pk, ward.name) for ward in wards]
 
     def clean_patient_identifier(self) -> str:
         """A 10-digit NHS number (spaces or dashes allowed) is stored as its 10 digits once

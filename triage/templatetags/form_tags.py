@@ -11,6 +11,10 @@ largest cost. The tag writes the same markup as the template it replaced, escape
 holding no posted data, under a key made of everything the field's markup is drawn from
 (`field_key`); a field of posted data (its value and errors the request's own) is rendered each
 time.
+
+`form_fields`: several fields of a form as `as_form_field` draws them, drawn once per process
+for the same form key (`triage.forms.rendering`): one look-up for the group instead of a key
+worked out for each field (the record's sign-off, override, discharge and addendum forms).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from triage.content_digest import digest
 from triage.forms.choices import ListedModelChoiceField
+from triage.forms.rendering import RenderedOnce
 
 register = template.Library()
 TEMPLATE_PACK = "bootstrap5"
@@ -168,4 +173,20 @@ def as_form_field(field: BoundField) -> SafeString:
     if rendered is None:
         rendered = str(as_crispy_field(field))
         caches["rendered"].set(key, rendered, None)
+    return mark_safe(rendered)  # noqa: S308 - crispy's own escaped markup, as rendered
+
+
+@register.simple_tag
+def form_fields(form: forms.BaseForm, names: str) -> SafeString:
+    """The fields `names` (separated by spaces) of `form`, each as `as_form_field` draws it:
+    drawn once for the same form key when the form has one (`RenderedOnce.rendering_key`)."""
+    drawn = names.split()
+    key = form.rendering_key(drawn) if isinstance(form, RenderedOnce) else None
+    if key is None:
+        return mark_safe("\n".join(as_form_field(form[name]) for name in drawn))  # noqa: S308
+    kept_as = "fields:" + digest((key, drawn))
+    rendered = caches["rendered"].get(kept_as)
+    if rendered is None:
+        rendered = "\n".join(as_form_field(form[name]) for name in drawn)
+        caches["rendered"].set(kept_as, rendered, None)
     return mark_safe(rendered)  # noqa: S308 - crispy's own escaped markup, as rendered
