@@ -124,3 +124,35 @@ def test_the_editor_reads_an_entry_with_its_version_in_one_query(
     assert guidance_entry_for(v2.pk, "general") == v2.entries.get(key="general")
     assert guidance_entry_for(-5, "general") is None
     assert guidance_entry_for(draft.pk, "gen\x00eral") is None  # not sent to the database
+
+
+def test_a_frozen_versions_entries_are_read_once_per_process_and_a_drafts_each_time(
+    v2, guidance_admin, django_assert_num_queries
+):
+    first = guidance.version_entries(v2)
+    with django_assert_num_queries(0):
+        again = guidance.version_entries(v2)
+    assert [e.pk for e in again] == [e.pk for e in first] and all(e.version is v2 for e in again)
+    assert again is not first  # the caller's own list
+    draft = draft_saying("Changed *now*.", by=guidance_admin)
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert entries_by_key(draft)["general"].body == "Changed *now*."
+
+
+def test_only_a_few_frozen_versions_are_kept(v2, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(guidance, "KEPT_VERSIONS", 2)
+    monkeypatch.setattr(guidance, "KEPT_ENTRIES", {})
+
+    def version(number: int) -> GuidanceVersion:  # v2's entries, as another version's
+        return GuidanceVersion(
+            pk=v2.pk, status=v2.status, created_at=v2.created_at.replace(microsecond=number)
+        )
+
+    for number in range(5):
+        guidance.version_entries(version(number))
+        assert len(guidance.KEPT_ENTRIES) <= 2
+    with django_assert_num_queries(0):
+        guidance.version_entries(version(4))
+    with django_assert_num_queries(1):
+        guidance.version_entries(version(0))
