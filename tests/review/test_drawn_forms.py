@@ -1,5 +1,6 @@
 """The record's signed forms are drawn once for the same key (`RenderedOnce`, `form_fields`):
-each record still shows its own choices, and nothing drawn for one form is shown for another."""
+each record still shows its own choices, and nothing drawn for one form is shown for another.
+A hidden input written without Django's templates is what they write."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from django.test import RequestFactory
 
 from tests.review.factories import BREATHLESS, WEAK_LEG
 from triage.forms.discharge import DischargeForm
+from triage.forms.escalation import EscalationCallForm
 from triage.forms.rendering import RenderedOnce
 from triage.forms.review import AddendumForm, OverrideForm, SignOffForm
-from triage.templatetags.form_tags import as_form_field, form_fields
+from triage.templatetags.form_tags import as_form_field, form_fields, hidden_input
 
 FIELDS = {
     SignOffForm: "comment password",
@@ -110,3 +112,20 @@ def test_a_value_worked_out_when_drawn_leaves_the_form_without_a_key():
     assert timed.rendering_key() is None and timed.rendering_key(["stamp"]) is None
     assert timed.rendering_key(["note"]) is not None
     assert Noted(initial={"note": lambda: "now"}).rendering_key() is None
+
+
+@pytest.mark.django_db
+def test_a_hidden_input_is_what_django_writes(physician, red_flag_encounter):
+    request, round = request_of(physician), red_flag_encounter.rounds.get()
+    posted = AddendumForm({"submission": "not an id", "text": ""}, request=request)
+    posted.is_valid()
+    fields = [
+        AddendumForm(request=request)["submission"],
+        EscalationCallForm(round=round)["submission"],
+        posted["submission"],  # with its error
+        AddendumForm({"text": "x"}, request=request)["submission"],  # posted without one
+        SignOffForm(request=request)["lock_version"],
+    ]
+    for field in fields:
+        assert hidden_input(field) == str(field)
+    assert 'value="' in hidden_input(fields[0]) and 'id="id_addendum_submission"' in str(fields[0])
