@@ -42,6 +42,14 @@ class ListedModelChoiceField(forms.ModelChoiceField):
         super().__init__(queryset=model._default_manager.none(), **kwargs)
         self.options: Sequence[Model] = []
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> ListedModelChoiceField:
+        """A copy for one form as Django makes it (`own_copy`: its own widget, attributes,
+        messages and validators), without the copy of the queryset Django makes (never read:
+        the options are the form's, given after); its widget offers the copy's options."""
+        copied = own_copy(self)
+        copied.widget.choices = copied.choices
+        return copied
+
     def to_python(self, value: Any) -> Model | None:
         if value in self.empty_values:
             return None
@@ -70,7 +78,7 @@ def own_copy(field: Choice) -> Choice:
 
 
 def _shares_choices(field: forms.Field) -> TypeGuard[forms.ChoiceField]:
-    # A choice of model rows is made for each form (its rows): copied whole, as Django does.
+    # A choice of model rows is made for each form (its rows): copied as its own class says.
     return isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField)
 
 
