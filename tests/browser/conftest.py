@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.signals import request_finished, request_started
+from django.db import OperationalError, connection
+from psycopg.errors import DeadlockDetected
 
 from tests.factories import PASSWORD
 
@@ -63,6 +65,30 @@ class InFlight:
 IN_FLIGHT = InFlight()
 request_started.connect(IN_FLIGHT.started, dispatch_uid="browser-in-flight-started")
 request_finished.connect(IN_FLIGHT.finished, dispatch_uid="browser-in-flight-finished")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_again_after_a_deadlock():
+    """Emptying the tables after a test takes each table's lock in turn; a request the browser
+    sent just before its page closed, reaching the server only after it had been quiet for a
+    moment (a loaded machine), can hold one of them and wait for another: PostgreSQL then
+    refuses the emptying as a deadlock. It is tried again once the server is idle."""
+    operations = type(connection.ops)
+    execute_sql_flush = operations.execute_sql_flush
+
+    def flush(self, sql_list):
+        for attempt in range(3):
+            try:
+                return execute_sql_flush(self, sql_list)
+            except OperationalError as error:
+                if attempt == 2 or not isinstance(error.__cause__, DeadlockDetected):
+                    raise
+                IN_FLIGHT.wait(30)
+        return None
+
+    operations.execute_sql_flush = flush
+    yield
+    operations.execute_sql_flush = execute_sql_flush
 
 
 @pytest.fixture(autouse=True)
