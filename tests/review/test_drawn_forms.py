@@ -5,6 +5,7 @@ A hidden input written without Django's templates is what they write."""
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import pytest
 from django import forms
@@ -12,10 +13,12 @@ from django.core.cache import caches
 from django.test import RequestFactory
 
 from tests.review.factories import BREATHLESS, WEAK_LEG
+from triage.forms.choices import ListedModelChoiceField
 from triage.forms.discharge import DischargeForm
 from triage.forms.escalation import EscalationCallForm
 from triage.forms.rendering import RenderedOnce
 from triage.forms.review import AddendumForm, OverrideForm, SignOffForm
+from triage.models import Ward
 from triage.templatetags.form_tags import as_form_field, form_fields, hidden_input
 
 FIELDS = {
@@ -129,3 +132,26 @@ def test_a_hidden_input_is_what_django_writes(physician, red_flag_encounter):
     for field in fields:
         assert hidden_input(field) == str(field)
     assert 'value="' in hidden_input(fields[0]) and 'id="id_addendum_submission"' in str(fields[0])
+
+
+class Listed(RenderedOnce, forms.Form):
+    ward = ListedModelChoiceField(Ward)
+
+
+def listed(*wards: Ward) -> Listed:
+    form = Listed()
+    cast(ListedModelChoiceField, form.fields["ward"]).options = wards
+    return form
+
+
+def test_a_choice_of_listed_rows_is_keyed_by_the_options_it_offers():
+    """Whatever form holds it: each user's wards (and their names) are their own fields."""
+    one, two = Ward(pk=1, name="Spinal ward"), Ward(pk=2, name="Day unit")
+    assert listed(one).rendering_key() == listed(one).rendering_key()
+    keys = [
+        listed(one).rendering_key(),
+        listed(one, two).rendering_key(),
+        listed(two).rendering_key(),
+        listed(Ward(pk=1, name="Spinal ward (renamed)")).rendering_key(),
+    ]
+    assert len(set(keys)) == len(keys)

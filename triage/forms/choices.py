@@ -50,6 +50,11 @@ class ListedModelChoiceField(forms.ModelChoiceField):
         copied.widget.choices = copied.choices
         return copied
 
+    def offered(self) -> list[tuple[Any, str]]:
+        """Each option as the field offers it: its id and its label (what keys the field as
+        drawn, `RenderedOnce`)."""
+        return [(option.pk, self.label_from_instance(option)) for option in self.options]
+
     def to_python(self, value: Any) -> Model | None:
         if value in self.empty_values:
             return None

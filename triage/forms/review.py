@@ -74,11 +74,6 @@ class QueueFilterForm(RenderedOnce, forms.Form, metaclass=SharedChoicesMetaclass
             if name != self.SEARCH_FIELD:
                 field.widget.attrs["class"] = "app-apply-on-change"
 
-    def rendering_inputs(self) -> Any:
-        """The wards offered, with their names."""
-        wards = cast("Sequence[Ward]", cast(ListedModelChoiceField, self.fields["ward"]).options)
-        return [(ward.pk, ward.name) for ward in wards]
-
     # The dates an encounter can have been submitted on, with room either side.
     EARLIEST = date(2000, 1, 1)
     LATEST = date(2099, 12, 31)

@@ -236,10 +236,8 @@ class PatientForm(RenderedOnce, forms.ModelForm, metaclass=SharedChoicesModelFor
 
     def rendering_inputs(self) -> Any:
         """The value each field shows (a time as shown in the current time zone: the instance's
-        own is in UTC) and the wards offered."""
-        shown = {name: self[name].value() for name in self.fields}
-        wards = cast("Sequence[Ward]", cast(ListedModelChoiceField, self.fields["ward"]).options)
-        return shown, [(ward.pk, ward.name) for ward in wards]
+        own is in UTC)."""
+        return {name: self[name].value() for name in self.fields}
 
     def clean_patient_identifier(self) -> str:
         """A 10-digit NHS number (spaces or dashes allowed) is stored as its 10 digits once
