@@ -4,9 +4,10 @@ Admins write guidance in Markdown; it is rendered and then sanitised with nh3 ag
 explicit allow-list, so no script, event handler or `javascript:` link can reach a clinician.
 Reads only: every write is in `triage.actions.guidance`.
 
-A version that has left draft never changes (a database trigger refuses it), so its entries and
-their sanitised HTML are read and rendered once, then kept in Django's cache keyed by version id
-(and entry key): such a key never goes stale. Drafts are always read and rendered afresh.
+A version that has left draft never changes (a database trigger refuses it), so its entries are
+read once and kept by the process, keyed by the version (`version_entries`), and their sanitised
+HTML rendered once and kept under its text's digest: neither key goes stale. Drafts are
+always read and rendered afresh.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 import markdown as markdown_lib
 import nh3
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
@@ -88,21 +89,13 @@ def version_entries(version: GuidanceVersion) -> list[GuidanceEntry]:
 
 
 def frozen_entry(version: GuidanceVersion | None, key: str) -> GuidanceEntry | None:
-    """The version's entry for `key`, or None: read once and cached for a frozen version, each
-    time for a draft (as `version_entries`, for one entry)."""
+    """The version's entry for `key`, or None: among its kept entries for a frozen version,
+    read each time for a draft (as `version_entries`, for one entry)."""
     if version is None:
         return None
     if not is_frozen(version):
         return version.entries.filter(key=key).first()
-    cache_key = f"guidance-entry:{version.pk}:{key}"
-    kept = cache.get(cache_key)
-    if kept is None:
-        kept = tuple(version.entries.filter(key=key)[:1])  # () when it has none
-        cache.set(cache_key, kept, None)
-    for entry in kept:
-        entry.version = version  # as `version.entries` sets it: no query to reach it
-        return entry
-    return None
+    return next((entry for entry in version_entries(version) if entry.key == key), None)
 
 
 def entries_by_key(version: GuidanceVersion | None) -> dict[str, GuidanceEntry]:
