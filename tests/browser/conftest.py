@@ -77,14 +77,14 @@ def flush_again_after_a_deadlock():
     execute_sql_flush = operations.execute_sql_flush
 
     def flush(self, sql_list):
-        for attempt in range(3):
+        for _ in range(2):
             try:
                 return execute_sql_flush(self, sql_list)
             except OperationalError as error:
-                if attempt == 2 or not isinstance(error.__cause__, DeadlockDetected):
+                if not isinstance(error.__cause__, DeadlockDetected):
                     raise
                 IN_FLIGHT.wait(30)
-        return None
+        return execute_sql_flush(self, sql_list)  # a third deadlock is the test's failure
 
     operations.execute_sql_flush = flush
     yield
