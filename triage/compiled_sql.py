@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -40,7 +40,10 @@ from django.db.models.sql.compiler import SQLCompiler
 from psycopg import pq
 from psycopg.adapt import Loader
 
+from triage.content_digest import digest
+
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 # Where a request's values go in a compiled read: no encounter has the nil id, no user the id
 # -1, no encounter 32,767 rounds, nothing happened at this moment of 1901 (a marker must be a
@@ -154,6 +157,35 @@ class Read(Generic[M]):
                 setattr(instance, name, row[position])
             made.append(instance)
         return made
+
+
+class ReadRows(Generic[M, T]):
+    """The first `size` rows of a compiled read (all without), made into what a page shows
+    (`make`, from each row's instance) only when they are rendered: how many (`len`), the rows
+    (iterating) and the key of their rendered HTML (`key`): the digest of every column read,
+    and of `also()` (whatever else the rows show: the time since, say). A list whose HTML is
+    kept costs no model instances."""
+
+    def __init__(self, read: Read[M], make: Callable[[M], T], size: int | None = None) -> None:
+        self.read, self.make, self.size = read, make, size
+
+    def __len__(self) -> int:
+        return len(self.read.rows[: self.size])
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.rows)
+
+    @cached_property
+    def rows(self) -> list[T]:
+        return [self.make(instance) for instance in self.read.instances(0, self.size)]
+
+    @cached_property
+    def key(self) -> str:
+        return digest((self.read.rows[: self.size], self.also()))
+
+    def also(self) -> Any:
+        """What the rows show besides their columns (none here)."""
+        return None
 
 
 class Compiled(Generic[M]):

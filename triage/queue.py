@@ -26,7 +26,7 @@ from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyp
 )
 
 from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
-from triage.compiled_sql import Read
+from triage.compiled_sql import Read, ReadRows
 from triage.content_digest import digest
 from triage.escalation_record import with_escalation_acknowledger
 from triage.models import Encounter, Override, Round
@@ -279,26 +279,15 @@ class QueuePage:
         return digest(self.rows)
 
 
-class ReadQueuePage:
+class ReadQueuePage(ReadRows[Encounter, QueueRow]):
     """As `QueuePage`, the first `size` rows of a compiled read of the queue (the whole queue's
-    pages), made into rows only when they are rendered. Keyed by the digest of what the rows
-    are made from: every column read, and each row's hours since its procedure (all of a row
-    that depends on the time). A page whose HTML is kept costs no model instances."""
+    pages), made into rows only when they are rendered. Keyed by every column read and each
+    row's hours since its procedure (all of a row that depends on the time)."""
 
     def __init__(self, read: Read[Encounter], size: int, now: datetime) -> None:
-        self.read, self.size, self.now = read, size, now
+        super().__init__(read, lambda encounter: queue_row(encounter, now), size)
+        self.now = now
 
-    def __len__(self) -> int:
-        return min(len(self.read), self.size)
-
-    def __iter__(self) -> Iterator[QueueRow]:
-        return iter(self.rows)
-
-    @cached_property
-    def rows(self) -> list[QueueRow]:
-        return [queue_row(encounter, self.now) for encounter in self.read.instances(0, self.size)]
-
-    @cached_property
-    def key(self) -> str:
+    def also(self) -> Any:
         at = self.read.column("procedure_at")[: self.size]
-        return digest((self.read.rows[: self.size], [hours_since(a, self.now) for a in at]))
+        return [hours_since(a, self.now) for a in at]

@@ -94,3 +94,28 @@ def test_the_lists_compiled_reads_give_what_their_querysets_give(
     assert re.search(rf'data-encounter="{submitted.pk}".*?data-signed>Signed off', page, re.S)
     shown = f">{submitted.patient_identifier}</a> · {ward.name} · submitted "
     assert shown in page and f" by {nurse.username}\n" in page
+
+
+def test_the_recent_list_is_drawn_again_when_a_row_changes_and_kept_otherwise(
+    nurse_client, nurse, physician, ward, monkeypatch
+):
+    """The recently submitted list is kept under the columns read: a second look makes no
+    rows, and a row that changes (signed off) is drawn again, never shown as it was."""
+    from triage.views import encounters as views
+
+    submitted = SubmittedEncounterFactory(ward=ward, created_by=nurse, answers=WEAK_LEG)
+    made = []
+    original = views.recent_row
+    monkeypatch.setattr(views, "recent_row", lambda e: made.append(e.pk) or original(e))
+    row = rf'data-encounter="{submitted.pk}".*?data-'
+    first = nurse_client.get("/encounters/").content.decode()
+    assert re.search(row + "unsigned", first, re.S)
+    assert made == [submitted.pk]
+    again = nurse_client.get("/encounters/").content.decode()
+    assert made == [submitted.pk]  # the kept list: no row made
+    shown = "Recently submitted on your wards"
+    assert again[again.index(shown) :] == first[first.index(shown) :]
+    actions.sign_off(encounter=submitted, by=physician, comment="", expected_version=None)
+    signed = nurse_client.get("/encounters/").content.decode()
+    assert re.search(row + "signed>Signed off", signed, re.S)
+    assert made == [submitted.pk, submitted.pk]

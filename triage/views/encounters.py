@@ -34,7 +34,7 @@ from triage.access import (
 from triage.actions import encounters as actions
 from triage.assessing import assess_round
 from triage.clinical import FindingsError
-from triage.compiled_sql import USER_MARKER, Compiled
+from triage.compiled_sql import USER_MARKER, Compiled, ReadRows
 from triage.escalation_record import with_escalation_record
 from triage.forms.wizard import NeuroForm, PatientForm, StepForm
 from triage.models import QUESTION_SECTIONS, Encounter, Round
@@ -168,7 +168,8 @@ class DraftRow(NamedTuple):
 
 class RecentRow(NamedTuple):
     """What the nurse's list shows of a submitted encounter: all its cached HTML shows (the
-    key of that HTML is this row's digest, `content_key`: a few words, not the rows read)."""
+    key of that HTML is this row's digest, `content_key`: a few words, not the rows read).
+    Made only when the whole list's HTML is not kept (`ReadRows`: keyed by the columns read)."""
 
     encounter: uuid.UUID
     patient_identifier: str
@@ -215,7 +216,6 @@ def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
         drafts_total = nurses_drafts(user_id).count()
     if not show_all:
         drafts = drafts[:DRAFTS_SHOWN]
-    recent = RECENT_READ.all(user_id)
     return render(
         request,
         "encounters/list.html",
@@ -223,7 +223,7 @@ def encounter_list(request: AuthenticatedRequest) -> HttpResponse:
             "drafts": [draft_row(draft) for draft in drafts],
             "drafts_total": drafts_total,
             "drafts_hidden": drafts_total - len(drafts),
-            "recent": [recent_row(encounter) for encounter in recent],
+            "recent": ReadRows(RECENT_READ.read(user_id), recent_row),
         },
     )
 
