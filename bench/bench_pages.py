@@ -24,9 +24,11 @@
 BENCH_ONLY (names, or their beginnings, separated by commas) drives only those endpoints beside
 `/healthz`, to compare one change quickly: it prints their ratios and writes nothing.
 
-Prints the table (endpoint, requests/s, ratio to `/healthz`, p50/p95, queries per request,
-gzipped bytes, verdict) and writes it into bench/results.md between its markers. Exits 1 if
-any budget is missed:
+Prints the table (endpoint, requests/s, ratio to `/healthz`, p50/p95, the CPU time a request
+cost the server's gunicorn processes and the database's, queries per request, gzipped bytes,
+verdict) and writes it into bench/results.md between its markers. The CPU times (from Linux's
+/proc; "n/a" elsewhere) say where a page's cost lies and vary less from run to run than its
+rate. Exits 1 if any budget is missed:
 
 - every HTML page >= 0.25 x `/healthz`, every htmx partial >= 0.4 x, the JSON assess >= 0.6 x;
 - the review queue's page 500 costs at most 1.2 x its page 1 (the whole response);
@@ -533,11 +535,42 @@ def lua_for(endpoint: Endpoint, browsers: dict[str, Browser], origin: str) -> st
     return "\n".join(lines) + LUA
 
 
+def cpu_seconds(url: str) -> dict[str, float] | None:
+    """The CPU time (user and system, in seconds) used so far by the gunicorn processes serving
+    `url` (their command line names its address) and by the bench database's processes (its
+    postmaster and the backends it started); None without Linux's /proc."""
+    proc = Path("/proc")
+    postmaster = PGDATA / "postmaster.pid"
+    if not (proc / "self" / "stat").exists() or not postmaster.exists():
+        return None
+    database = int(postmaster.read_text().split()[0])
+    address = url.removeprefix("http://")
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"app": 0.0, "db": 0.0}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:  # the process ended meanwhile
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after the command's own name
+        parent, seconds = int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
+        if "gunicorn" in command and address in command:
+            used["app"] += seconds
+        elif int(entry.name) == database or parent == database:
+            used["db"] += seconds
+    return used
+
+
 def drive(url: str, endpoint: Endpoint, script: Path) -> dict:
     command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", str(script)]
+    before = cpu_seconds(url)
     result = subprocess.run(
         [*command, url + endpoint.path], capture_output=True, text=True, check=False
     )
+    after = cpu_seconds(url)
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if result.returncode or not lines:
         sys.exit(f"wrk failed on {endpoint.name}: {result.stderr or result.stdout}")
@@ -548,6 +581,9 @@ def drive(url: str, endpoint: Endpoint, script: Path) -> dict:
             f"{run['errors']} socket errors; aborting"
         )
     run["rate"] = run["requests"] / run["seconds"]
+    if before is not None and after is not None:
+        for kind in ("app", "db"):
+            run[f"{kind}_cpu_ms"] = (after[kind] - before[kind]) / run["requests"] * 1000
     return run
 
 
@@ -581,11 +617,19 @@ def verdicts(points: list[Endpoint], first_load_bytes: int) -> list[tuple[Endpoi
     return rows
 
 
+def cpu_per_request(point: Endpoint) -> str:
+    """The CPU time a request cost gunicorn and the database, in ms (each the rounds' median)."""
+    if not all("app_cpu_ms" in run for run in point.runs):
+        return "n/a"
+    return f"{point.median('app_cpu_ms'):.2f} + {point.median('db_cpu_ms'):.2f}"
+
+
 def table(points: list[Endpoint], first_load_bytes: int) -> tuple[str, bool]:
     baseline = points[0].median("rate")
     lines = [
-        "| endpoint | kind | req/s | ratio | budget | p50 ms | p95 ms | queries | gzipped | |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| endpoint | kind | req/s | ratio | budget | p50 ms | p95 ms | CPU ms: app + db "
+        "| queries | gzipped | |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     ok = True
     for point, verdict in verdicts(points, first_load_bytes):
@@ -594,7 +638,8 @@ def table(points: list[Endpoint], first_load_bytes: int) -> tuple[str, bool]:
         lines.append(
             f"| {point.name} | {point.kind} | {point.median('rate'):,.0f} "
             f"| {point.median('rate') / baseline:.2f} | {'' if budget is None else f'>= {budget}'} "
-            f"| {point.median('p50'):.1f} | {point.median('p95'):.1f} | {point.queries} "
+            f"| {point.median('p50'):.1f} | {point.median('p95'):.1f} | {cpu_per_request(point)} "
+            f"| {point.queries} "
             f"| {point.gzipped / 1024:.1f} KB | {verdict} |"
         )
     page_1, deep = queue_pages(points)
@@ -665,7 +710,10 @@ def main() -> int:
         baseline = driven[0].median("rate")
         for point in driven:
             rate = point.median("rate")
-            print(f"{point.name}: {rate:,.0f} req/s, {rate / baseline:.2f} x /healthz")
+            print(
+                f"{point.name}: {rate:,.0f} req/s, {rate / baseline:.2f} x /healthz, "
+                f"CPU ms a request (app + db): {cpu_per_request(point)}"
+            )
         return 0
     text, ok = table(points, first_load_bytes)
     print(text)
