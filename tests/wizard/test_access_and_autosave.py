@@ -10,6 +10,7 @@ from tests.wizard.conftest import step_url
 from tests.wizard.helpers import neuro_post, session_ends, symptoms_post, vitals_post
 from triage.access import STASH_KEY
 from triage.models import Round
+from triage.presenters import NEWS2_PARAMETER_LABELS
 from triage.roles import Role
 
 ENCOUNTER_PAGES = ["", "patient/", "symptoms/", "neuro/", "vitals/", "imaging/", "check/"]
@@ -111,6 +112,29 @@ def test_autosave_on_vitals_returns_news2_live(nurse_client, encounter):
     content = response.content.decode()
     assert 'id="news2-panel"' in content
     assert 'data-news2-score="3"' in content
+
+
+def test_the_news2_panel_shows_each_answers_own_sub_scores(nurse_client, encounter):
+    """The panel is drawn once for what it shows (its kept copy): the same total from another
+    observation is another panel, and the same answers again give the same panel."""
+
+    def panel(**vitals: str) -> str:
+        content = autosave(nurse_client, encounter, "vitals", vitals_post(**vitals))
+        text = content.content.decode()
+        start = text.index('id="news2-panel"')
+        return text[start : text.index("</section>", start)]
+
+    def row(label: str, score: int) -> str:
+        return f'<th scope="row" class="fw-normal">{label}</th><td>{score}</td>'
+
+    breathing = panel(respiratory_rate="25")
+    pulse = panel(heart_rate="131")
+    assert 'data-news2-score="3"' in breathing and 'data-news2-score="3"' in pulse
+    assert row(NEWS2_PARAMETER_LABELS["respiratory_rate"], 3) in breathing
+    assert row(NEWS2_PARAMETER_LABELS["heart_rate"], 0) in breathing
+    assert row(NEWS2_PARAMETER_LABELS["respiratory_rate"], 0) in pulse
+    assert row(NEWS2_PARAMETER_LABELS["heart_rate"], 3) in pulse
+    assert panel(respiratory_rate="25") == breathing
 
 
 @pytest.mark.parametrize("step", ["symptoms", "neuro", "vitals", "imaging"])
