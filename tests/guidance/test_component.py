@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from triage.clinical import GUIDANCE_KEYS
 from triage.guidance import action_lines, render_markdown
-from triage.models import GuidanceEntry
+from triage.models import GuidanceEntry, GuidanceVersion
 
 TEMPLATE = Template(
     "{% load guidance_tags %}{% guidance_entry key version as entry %}"
@@ -71,3 +71,38 @@ def test_nothing_is_rendered_without_an_entry():
         .strip()
         == ""
     )
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "shown"),
+    [
+        ("title", "Another title", "Local guidance: Another title"),
+        ("body", "Another **body**", "Another <strong>body</strong>"),
+        ("actions", "Another action", "<li>Another action</li>"),
+        ("citations", [3], 'href="/sources/#source-3">[3]</a>'),
+        ("key", "pathway.transient_pain", 'data-guidance-entry="pathway.transient_pain"'),
+    ],
+)
+def test_a_kept_block_is_drawn_again_when_anything_it_shows_changes(column, value, shown):
+    """The block is drawn once for what it shows: each column, the version's number and
+    whether it is open; the same entry again is the same block."""
+    columns = {
+        "key": "general",
+        "title": "Title",
+        "body": "Body",
+        "actions": "One",
+        "citations": [1],
+    }
+    entry = GuidanceEntry(**columns)
+    block = Template('{% include "_components/guidance_block.html" %}')
+
+    def drawn(entry: GuidanceEntry, **context) -> str:
+        return block.render(Context({"entry": entry, "version": None, **context}))
+
+    first = drawn(entry)
+    assert drawn(entry) == first
+    assert shown not in first
+    assert shown in drawn(GuidanceEntry(**{**columns, column: value}))
+    assert " open>" in drawn(entry, open=True) and " open>" not in drawn(entry)
+    assert "(version 2)" in drawn(entry, version=GuidanceVersion(number=2))
+    assert "(version 3)" in drawn(entry, version=GuidanceVersion(number=3))
