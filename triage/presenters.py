@@ -420,7 +420,7 @@ def change_in_words(before: int | None, now: int | None) -> str:
 
 
 def next_observations(
-    encounter: Encounter, round: Round, now: datetime | None = None
+    encounter: Encounter, round: Round, now: datetime | None = None, zone: tzinfo | None = None
 ) -> dict[str, Any] | None:
     """When the next vital signs and neuro checks are due after a submitted round, in words
     and against `now`: "due by 14:30 (in 40 min)" or "overdue since 13:10", the interval and
@@ -434,6 +434,7 @@ def next_observations(
         submitted_at=round.submitted_at,
         procedure_at=encounter.procedure_at,
         now=now,
+        zone=zone,
     )
 
 
@@ -444,10 +445,12 @@ def observations_due_in_words(
     submitted_at: datetime,
     procedure_at: datetime | None,
     now: datetime | None = None,
+    zone: tzinfo | None = None,
 ) -> dict[str, Any]:
     """`next_observations` of a submitted round given by its stored assessment (the keys
     `news2`, `news2_detail.sub_scores`, `red_flags` and `pathways` codes are read), number and
-    time, for lists that read only those."""
+    time, for lists that read only those. `zone`: the time zone the times are written in (the
+    current one unless given: a list of many rows looks it up once for all)."""
     news2 = assessment.get("news2") or {}
     sub_scores = (assessment.get("news2_detail") or {}).get("sub_scores")
     inputs = (
@@ -464,7 +467,7 @@ def observations_due_in_words(
     except TypeError:  # a stored value that cannot be a key (not one the rules write)
         due = _schedule.__wrapped__(*inputs)
     now = now or timezone.now()
-    zone = timezone.get_current_timezone()  # looked up once: a board asks for every row
+    zone = zone or timezone.get_current_timezone()  # looked up once for the vitals and neuro
     neuro = _due_in_words(due.neuro_due, now, zone)
     vitals = None if due.continuous else _due_in_words(cast(datetime, due.vitals_due), now, zone)
     return {

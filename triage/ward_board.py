@@ -224,6 +224,7 @@ def board_rows(
     `everyone`, every undischarged one); `full`: each with the whole encounter (for the
     handover)."""
     now = now or timezone.now()
+    zone = timezone.get_current_timezone()  # every row's due times are written in it
     rows = []
     if everyone:
         encounters = (HANDOVER_EVERYONE if full else BOARD_EVERYONE).all(ward.pk)
@@ -254,6 +255,7 @@ def board_rows(
                     submitted_at=latest.submitted_at,
                     procedure_at=since,
                     now=now,
+                    zone=zone,
                 ),
                 signed=getattr(encounter, "signed"),  # noqa: B009 - an annotation
                 reassessing=getattr(encounter, "reassessing"),  # noqa: B009 - an annotation
