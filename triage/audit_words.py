@@ -10,7 +10,6 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from triage.actions.review import DECISIONS
@@ -18,6 +17,7 @@ from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
 from triage.clinical.findings import QUESTION_SECTIONS
 from triage.forms.wizard import ImagingForm, NeuroForm, SymptomsForm, VitalsForm
 from triage.models import Discharge, Encounter, EscalationCall, Override
+from triage.moments import moment_text
 
 ACTIONS = {
     "encounter.start": "Started the assessment",
@@ -129,7 +129,7 @@ def _section_changes(before: dict | None, after: dict | None) -> list[Change]:
 
 def _when(value: str | None) -> str:
     moment = parse_datetime(value) if value else None
-    return f"{timezone.localtime(moment):%d %b %Y %H:%M}" if moment else ""
+    return moment_text(moment)
 
 
 def _finding(code: str) -> str:

@@ -18,6 +18,7 @@ from triage.content_digest import digest
 from triage.findings_builder import MYOTOMES, SIDES
 from triage.guidance import entries_by_key
 from triage.models import Encounter, GuidanceEntry, Round, SignOff
+from triage.moments import moment_text
 from triage.obs_chart import Chart, observation_chart
 from triage.presenters import assessment_view, next_observations, trend
 
@@ -70,7 +71,7 @@ class Handover:
 
 
 def _when(moment: datetime | None) -> str:
-    return f"{timezone.localtime(moment):%d %b %Y %H:%M}" if moment else "not recorded"
+    return moment_text(moment) or "not recorded"
 
 
 def _hours_since(procedure_at: datetime | None, now: datetime) -> str:

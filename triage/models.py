@@ -16,6 +16,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from triage.clinical.findings import QUESTION_SECTIONS
+from triage.moments import moment_text
 from triage.roles import Role, has_role
 
 
@@ -302,8 +303,7 @@ class Encounter(models.Model):
     def neutral_label(self) -> str:
         """Names the encounter without the patient (for page titles, which browsers keep in
         history and show in tab lists): its ward and when it was started."""
-        started = timezone.localtime(self.created_at)
-        return f"{self.ward.name}, started {started:%-d %b %H:%M}"
+        return f"{self.ward.name}, started {moment_text(self.created_at, 'short')}"
 
     def current_round(self) -> Round:
         """The latest round: the one being answered, or the last one submitted."""

@@ -28,6 +28,7 @@ from triage.clinical.snapshots import contract_of, stored_escalation
 from triage.findings_builder import ARM_MYOTOMES, MYOTOMES, SIDES
 from triage.forms.wizard import LEGACY_BOWEL_BLADDER, NeuroForm
 from triage.models import Encounter, Round
+from triage.moments import moment_text
 
 NEWS2_PARAMETER_LABELS = {
     "respiratory_rate": "Respiratory rate",
@@ -337,7 +338,6 @@ def answers_summary(
     findings = findings or {}
     assessment = assessment if assessment is not None else (round.assessment or {})
     missing = assessment.get("missing") or {}
-    local_time = timezone.localtime(encounter.procedure_at) if encounter.procedure_at else None
     patient = SummarySection(
         wizard.PATIENT.title,
         url(wizard.PATIENT),
@@ -346,7 +346,7 @@ def answers_summary(
             ("Ward", encounter.ward.name),
             (
                 "Procedure",
-                f"{local_time:%d %b %Y %H:%M}" if local_time else "Not recorded",
+                moment_text(encounter.procedure_at) or "Not recorded",
             ),
             (
                 "Hours since the procedure",

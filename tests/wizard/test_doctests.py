@@ -7,6 +7,7 @@ import pytest
 import triage.audit_words
 import triage.findings_builder
 import triage.forms.wizard
+import triage.moments
 import triage.presenters
 import triage.wizard
 
@@ -14,6 +15,7 @@ MODULES = [
     triage.audit_words,
     triage.findings_builder,
     triage.forms.wizard,
+    triage.moments,
     triage.presenters,
     triage.wizard,
 ]

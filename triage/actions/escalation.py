@@ -35,6 +35,7 @@ from triage.actions.encounters import (
 )
 from triage.clinical.snapshots import stored_escalation
 from triage.models import Encounter, EscalationAcknowledgement, EscalationCall, Round, User
+from triage.moments import moment_text
 
 __all__ = [
     "CALL_EARLIEST_BEFORE_SUBMISSION",
@@ -73,10 +74,9 @@ def call_time_problem(called_at: datetime, round: Round, now: datetime) -> str |
         return "The time of the call cannot be in the future."
     earliest = cast(datetime, round.submitted_at) - CALL_EARLIEST_BEFORE_SUBMISSION
     if called_at < earliest:
-        local = timezone.localtime(earliest)
         return (
             "The time of the call is more than 2 hours before the assessment was submitted: "
-            f"enter a time after {local:%-d %b %Y %H:%M}."
+            f"enter a time after {moment_text(earliest)}."
         )
     return None
 

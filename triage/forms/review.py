@@ -18,6 +18,7 @@ from triage.clinical.explain import PATHWAY_TITLES, RED_FLAG_TITLES
 from triage.forms.choices import ListedModelChoiceField, SharedChoicesMetaclass
 from triage.forms.rendering import RenderedOnce
 from triage.models import Override, Round, Ward
+from triage.moments import moment_text
 
 if TYPE_CHECKING:  # the signing forms are used only behind the sign-in guard
     from triage.access import AuthenticatedRequest
@@ -82,7 +83,8 @@ class QueueFilterForm(RenderedOnce, forms.Form, metaclass=SharedChoicesMetaclass
         day = self.cleaned_data.get(name)
         if day is not None and not self.EARLIEST <= day <= self.LATEST:
             raise forms.ValidationError(
-                f"Enter a date between {self.EARLIEST:%-d %b %Y} and {self.LATEST:%-d %b %Y}."
+                f"Enter a date between {moment_text(self.EARLIEST, 'day')} and "
+                f"{moment_text(self.LATEST, 'day')}."
             )
         return day
 
