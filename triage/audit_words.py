@@ -73,11 +73,33 @@ READABLE_WITHOUT_CHANGES = {*ACTIONS.values(), "Read the record"}
 VALUES = {True: "Yes", False: "No", "draft": "Draft", "submitted": "Submitted"}
 
 
+# The page shows at most this many characters of a value (the CSV holds it whole).
+SHOWN_BEFORE, SHOWN_AFTER = 200, 300
+
+
+def shortened(text: str, limit: int) -> str:
+    """`text`, cut to `limit` characters with "…" as the last when longer.
+
+    >>> shortened("Severe pain", 7), shortened("Severe", 7)
+    ('Severe…', 'Severe')
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass
 class Change:
     label: str
     before: str
     after: str
+
+    @property
+    def before_shown(self) -> str:
+        return shortened(self.before, SHOWN_BEFORE)
+
+    @property
+    def after_shown(self) -> str:
+        """What the value became, "(cleared)" when it was emptied."""
+        return shortened(self.after or "(cleared)", SHOWN_AFTER)
 
 
 @dataclass

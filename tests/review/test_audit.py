@@ -215,3 +215,25 @@ def test_a_change_says_who_made_it_or_that_the_system_or_a_deleted_account_did(
             Encounter.objects.filter(pk=red_flag_encounter.pk).update(updated_at=timezone.now())
     changes = [e for e in audit_trail(red_flag_encounter) if e.action == "test.change"]
     assert [e.who for e in changes] == [nurse.username, "system", "a deleted account"]
+
+
+def test_a_long_value_is_cut_on_the_page_and_whole_in_the_csv(physician_client, reviewed):
+    text = "Plan: " + "mobilise with physiotherapy, review analgesia; " * 12 + "home."
+    response = physician_client.post(
+        f"/encounters/{reviewed.pk}/addenda/",
+        {"text": text, "password": PASSWORD, "lock_version": reviewed.lock_version},
+    )
+    assert response.status_code == 302
+    page = physician_client.get(f"/encounters/{reviewed.pk}/audit/").content.decode()
+    shown = text[:299] + "…"
+    assert f"<dd>{shown}</dd>" in page
+    assert text not in page
+    rows = rows_of(physician_client.get(f"/encounters/{reviewed.pk}/audit.csv"))
+    assert text in [row["after"] for row in rows]
+
+
+def test_a_value_emptied_reads_cleared():
+    from triage.audit_words import Change
+
+    assert Change("Comment", "Seen", "").after_shown == "(cleared)"
+    assert Change("Comment", "", "Seen").before_shown == ""
