@@ -8,10 +8,10 @@ from datetime import datetime, tzinfo
 from functools import lru_cache
 from typing import Any, cast
 
-from django.urls import reverse
 from django.utils import timezone
 
 from triage import wizard
+from triage.addresses import address
 from triage.clinical import CONTRACT_VERSION
 from triage.clinical.explain import (
     ESCALATION_TITLES,
@@ -333,7 +333,7 @@ def answers_summary(
     """
 
     def url(step: wizard.Step) -> str:
-        return reverse(step.url_name, kwargs={"pk": encounter.pk}) + "?next=check"
+        return address(step.url_name, pk=encounter.pk) + "?next=check"
 
     findings = findings or {}
     assessment = assessment if assessment is not None else (round.assessment or {})

@@ -10,12 +10,12 @@ from typing import Any, cast
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from triage.access import AuthenticatedRequest, EncounterRead, record_read
 from triage.actions import review as actions
 from triage.actions.discharge import refusal as discharge_refusal
 from triage.actions.escalation import needs_escalation_call
+from triage.addresses import address
 from triage.escalation_record import acknowledgement_of, acknowledger_name, calls_of
 from triage.forms.discharge import DischargeForm
 from triage.forms.review import AddendumForm, OverrideForm, SignOffForm
@@ -215,7 +215,7 @@ def encounter_page(
 
 
 def detail_url(encounter: Encounter, round_number: int | None = None, anchor: str = "") -> str:
-    url = reverse("encounters:detail", kwargs={"pk": encounter.pk})
+    url = address("encounters:detail", pk=encounter.pk)
     return (
         url + (f"?round={round_number}" if round_number else "") + (f"#{anchor}" if anchor else "")
     )

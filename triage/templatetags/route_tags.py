@@ -1,29 +1,18 @@
-"""`{% route 'name' %}`: the address of a view that takes no arguments, as `{% url 'name' %}`
-writes it, reversed once per process rather than on every render.
-
-Every page's layout links half a dozen such views (home, the sections a role may open, the
-account's pages, signing out): Django reverses each anew, about 25 µs apiece, a tenth of the
-signed-in home page. The address depends only on the name, the URL map and the prefix the site
-is served under, which are the cache's key.
-"""
+"""`{% route 'name' %}`, `{% route 'name' pk=encounter.pk %}`: the address of a view, as
+`{% url %}` writes it, worked out once per process for each view (`triage.addresses`) rather
+than reversed on every render. It takes keyword arguments only, and `as` a variable."""
 
 from __future__ import annotations
 
-from functools import cache
+from typing import Any
 
 from django import template
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+
+from triage.addresses import address
 
 register = template.Library()
 
 
-@cache
-def _reversed(name: str, prefix: str, urlconf: str | None) -> str:
-    return reverse(name, urlconf=urlconf)
-
-
 @register.simple_tag
-def route(name: str) -> str:
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _reversed(name, get_script_prefix(), urlconf)
+def route(name: str, **kwargs: Any) -> str:
+    return address(name, **kwargs)
