@@ -27,6 +27,11 @@ _STAND_INS: dict[type, Any] = {
 
 
 @cache
+def _whole(name: str, prefix: str, urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+@cache
 def _form(
     name: str, kinds: tuple[tuple[str, type], ...], prefix: str, urlconf: str
 ) -> tuple[str, tuple[str, ...]] | None:
@@ -34,9 +39,9 @@ def _form(
     order; None when the stand-ins cannot be told apart in it (then `reverse` each time)."""
     stand_ins = {key: _STAND_INS[kind] for key, kind in kinds}
     written = reverse(name, kwargs=stand_ins, urlconf=urlconf)
-    places = {key: written.find(str(value)) for key, value in stand_ins.items()}
     if any(written.count(str(value)) != 1 for value in stand_ins.values()):
         return None
+    places = {key: written.find(str(value)) for key, value in stand_ins.items()}
     order = tuple(sorted(places, key=places.__getitem__))
     form = written.replace("{", "{{").replace("}", "}}")
     for key in order:
@@ -55,6 +60,8 @@ def _kind(value: Any) -> type | None:
 def address(name: str, **kwargs: Any) -> str:
     """`reverse(name, kwargs=kwargs)`, reversed once per process for each view."""
     urlconf = get_urlconf() or settings.ROOT_URLCONF
+    if not kwargs:  # every page's layout links a few such views
+        return _whole(name, get_script_prefix(), urlconf)
     kinds = tuple((key, _kind(value)) for key, value in kwargs.items())
     if any(kind is None for _, kind in kinds):
         return reverse(name, kwargs=kwargs, urlconf=urlconf)
