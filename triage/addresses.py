@@ -26,6 +26,7 @@ _STAND_INS: dict[type, Any] = {
 }
 
 
+# The prefix the site is served under is in each look-up's key: `reverse` writes it.
 @cache
 def _whole(name: str, prefix: str, urlconf: str) -> str:
     return reverse(name, urlconf=urlconf)

@@ -10,7 +10,7 @@ page called a dozen times.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Literal
 
 from django.utils import timezone
@@ -18,9 +18,12 @@ from django.utils import timezone
 Style = Literal["full", "short", "day", "exact", "clock", "iso"]
 
 
-def moment_text(value: datetime | date | None, style: Style = "full") -> str:
-    """The moment in words in `style`; "" for none. An aware time is written in the current
-    time zone; a date (no time) only as a day.
+def moment_text(
+    value: datetime | date | None, style: Style = "full", zone: tzinfo | None = None
+) -> str:
+    """The moment in words in `style`; "" for none. An aware time is written in `zone` (the
+    current time zone unless given: a list of many rows looks it up once); a date (no time)
+    only as a day.
 
     >>> from datetime import UTC, datetime
     >>> at = datetime(2026, 7, 4, 8, 5, tzinfo=UTC)  # 09:05 in London (summer time)
@@ -36,7 +39,7 @@ def moment_text(value: datetime | date | None, style: Style = "full") -> str:
     if not isinstance(value, datetime):
         return f"{value.day} {value:%b %Y}"
     if timezone.is_aware(value):
-        value = timezone.localtime(value)
+        value = timezone.localtime(value, zone)
     if style == "iso":
         return value.isoformat()
     if style == "day":

@@ -522,7 +522,7 @@ def _due_in_words(when: datetime, now: datetime, zone: tzinfo | None = None) -> 
     """
     zone = zone or timezone.get_current_timezone()
     local, today = timezone.localtime(when, zone), timezone.localtime(now, zone).date()
-    clock = f"{local:%H:%M}" if local.date() == today else f"{local.day} {local:%b %H:%M}"
+    clock = f"{local:%H:%M}" if local.date() == today else moment_text(local, "short", zone)
     minutes = int(abs((when - now).total_seconds()) // 60)
     hours, rest = divmod(minutes, 60)
     span = f"{hours} h {rest} min" if hours and rest else f"{hours} h" if hours else f"{rest} min"

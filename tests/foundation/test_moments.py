@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
@@ -57,6 +58,7 @@ def test_a_moment_is_written_in_another_time_zone_when_that_one_is_current():
     with timezone.override("Asia/Tokyo"):
         assert moment_text(at) == "8 Dec 2026 08:30"
     assert moment_text(at) == "7 Dec 2026 23:30"
+    assert moment_text(at, "short", ZoneInfo("Asia/Tokyo")) == "8 Dec 08:30"
     assert moment_text(at.replace(tzinfo=None) + timedelta(minutes=1)) == "7 Dec 2026 23:31"
 
 
