@@ -275,7 +275,7 @@ def row_context(row: BoardRow) -> dict[str, Any]:
     vitals, neuro = due.get("vitals") or {}, due.get("neuro") or {}
     encounter = row.encounter
     return {
-        "pk": str(encounter.pk),
+        "pk": encounter.pk,  # an id: its link is filled into the address reversed once
         "patient": encounter.patient_identifier,
         "reassessing": row.reassessing,
         "hours_since": row.hours_since,
