@@ -3,6 +3,7 @@ each form's own values; fields of posted data are rendered each time."""
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import UTC, datetime
 
@@ -13,6 +14,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from tests.factories import UserFactory
+from triage.forms.choices import own_copy
 from triage.forms.discharge import DischargeForm
 from triage.forms.review import AddendumForm, QueueFilterForm, SignOffForm
 from triage.forms.wizard import ImagingForm, NeuroForm, PatientForm, SymptomsForm, VitalsForm
@@ -238,3 +240,33 @@ def test_a_fixed_choice_field_is_copied_for_each_form_but_its_choices():
     bound = QueueFilterForm({"status": "nonsense"}, wards=[])
     assert not bound.is_valid() and "status" in bound.errors
     assert QueueFilterForm({"status": "signed"}, wards=[]).is_valid()
+
+
+@pytest.mark.django_db
+def test_a_fields_own_copy_holds_what_djangos_copy_holds_but_shared_choices():
+    """Each form's fields are copied by `own_copy` without Python's generic copy, which makes
+    the same copy only while no class of a field or widget defines how it is copied or what
+    its state is; and `own_copy` gives each copy what Django's deep copy gives it."""
+    own_parts = {"widget", "error_messages", "validators"}
+    copy_hooks = {"__copy__", "__reduce__", "__reduce_ex__", "__getstate__", "__setstate__"}
+    kinds = set()
+    for form in unbound_forms(UserFactory()):
+        for field in form.fields.values():
+            for kind in (*type(field).__mro__, *type(field.widget).__mro__):
+                if kind is not object:
+                    assert not copy_hooks & set(vars(kind)), kind
+                    assert "__slots__" not in vars(kind), kind
+            mine, djangos = own_copy(field), copy.deepcopy(field)
+            assert type(mine) is type(field) and type(mine.widget) is type(field.widget)
+            assert mine.__dict__.keys() == djangos.__dict__.keys()
+            for name, value in mine.__dict__.items():
+                if name in own_parts:
+                    assert value is not field.__dict__[name], name
+                    assert value == djangos.__dict__[name] or name == "widget", name
+                elif name not in ("_choices", "_queryset"):  # Django copies these too
+                    assert value is field.__dict__[name], name
+            assert mine.widget.__dict__.keys() == djangos.widget.__dict__.keys()
+            assert mine.widget.attrs == djangos.widget.attrs
+            assert mine.widget.attrs is not field.widget.attrs
+            kinds.add(type(field))
+    assert {forms.CharField, forms.ChoiceField, forms.TypedChoiceField} <= kinds
