@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any, cast
 
 from django.utils import timezone
@@ -51,23 +52,22 @@ class Handover:
     def sections(self) -> list[Section]:
         return [self.situation, self.background, self.assessment, self.recommendation]
 
-    @property
-    def keyed_sections(self) -> list[tuple[Section, str]]:
-        """Each section with the key of its rendered HTML (`_sbar.html`): a digest of all that
-        the section's card shows (its letter, title, rows and items, and the trend table and
-        patient named in the assessment's) and the time zone its times are written in. A
-        section whose text changes with the time (time since the procedure, observations due)
-        gets a new key as its text changes."""
-        shared = digest(  # written out once for the four sections
-            (self.encounter.patient_identifier, self.trend, timezone.get_current_timezone_name())
-        )
-        return [
+    @cached_property
+    def key(self) -> str:
+        """The key of the handover's rendered HTML (`_sbar.html`): a digest of all it shows
+        (each section's letter, title, rows and items, the trend table, the patient it names
+        and the observation chart's own key) and the time zone its times are written in. A
+        handover whose text changes with the time (time since the procedure, observations
+        due) gets a new key as its text changes."""
+        return digest(
             (
-                section,
-                digest((section.letter, section.title, section.rows, section.items, shared)),
+                self.encounter.patient_identifier,
+                [(s.letter, s.title, s.rows, s.items) for s in self.sections],
+                self.trend,
+                self.chart.key if self.chart else None,
+                timezone.get_current_timezone_name(),
             )
-            for section in self.sections
-        ]
+        )
 
 
 def _when(moment: datetime | None) -> str:

@@ -9,6 +9,8 @@ chart shows what each round recorded and scored.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -90,19 +92,69 @@ class Row:
         return self.y + ROW_HEIGHT // 2 + 5
 
 
-@dataclass(frozen=True, slots=True)
+# All a chart is drawn from: each submitted round's number, time, vital signs, NEWS2 (score and
+# band) and NEWS2 sub-scores, oldest first.
+Figures = tuple[tuple[int, datetime | None, dict[str, Any], dict[str, Any], dict[str, Any]], ...]
+
+
+@dataclass(frozen=True)
 class Chart:
     """The rounds' columns (``width`` wide, scrolled on a narrow screen) beside the row labels
-    (``label_width`` wide, always in view)."""
+    (``label_width`` wide, always in view). Laid out when first drawn: a chart whose rendered
+    HTML is kept (under its key) is never laid out."""
 
-    columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
-    width: int
-    height: int
-    # The key of its rendered HTML: a digest of all it is drawn from (each submitted round's
-    # number, time, vital signs and NEWS2, and the time zone its times are written in). The
-    # chart is a function of these alone, so two charts share it only when identical.
+    figures: Figures
+    # The key of its rendered HTML: a digest of all it is drawn from (its figures, and the time
+    # zone its times are written in). The chart is a function of these alone, so two charts
+    # share it only when identical.
     key: str
+
+    @cached_property
+    def columns(self) -> tuple[Column, ...]:
+        columns = []
+        for index, (number, submitted_at, *_) in enumerate(self.figures):
+            at = timezone.localtime(submitted_at) if submitted_at else None
+            columns.append(
+                Column(
+                    round_number=number,
+                    title="First assessment" if number == 1 else f"Reassessment {number}",
+                    day=f"{at.day} {at:%b}" if at else "",
+                    time=f"{at:%H:%M}" if at else "",
+                    x=index * COLUMN_WIDTH,
+                )
+            )
+        return tuple(columns)
+
+    @cached_property
+    def rows(self) -> tuple[Row, ...]:
+        rows = []
+        for row_index, (parameter, label, unit) in enumerate((*PARAMETERS, TOTAL)):
+            y = HEADER_HEIGHT + row_index * ROW_HEIGHT
+            marks = []
+            for column, figures in zip(self.columns, self.figures, strict=True):
+                number, _, vitals, news2, sub_scores = figures
+                if parameter == "news2":
+                    score = news2.get("score")
+                    text = long_text = "—" if score is None else str(score)
+                    band = (
+                        None if score is None else 0 if score == 0 else TOTAL_BANDS[news2["band"]]
+                    )
+                else:
+                    text, long_text = _value_text(parameter, vitals)
+                    band = sub_scores.get(parameter)
+                marks.append(
+                    Mark(parameter, number, column.x + GAP, y + GAP, text, long_text, band)
+                )
+            rows.append(Row(parameter, label, unit, y, tuple(marks), is_total=parameter == "news2"))
+        return tuple(rows)
+
+    @property
+    def width(self) -> int:
+        return len(self.figures) * COLUMN_WIDTH
+
+    @property
+    def height(self) -> int:
+        return HEADER_HEIGHT + (len(PARAMETERS) + 1) * ROW_HEIGHT
 
     @property
     def label_width(self) -> int:
@@ -142,8 +194,7 @@ def observation_chart(rounds: list[Round]) -> Chart | None:
     submitted = [r for r in rounds if r.status == Round.Status.SUBMITTED and r.assessment]
     if not submitted:
         return None
-    # All the chart is drawn from: each round's number, time, vital signs, NEWS2 and sub-scores.
-    figures = [
+    figures: Figures = tuple(
         (
             round.number,
             round.submitted_at,
@@ -152,37 +203,5 @@ def observation_chart(rounds: list[Round]) -> Chart | None:
             ((round.assessment or {}).get("news2_detail") or {}).get("sub_scores") or {},
         )
         for round in submitted
-    ]
-    columns = []
-    for index, (number, submitted_at, *_) in enumerate(figures):
-        at = timezone.localtime(submitted_at) if submitted_at else None
-        columns.append(
-            Column(
-                round_number=number,
-                title="First assessment" if number == 1 else f"Reassessment {number}",
-                day=f"{at.day} {at:%b}" if at else "",
-                time=f"{at:%H:%M}" if at else "",
-                x=index * COLUMN_WIDTH,
-            )
-        )
-    rows = []
-    for row_index, (parameter, label, unit) in enumerate((*PARAMETERS, TOTAL)):
-        y = HEADER_HEIGHT + row_index * ROW_HEIGHT
-        marks = []
-        for column, (number, _, vitals, news2, sub_scores) in zip(columns, figures, strict=True):
-            if parameter == "news2":
-                score = news2.get("score")
-                text = long_text = "—" if score is None else str(score)
-                band = None if score is None else 0 if score == 0 else TOTAL_BANDS[news2["band"]]
-            else:
-                text, long_text = _value_text(parameter, vitals)
-                band = sub_scores.get(parameter)
-            marks.append(Mark(parameter, number, column.x + GAP, y + GAP, text, long_text, band))
-        rows.append(Row(parameter, label, unit, y, tuple(marks), is_total=parameter == "news2"))
-    return Chart(
-        columns=tuple(columns),
-        rows=tuple(rows),
-        width=len(columns) * COLUMN_WIDTH,
-        height=HEADER_HEIGHT + len(rows) * ROW_HEIGHT,
-        key=digest((timezone.get_current_timezone_name(), figures)),
     )
+    return Chart(figures, key=digest((timezone.get_current_timezone_name(), figures)))

@@ -143,10 +143,10 @@ MIDDLEWARE = [
 
 # In-process caches of HTML that depends only on what its key says (content_digest), so no
 # process ever serves a stale copy; bounded in entries, so in memory (per worker): "rendered"
-# holds pieces (form fields, list rows, SBAR sections of about 1 KB, observation charts up to
-# 8 KB: 8-40 MB at most), "lists" whole lists of such rows (a page of the queue or the nurse's
-# list, up to 30 KB: 9 MB at most), "steps" a wizard step's fields for given answers (9-35 KB
-# each, about 17 MB at most).
+# holds pieces (form fields, list rows of about 1 KB, observation charts up to 8 KB: 8-40 MB at
+# most), "lists" whole lists of such rows (a page of the queue or the nurse's list, up to 30 KB:
+# 9 MB at most), "steps" a wizard step's fields for given answers (9-35 KB each, about 17 MB at
+# most), "handovers" a patient's SBAR with its chart (10-20 KB each, 10-20 MB at most).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "rendered": {
@@ -163,6 +163,11 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "steps",
         "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+    "handovers": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "handovers",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
 
