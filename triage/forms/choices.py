@@ -97,14 +97,18 @@ def own_copy(field: AnyField) -> AnyField:
 # The copies of a field and of a widget that `own_copy` makes as Django does (a choice field's
 # choices aside, shared): any field or widget whose class copies it otherwise (a field of
 # several fields, a multi-widget, a choice of model rows) is copied as its class says.
-PLAIN_FIELD_COPIES = (forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__)
-PLAIN_WIDGET_COPIES = (forms.Widget.__deepcopy__, ChoiceWidget.__deepcopy__)
+def _copy_of(kind: type) -> Any:
+    return getattr(kind, "__deepcopy__", None)
+
+
+PLAIN_FIELD_COPIES = (_copy_of(forms.Field), _copy_of(forms.ChoiceField))
+PLAIN_WIDGET_COPIES = (_copy_of(forms.Widget), _copy_of(ChoiceWidget))
 
 
 def _copied_plainly(field: forms.Field) -> bool:
     return (
-        type(field).__deepcopy__ in PLAIN_FIELD_COPIES
-        and type(field.widget).__deepcopy__ in PLAIN_WIDGET_COPIES
+        _copy_of(type(field)) in PLAIN_FIELD_COPIES
+        and _copy_of(type(field.widget)) in PLAIN_WIDGET_COPIES
     )
 
 
