@@ -262,6 +262,39 @@ def test_two_charts_share_a_key_only_when_they_show_the_same():
         assert chart().key != here
 
 
+def test_a_chart_is_laid_out_only_when_drawn_and_a_kept_one_never():
+    """A chart's key is worked out from its figures; its columns and cells only when its HTML
+    is rendered, not when the HTML kept under that key is used."""
+    from django.core.cache import caches
+    from django.template.loader import render_to_string
+
+    from triage.obs_chart import observation_chart
+
+    def chart():
+        at = timezone.now().replace(second=0, microsecond=0)
+        findings = {"vitals": {"respiratory_rate": 24, "on_oxygen": False}}
+        assessment = {"news2": {"score": 3, "band": "low_medium"}, "news2_detail": {}}
+        return observation_chart(
+            [
+                Round(
+                    number=1,
+                    status=Round.Status.SUBMITTED,
+                    submitted_at=at,
+                    findings=findings,
+                    assessment=assessment,
+                )
+            ]
+        )
+
+    caches["rendered"].clear()
+    first, kept = chart(), chart()
+    assert first.key == kept.key and "rows" not in vars(first) and "columns" not in vars(first)
+    drawn = render_to_string("encounters/_obs_chart.html", {"chart": first, "chart_id": "c"})
+    assert "rows" in vars(first) and ">24<" in drawn
+    assert render_to_string("encounters/_obs_chart.html", {"chart": kept, "chart_id": "c"}) == drawn
+    assert "rows" not in vars(kept) and "columns" not in vars(kept)
+
+
 def test_the_schedule_kept_for_a_round_is_what_the_rules_give_for_it():
     from triage.clinical.observations_due import observations_due
     from triage.presenters import observations_due_in_words
