@@ -169,6 +169,47 @@ def test_kept_input_is_audited_with_who_typed_it_and_touches_only_its_step(
     assert kept[-1].pgh_context["url"].endswith("/vitals/")
 
 
+def test_a_saved_step_is_stored_and_audited_as_its_step_and_clears_only_its_kept_input(
+    nurse_client, nurse, encounter
+):
+    from pghistory.models import Events
+
+    post_step(nurse_client, encounter, "symptoms", symptoms_post(pain_score="11"))
+    post_step(nurse_client, encounter, "vitals", vitals_post(spo2="104"))
+    before = Round.objects.get().updated_at
+    post_step(nurse_client, encounter, "vitals", vitals_post(spo2="95"))
+    round = Round.objects.get()
+    assert round.vitals["spo2"] == 95 and round.last_step == "vitals"
+    assert "vitals" not in round.pending and round.pending["symptoms"]["pain_score"] == ["11"]
+    assert round.updated_at > before
+    saved = [
+        event
+        for event in Events.objects.references(round).order_by("pgh_id")
+        if "vitals" in (event.pgh_diff or {})
+    ]
+    assert len(saved) == 1
+    assert saved[0].pgh_context["action"] == "round.save_vitals"
+    assert saved[0].pgh_context["user"] == nurse.pk
+    assert saved[0].pgh_diff["vitals"][1] == round.vitals
+    assert saved[0].pgh_diff["pending"][1] == round.pending
+
+
+def test_a_step_save_writes_a_steps_answers_and_nothing_else(nurse, encounter):
+    from triage.actions import encounters as actions
+
+    round = Round.objects.get()
+    with pytest.raises(ValueError, match="no step's answers"):
+        actions.save_step(
+            round=round,
+            section="status",
+            answers={},
+            step="vitals",
+            by=nurse,
+            expected_version=None,
+        )
+    assert Round.objects.get().status == Round.Status.DRAFT
+
+
 def test_each_save_claims_the_next_version_audited_with_who_saved(nurse_client, nurse, encounter):
     from pghistory.models import Events
 
