@@ -54,14 +54,18 @@ class Handover:
 
     @cached_property
     def key(self) -> str:
-        """The key of the handover's rendered HTML (`_sbar.html`): a digest of all it shows
-        (each section's letter, title, rows and items, the trend table, the patient it names
-        and the observation chart's own key) and the time zone its times are written in. A
-        handover whose text changes with the time (time since the procedure, observations
-        due) gets a new key as its text changes."""
+        """The key of the handover's rendered HTML (`_sbar.html`, and the ward handover's
+        patient with it): a digest of all they show (each section's letter, title, rows and
+        items, the trend table, the patient, the escalation named beside the patient and the
+        observation chart's own key) and the time zone its times are written in. A handover
+        whose text changes with the time (time since the procedure, observations due) gets a
+        new key as its text changes."""
+        summary = self.result["summary"]
         return digest(
             (
                 self.encounter.patient_identifier,
+                summary["code"],
+                summary["title"],
                 [(s.letter, s.title, s.rows, s.items) for s in self.sections],
                 self.trend,
                 self.chart.key if self.chart else None,
