@@ -94,13 +94,13 @@ def own_copy(field: AnyField) -> AnyField:
     return copied
 
 
-# The copies of a field and of a widget that `own_copy` makes as Django does (a choice field's
-# choices aside, shared): any field or widget whose class copies it otherwise (a field of
-# several fields, a multi-widget, a choice of model rows) is copied as its class says.
 def _copy_of(kind: type) -> Any:
     return getattr(kind, "__deepcopy__", None)
 
 
+# The copies of a field and of a widget that `own_copy` makes as Django does (a choice field's
+# choices aside, shared): any field or widget whose class copies it otherwise (a field of
+# several fields, a multi-widget, a choice of model rows) is copied as its class says.
 PLAIN_FIELD_COPIES = (_copy_of(forms.Field), _copy_of(forms.ChoiceField))
 PLAIN_WIDGET_COPIES = (_copy_of(forms.Widget), _copy_of(ChoiceWidget))
 
