@@ -6,7 +6,6 @@ encounter's procedure and sign-off); presentation only, no clinical rule of its 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -78,7 +77,8 @@ def _when(moment: datetime | None) -> str:
     return moment_text(moment) or "not recorded"
 
 
-def _hours_since(procedure_at: datetime | None, now: datetime) -> str:
+def time_since_procedure(procedure_at: datetime | None, now: datetime) -> str:
+    """The time since the procedure, in whole hours at `now`."""
     if procedure_at is None:
         return "not known: the procedure time was not recorded"
     hours = (now - procedure_at).total_seconds() / 3600
@@ -184,13 +184,14 @@ def _escalation_rows(encounter: Encounter) -> list[Row]:
     return [("Escalation", ESCALATION_RECORD_WORDS.get(state, state))]
 
 
-def _observations_rows(encounter: Encounter, latest: Round, now: datetime) -> list[Row]:
-    """When the next observations and neuro checks are due, as the record says it (until the
-    patient is discharged)."""
-    due = (
-        None if getattr(encounter, "discharge", None) else next_observations(encounter, latest, now)
-    )
-    if due is None:
+def is_discharged(encounter: Encounter) -> bool:
+    return getattr(encounter, "discharge", None) is not None
+
+
+def observations_rows(encounter: Encounter, due: dict[str, Any] | None) -> list[Row]:
+    """When the next observations and neuro checks are due (`due`: `next_observations` of the
+    latest round), as the record says it, until the patient is discharged."""
+    if due is None or is_discharged(encounter):
         return []
     if due["continuous"]:
         vitals = "continuous monitoring"
@@ -247,7 +248,7 @@ def build(
         ("Ward", encounter.ward.name),
         ("Procedure", f"vertebroplasty on {_when(encounter.procedure_at)}"),
         ("Treated levels", ", ".join(encounter.levels) or "not recorded"),
-        ("Time since the procedure", _hours_since(encounter.procedure_at, now)),
+        ("Time since the procedure", time_since_procedure(encounter.procedure_at, now)),
         *baselines(latest.neuro),
     ]
 
@@ -271,7 +272,7 @@ def build(
     imaging = result.get("imaging_detail") or {}
     recommendation.rows = [
         *_escalation_rows(encounter),
-        *_observations_rows(encounter, latest, now),
+        *observations_rows(encounter, next_observations(encounter, latest, now)),
         (
             "Imaging",
             imaging.get("title") or describe_finding("imaging.status", result.get("imaging")),
@@ -298,21 +299,3 @@ def build(
         chart=observation_chart(submitted),
         written_at=now,
     )
-
-
-def for_encounters(encounters: list[Encounter], now: datetime | None = None) -> list[Handover]:
-    """The handover of each encounter (submitted, read with its ward and sign-off), their
-    rounds read in one query: a ward's handover costs as much for one patient as for thirty."""
-    now = now or timezone.now()
-    rounds: dict[Any, list[Round]] = defaultdict(list)
-    for round in (
-        Round.objects.filter(encounter__in=encounters)
-        .select_related("guidance_version")
-        .order_by("number")
-    ):
-        rounds[round.encounter_id].append(round)
-    guidance: dict[Any, dict[str, GuidanceEntry]] = {}  # read once per version, not per patient
-    return [
-        build(encounter, rounds[encounter.pk], getattr(encounter, "sign_off", None), now, guidance)
-        for encounter in encounters
-    ]

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.cache import caches
 from django.db.models import DateTimeField, Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, JSONObject
 from django.http import HttpRequest
@@ -29,6 +28,7 @@ from triage.clinical.snapshots import ESCALATION_RANK, stored_escalation
 from triage.compiled_sql import MOMENT_MARKER, Compiled
 from triage.content_digest import digest
 from triage.escalation_record import with_escalation_acknowledger
+from triage.kept_html import kept_pieces
 from triage.models import Encounter, Round, SignOff, Ward
 from triage.presenters import change_in_words, observations_due_in_words
 
@@ -141,7 +141,8 @@ def open_encounters(
     """The ward's submitted, undischarged encounters (last assessed from `since`, if given)
     with their recent rounds, whether they are signed off and who acknowledged their
     escalation (one query). Only the columns a row shows, unless `full` (the handover's: the
-    whole encounter with its ward, sign-off and discharge)."""
+    whole encounter with its ward, sign-off and discharge, and the numbers of its submitted
+    rounds)."""
     recent = (
         Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.SUBMITTED)
         .order_by("-number")
@@ -160,7 +161,12 @@ def open_encounters(
         else undischarged(ward).filter(last_submitted_at__gte=since, last_submitted_at__lte=EVER)
     )
     if full:
-        encounters = encounters.select_related("ward", "sign_off__signed_by", "discharge")
+        submitted = Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.SUBMITTED)
+        encounters = encounters.select_related("ward", "sign_off__signed_by", "discharge").annotate(
+            # Every submitted round's number, oldest first: a submitted round is never changed
+            # or deleted, so its encounter and number name all it holds (`ward_handover`).
+            submitted_numbers=ArraySubquery(submitted.order_by("number").values("number"))
+        )
     else:
         encounters = encounters.only(
             "pk", "patient_identifier", "procedure_at", "escalation_call", "ward"
@@ -304,14 +310,9 @@ def rows_html(rows: list[BoardRow]) -> SafeString:
     anything on it changes and never serves another patient's."""
     contexts = [row_context(row) for row in rows]
     keys = ["ward-row:" + digest(context) for context in contexts]
-    cache = caches["rendered"]
-    found = cache.get_many(keys)
-    missing = {}
-    template = None
-    for key, context in zip(keys, contexts, strict=True):
-        if key not in found:
-            template = template or get_template(ROW_TEMPLATE)
-            found[key] = missing[key] = template.render(context)
-    if missing:
-        cache.set_many(missing, None)
-    return mark_safe("".join(found[key] for key in keys))  # noqa: S308 - escaped by the template
+
+    def render(missing: list[int]) -> list[str]:
+        template = get_template(ROW_TEMPLATE)
+        return [template.render(contexts[index]) for index in missing]
+
+    return mark_safe("".join(kept_pieces("rendered", keys, render)))  # noqa: S308 - kept HTML

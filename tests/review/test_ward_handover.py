@@ -4,12 +4,19 @@ a constant number of queries, a physician's reads audited."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.review.factories import BREATHLESS, RADICULAR, WEAK_LEG, reassess, record_registrar_call
-from triage.models import EncounterView
+from triage import handover
+from triage.handover import observations_rows, time_since_procedure
+from triage.models import EncounterView, SignOff, Ward
+from triage.ward_board import board_rows
+from triage.ward_handover import build_all, patient_key, patients_html
 
 URL = "/ward/handover/"
 
@@ -26,7 +33,9 @@ def test_every_open_encounter_in_the_boards_order(client, nurse, make_encounter)
 
 
 def test_it_costs_the_same_queries_for_one_patient_or_many(client, physician, make_encounter):
-    def count() -> int:
+    def count(kept: bool) -> int:
+        if not kept:
+            caches["handovers"].clear()
         with CaptureQueriesContext(connection) as queries:
             assert client.get(URL).status_code == 200
         return len(queries)
@@ -34,10 +43,103 @@ def test_it_costs_the_same_queries_for_one_patient_or_many(client, physician, ma
     client.force_login(physician)
     first = make_encounter()
     client.get(URL)  # the guidance cache, warm
-    one = count()
+    one, one_kept = count(kept=False), count(kept=True)
     for answers in (WEAK_LEG, BREATHLESS, {}):
         reassess(make_encounter(answers=answers), by=first.created_by)
-    assert count() == one <= 6
+    assert count(kept=False) == one <= 6
+    # Kept patients' rounds are not read.
+    assert count(kept=True) == one_kept == one - 1
+
+
+def test_a_kept_patient_is_not_built_again_until_something_they_show_changes(
+    client, nurse, make_encounter, monkeypatch
+):
+    calm = make_encounter(patient_identifier="CALM")
+    make_encounter(patient_identifier="WEAK", answers=WEAK_LEG)
+    built = []
+    build = handover.build
+
+    def counted(encounter, *args):
+        built.append(encounter.pk)
+        return build(encounter, *args)
+
+    monkeypatch.setattr(handover, "build", counted)
+    client.force_login(nurse)
+    client.get(URL)
+    assert len(built) == 2
+    built.clear()
+    content = client.get(URL).content.decode()
+    assert built == [] and "<dd>CALM</dd>" in content
+    reassess(calm, by=nurse, answers=BREATHLESS)  # a new submitted round: CALM's part changes
+    content = client.get(URL).content.decode()
+    assert built == [calm.pk] and "Reassessment 2" in content
+
+
+def test_a_patients_part_is_written_again_as_the_time_moves_on(nurse, make_encounter):
+    encounter = make_encounter(patient_identifier="CALM")
+    now = timezone.now()
+    later = now + timedelta(hours=3)
+
+    def part(at) -> tuple[str, str]:
+        rows = board_rows(encounter.ward, at, full=True)
+        return patient_key(rows[0], 1, at), str(patients_html(rows, at)[0])
+
+    (key, html), (later_key, later_html) = part(now), part(later)
+    assert part(now)[0] == key  # the same moment: the same key
+    assert later_key != key
+    hours = time_since_procedure(encounter.procedure_at, later)
+    assert f"<dd>{hours}</dd>" in later_html and f"<dd>{hours}</dd>" not in html
+
+
+def test_the_key_changes_with_each_thing_a_patients_part_is_written_from(
+    physician, make_encounter, settings
+):
+    make_encounter(patient_identifier="WEAK", answers=WEAK_LEG)
+    now = timezone.now()
+    (row,) = board_rows(Ward.objects.get(), now, full=True)
+    encounter = row.encounter
+    key = patient_key(row, 1, now)
+    changes = {
+        "the patient": lambda: setattr(encounter, "patient_identifier", "OTHER"),
+        "the ward's name": lambda: setattr(encounter.ward, "name", "Renamed ward"),
+        "the procedure's time": lambda: setattr(
+            encounter, "procedure_at", encounter.procedure_at - timedelta(minutes=1)
+        ),
+        "the levels": lambda: setattr(encounter, "levels", ["L2"]),
+        "the escalation record": lambda: setattr(encounter, "escalation_call", "recorded"),
+        "who acknowledged it": lambda: setattr(encounter, "escalation_acknowledged_by", "Smith"),
+        "the sign-off": lambda: setattr(
+            encounter, "sign_off", SignOff(signed_by=physician, signed_at=now)
+        ),
+        "the submitted rounds": lambda: setattr(encounter, "submitted_numbers", [1, 2]),
+        "the observations due": lambda: setattr(row, "due", None),
+    }
+    for change, make in changes.items():
+        (row,) = board_rows(Ward.objects.get(), now, full=True)
+        encounter = row.encounter
+        make()
+        assert patient_key(row, 1, now) != key, change
+    (row,) = board_rows(Ward.objects.get(), now, full=True)
+    assert patient_key(row, 1, now) == key  # read again, unchanged
+    assert patient_key(row, 2, now) != key, "its place on the page (its ids)"
+    assert patient_key(row, 1, now + timedelta(hours=1)) != key, "the hours since the procedure"
+    with timezone.override("America/New_York"):
+        assert patient_key(row, 1, now) != key, "the time zone its times are written in"
+
+
+def test_what_the_key_says_of_the_observations_due_is_what_the_handover_shows(
+    nurse, make_encounter
+):
+    # The key takes the due times from the board's row (read from the round's board summary),
+    # the handover from the whole stored assessment: the same rule over the same keys.
+    for answers in ({}, WEAK_LEG, BREATHLESS, RADICULAR):
+        make_encounter(answers=answers)
+    ward = Ward.objects.get()
+    now = timezone.now()
+    rows = board_rows(ward, now, full=True)
+    for row, sbar in zip(rows, build_all(rows, now), strict=True):
+        due = observations_rows(row.encounter, row.due)
+        assert due and set(due) <= set(sbar.recommendation.rows)
 
 
 def test_a_physicians_read_of_each_record_is_audited(client, physician, make_encounter):

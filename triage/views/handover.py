@@ -7,6 +7,7 @@ import uuid
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from triage import handover
@@ -21,6 +22,7 @@ from triage.access import (
 from triage.escalation_record import with_escalation_acknowledger
 from triage.record_parts import rounds_with_overrides, sign_off_and_addenda, with_record_parts
 from triage.ward_board import Scope, board_rows
+from triage.ward_handover import patients_html
 
 HANDED_OVER = EncounterRead(
     lambda encounters: with_escalation_acknowledger(with_record_parts(encounters))
@@ -45,12 +47,8 @@ def encounter_handover(request: AuthenticatedRequest, pk: uuid.UUID) -> HttpResp
 def ward_handover(request: AuthenticatedRequest) -> HttpResponse:
     """The handover of every patient on the ward's board in one document, in its order."""
     scope = Scope.of(request, request.user.ward_list())
-    ward = scope.ward
-    encounters = (
-        [row.encounter for row in board_rows(ward, everyone=scope.everyone, full=True)]
-        if ward
-        else []
-    )
-    record_reads(request, encounters)
-    context = {"ward": ward, "handovers": handover.for_encounters(encounters)}
+    ward, now = scope.ward, timezone.now()
+    rows = board_rows(ward, now, everyone=scope.everyone, full=True) if ward else []
+    record_reads(request, [row.encounter for row in rows])
+    context = {"ward": ward, "patients": patients_html(rows, now)}
     return render(request, "ward/handover.html", context)
