@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from typing import Any, cast
 
@@ -506,6 +506,15 @@ def _schedule(
     )
 
 
+@lru_cache(maxsize=8192)
+def _clock(when: datetime, zone: tzinfo) -> tuple[date, str, str]:
+    """A due time's day, time of day ("14:30") and day with time ("7 Dec 14:30") in `zone`,
+    written once per process: a board writes every patient's due times on every refresh, and
+    they change only with a new round."""
+    local = timezone.localtime(when, zone)
+    return local.date(), f"{local:%H:%M}", moment_text(local, "short", zone)
+
+
 def _due_in_words(when: datetime, now: datetime, zone: tzinfo | None = None) -> dict[str, Any]:
     """ "by 14:30 (in 40 min)", or "overdue since 13:10"; the day too when it is not today.
 
@@ -521,8 +530,8 @@ def _due_in_words(when: datetime, now: datetime, zone: tzinfo | None = None) -> 
     'overdue since 1 Dec 10:50 (5 days 3 h ago)'
     """
     zone = zone or timezone.get_current_timezone()
-    local, today = timezone.localtime(when, zone), timezone.localtime(now, zone).date()
-    clock = f"{local:%H:%M}" if local.date() == today else moment_text(local, "short", zone)
+    day, time_of_day, day_and_time = _clock(when, zone)
+    clock = time_of_day if day == timezone.localtime(now, zone).date() else day_and_time
     minutes = int(abs((when - now).total_seconds()) // 60)
     hours, rest = divmod(minutes, 60)
     span = f"{hours} h {rest} min" if hours and rest else f"{hours} h" if hours else f"{rest} min"

@@ -332,3 +332,33 @@ def test_the_schedule_kept_for_a_round_is_what_the_rules_give_for_it():
                 assert due["vitals"]["at"] == expected.vitals_due
         shown.append((due["vitals_every"], due["neuro_every"]))
     assert shown[0] != shown[1]  # the same scores, one round in the first 48 hours
+
+
+def test_a_due_times_words_kept_for_one_time_zone_are_never_shown_in_another():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from triage.presenters import observations_due_in_words
+
+    # Submitted 23:30 in London, neuro checks due at 03:30: the next day there, the same day
+    # in New York (22:30).
+    at = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    now = datetime(2026, 12, 6, 23, 45, tzinfo=UTC)
+    london, new_york = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
+    same_instant = at.astimezone(new_york)  # equal to `at`: kept under the same time
+
+    def neuro(submitted_at, zone) -> str:
+        due = observations_due_in_words(
+            {"news2": {"score": 0, "band": "low"}},
+            number=1,
+            submitted_at=submitted_at,
+            procedure_at=None,
+            now=now,
+            zone=zone,
+        )
+        return due["neuro"]["text"]
+
+    for _ in range(2):  # written, then kept
+        assert neuro(at, london) == "by 7 Dec 03:30 (in 3 h 45 min)"
+        assert neuro(same_instant, new_york) == "by 22:30 (in 3 h 45 min)"
+        assert neuro(same_instant, london) == neuro(at, london)
