@@ -32,26 +32,32 @@ def submitted_numbers(row: BoardRow) -> list[int]:
     return getattr(row.encounter, "submitted_numbers")  # noqa: B009 - an annotation
 
 
-def patient_key(row: BoardRow, number: int, now: datetime) -> str:
+def _instant(moment: datetime | None) -> float | None:
+    return None if moment is None else moment.timestamp()
+
+
+def patient_key(row: BoardRow, number: int, now: datetime, zone_name: str | None = None) -> str:
     """The key of the patient's part of the handover, `number` on the page (its ids), at
-    `now`: a digest of everything it is written from (see the module)."""
+    `now`, its times written in the time zone `zone_name` (the current one unless given): a
+    digest of everything it is written from (see the module), each as a plain value (an id
+    as its text, a moment as its instant), which a digest writes out fastest."""
     encounter = row.encounter
     sign_off = getattr(encounter, "sign_off", None)
     return "ward-sbar:" + digest(
         (
             number,
-            encounter.pk,
+            str(encounter.pk),
             encounter.patient_identifier,
             encounter.ward.name,
-            encounter.procedure_at,
+            _instant(encounter.procedure_at),
             encounter.levels,
             encounter.escalation_call,
             getattr(encounter, "escalation_acknowledged_by", None),
-            (sign_off.signed_by.get_username(), sign_off.signed_at) if sign_off else None,
+            (sign_off.signed_by.get_username(), _instant(sign_off.signed_at)) if sign_off else None,
             submitted_numbers(row),
             handover.time_since_procedure(encounter.procedure_at, now),
             handover.observations_rows(encounter, row.due),
-            timezone.get_current_timezone_name(),
+            zone_name or timezone.get_current_timezone_name(),
         )
     )
 
@@ -81,7 +87,8 @@ def build_all(rows: list[BoardRow], now: datetime) -> list[handover.Handover]:
 
 def patients_html(rows: list[BoardRow], now: datetime) -> list[SafeString]:
     """Each row's patient's part of the handover as HTML, in order (see the module)."""
-    keys = [patient_key(row, number, now) for number, row in enumerate(rows, start=1)]
+    zone_name = timezone.get_current_timezone_name()
+    keys = [patient_key(row, number, now, zone_name) for number, row in enumerate(rows, start=1)]
 
     def render(missing: list[int]) -> list[str]:
         template = get_template(TEMPLATE)
