@@ -146,26 +146,27 @@ MIDDLEWARE = [
 # holds pieces (form fields, list rows of about 1 KB, observation charts up to 8 KB: 8-40 MB at
 # most), "lists" whole lists of such rows (a page of the queue or the nurse's list, up to 30 KB:
 # 9 MB at most), "steps" a wizard step's fields for given answers (9-35 KB each, about 17 MB at
-# most), "handovers" a patient's SBAR with its chart (10-20 KB each, 10-20 MB at most).
+# most), "handovers" a patient's SBAR with its chart (10-20 KB each, 10-20 MB at most). Django's
+# local-memory cache, without its check of each key for memcached (`kept_html.KeptHTMLCache`).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "rendered": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "triage.kept_html.KeptHTMLCache",
         "LOCATION": "rendered",
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
     "lists": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "triage.kept_html.KeptHTMLCache",
         "LOCATION": "lists",
         "OPTIONS": {"MAX_ENTRIES": 300},
     },
     "steps": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "triage.kept_html.KeptHTMLCache",
         "LOCATION": "steps",
         "OPTIONS": {"MAX_ENTRIES": 500},
     },
     "handovers": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "triage.kept_html.KeptHTMLCache",
         "LOCATION": "handovers",
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },

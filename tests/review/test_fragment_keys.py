@@ -183,3 +183,24 @@ def test_a_result_is_rendered_once_and_each_change_of_what_it_shows_is_shown(
     # What is cached is what a fresh rendering writes.
     caches["rendered"].clear()
     assert body(weak) == fresh
+
+
+def test_kept_pieces_are_each_keys_own_and_only_the_missing_are_rendered():
+    from triage.kept_html import KeptHTMLCache, kept_pieces
+
+    cache = caches["rendered"]
+    assert isinstance(cache, KeptHTMLCache)
+    cache.clear()
+    rendered = []
+
+    def render(missing: list[int]) -> list[str]:
+        rendered.append(missing)
+        return [f"<p>{index}&amp;</p>" for index in missing]
+
+    keys = ["piece:" + digest(("a", 1)), "piece:" + digest(("b", 2))]
+    first = kept_pieces("rendered", keys, render)
+    again = kept_pieces("rendered", [keys[1], "piece:" + digest(("c", 3)), keys[0]], render)
+    assert rendered == [[0, 1], [1]]
+    assert first == ["<p>0&amp;</p>", "<p>1&amp;</p>"]
+    assert again == ["<p>1&amp;</p>", "<p>1&amp;</p>", "<p>0&amp;</p>"]
+    assert all(hasattr(piece, "__html__") for piece in again)  # never escaped twice
