@@ -188,10 +188,10 @@ def is_discharged(encounter: Encounter) -> bool:
     return getattr(encounter, "discharge", None) is not None
 
 
-def observations_rows(encounter: Encounter, due: dict[str, Any] | None) -> list[Row]:
+def observations_rows(due: dict[str, Any] | None) -> list[Row]:
     """When the next observations and neuro checks are due (`due`: `next_observations` of the
-    latest round), as the record says it, until the patient is discharged."""
-    if due is None or is_discharged(encounter):
+    latest round; None once the patient is discharged), as the record says it."""
+    if due is None:
         return []
     if due["continuous"]:
         vitals = "continuous monitoring"
@@ -272,7 +272,9 @@ def build(
     imaging = result.get("imaging_detail") or {}
     recommendation.rows = [
         *_escalation_rows(encounter),
-        *observations_rows(encounter, next_observations(encounter, latest, now)),
+        *observations_rows(
+            None if is_discharged(encounter) else next_observations(encounter, latest, now)
+        ),
         (
             "Imaging",
             imaging.get("title") or describe_finding("imaging.status", result.get("imaging")),

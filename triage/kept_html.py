@@ -12,18 +12,26 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.utils.safestring import SafeString
 
 
+class Unkept(str):
+    """A piece rendered from what is newer than its key says (read after the key was worked
+    out): shown this once, never kept under that key."""
+
+
 def kept_pieces(
     alias: str, keys: Sequence[str], render: Callable[[list[int]], list[str]]
 ) -> list[SafeString]:
     """The HTML kept under each key in the cache `alias`, in order. `render(missing)` renders
     the pieces at those positions (escaped by their templates), in that order, when some are
-    not kept; they are kept under their keys for good (the cache bounds its entries)."""
+    not kept; they are kept under their keys for good (the cache bounds its entries), but for
+    an `Unkept` piece."""
     cache = caches[alias]
     found = cache.get_many(keys)
     missing = [index for index, key in enumerate(keys) if key not in found]
     if missing:
         rendered = dict(zip([keys[index] for index in missing], render(missing), strict=True))
-        cache.set_many(rendered, None)
+        cache.set_many(
+            {key: piece for key, piece in rendered.items() if not isinstance(piece, Unkept)}, None
+        )
         found.update(rendered)
     return [SafeString(found[key]) for key in keys]  # escaped by their templates
 

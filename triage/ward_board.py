@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import DateTimeField, Exists, OuterRef, QuerySet, Value
+from django.db.models import DateTimeField, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, JSONObject
 from django.http import HttpRequest
 from django.template.loader import get_template
@@ -135,14 +135,32 @@ def older_count(ward: Ward, now: datetime | None = None) -> int:
 EVER = Cast(Value("infinity"), DateTimeField())
 
 
+def with_handover_parts(encounters: QuerySet[Encounter]) -> QuerySet[Encounter]:
+    """Encounters with what the ward's handover keys each patient by besides their columns
+    (`ward_handover`): the numbers of their submitted rounds, oldest first (a submitted round
+    is never changed or deleted, so its encounter and number name all it holds), and who
+    signed the record off (`signed_off_by`, a user name) and when (`signed_off_at`)."""
+    submitted = Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.SUBMITTED)
+    sign_off = SignOff.objects.filter(encounter=OuterRef("pk"))
+    return encounters.annotate(
+        submitted_numbers=ArraySubquery(submitted.order_by("number").values("number")),
+        signed_off_by=Subquery(sign_off.values("signed_by__username")),
+        signed_off_at=Subquery(sign_off.values("signed_at")),
+    )
+
+
+# The columns a row of the board shows, and what the ward's handover also keys a patient by.
+ROW_COLUMNS = ("pk", "patient_identifier", "procedure_at", "escalation_call", "ward")
+HANDOVER_COLUMNS = (*ROW_COLUMNS, "levels")
+
+
 def open_encounters(
-    ward: Ward, since: datetime | None = None, *, full: bool = False
+    ward: Ward, since: datetime | None = None, *, handover: bool = False
 ) -> QuerySet[Encounter]:
     """The ward's submitted, undischarged encounters (last assessed from `since`, if given)
     with their recent rounds, whether they are signed off and who acknowledged their
-    escalation (one query). Only the columns a row shows, unless `full` (the handover's: the
-    whole encounter with its ward, sign-off and discharge, and the numbers of its submitted
-    rounds)."""
+    escalation (one query): only the columns a row shows, and with `handover` what the ward's
+    handover keys each patient by (`with_handover_parts`)."""
     recent = (
         Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.SUBMITTED)
         .order_by("-number")
@@ -160,17 +178,10 @@ def open_encounters(
         if since is None
         else undischarged(ward).filter(last_submitted_at__gte=since, last_submitted_at__lte=EVER)
     )
-    if full:
-        submitted = Round.objects.filter(encounter=OuterRef("pk"), status=Round.Status.SUBMITTED)
-        encounters = encounters.select_related("ward", "sign_off__signed_by", "discharge").annotate(
-            # Every submitted round's number, oldest first: a submitted round is never changed
-            # or deleted, so its encounter and number name all it holds (`ward_handover`).
-            submitted_numbers=ArraySubquery(submitted.order_by("number").values("number"))
-        )
+    if handover:
+        encounters = with_handover_parts(encounters.only(*HANDOVER_COLUMNS))
     else:
-        encounters = encounters.only(
-            "pk", "patient_identifier", "procedure_at", "escalation_call", "ward"
-        )
+        encounters = encounters.only(*ROW_COLUMNS)
     encounters = encounters.annotate(
         recent_rounds=ArraySubquery(recent),
         reassessing=Exists(drafts),
@@ -185,12 +196,14 @@ BOARD_SINCE = Compiled(
     lambda ward_id, since: open_encounters(Ward(pk=ward_id), since), [-71, MOMENT_MARKER]
 )
 BOARD_EVERYONE = Compiled(lambda ward_id: open_encounters(Ward(pk=ward_id)), [-71])
-# The same with the whole encounters (`full`), for the ward's handover.
+# The same with what the ward's handover keys each patient by (`handover`).
 HANDOVER_SINCE = Compiled(
-    lambda ward_id, since: open_encounters(Ward(pk=ward_id), since, full=True),
+    lambda ward_id, since: open_encounters(Ward(pk=ward_id), since, handover=True),
     [-71, MOMENT_MARKER],
 )
-HANDOVER_EVERYONE = Compiled(lambda ward_id: open_encounters(Ward(pk=ward_id), full=True), [-71])
+HANDOVER_EVERYONE = Compiled(
+    lambda ward_id: open_encounters(Ward(pk=ward_id), handover=True), [-71]
+)
 
 
 def _round(row: dict[str, Any]) -> RecentRound:
@@ -224,18 +237,18 @@ class Scope:
 
 
 def board_rows(
-    ward: Ward, now: datetime | None = None, *, everyone: bool = False, full: bool = False
+    ward: Ward, now: datetime | None = None, *, everyone: bool = False, handover: bool = False
 ) -> list[BoardRow]:
     """The board's rows in its order: the patients last assessed within `RECENT` (or, with
-    `everyone`, every undischarged one); `full`: each with the whole encounter (for the
-    handover)."""
+    `everyone`, every undischarged one); with `handover`, each encounter with what the ward's
+    handover keys the patient by (`with_handover_parts`)."""
     now = now or timezone.now()
     zone = timezone.get_current_timezone()  # every row's due times are written in it
     rows = []
     if everyone:
-        encounters = (HANDOVER_EVERYONE if full else BOARD_EVERYONE).all(ward.pk)
+        encounters = (HANDOVER_EVERYONE if handover else BOARD_EVERYONE).all(ward.pk)
     else:
-        encounters = (HANDOVER_SINCE if full else BOARD_SINCE).all(ward.pk, now - RECENT)
+        encounters = (HANDOVER_SINCE if handover else BOARD_SINCE).all(ward.pk, now - RECENT)
     for encounter in encounters:
         recent = getattr(encounter, "recent_rounds")  # noqa: B009 - an annotation
         rounds = [_round(row) for row in reversed(recent)]  # oldest first

@@ -233,7 +233,7 @@ def test_the_boards_count_of_older_patients_reads_what_its_queryset_reads(
     assert ids(OLDER.all(other.ward_id, since)) == {other.pk}
 
 
-def test_the_ward_handovers_compiled_read_gives_the_whole_encounters(
+def test_the_ward_handovers_compiled_read_gives_what_it_keys_each_patient_by(
     nurse, physician, published_guidance, django_assert_num_queries
 ):
     from tests.review.factories import SubmittedEncounterFactory
@@ -253,15 +253,15 @@ def test_the_ward_handovers_compiled_read_gives_the_whole_encounters(
     since = timezone.now() - RECENT
 
     def shown(encounters) -> list[tuple]:
-        with django_assert_num_queries(0):  # the ward, sign-off and discharge came with them
+        with django_assert_num_queries(0):  # what the handover keys a patient by came with them
             return sorted(
                 (
                     e.pk,
                     e.patient_identifier,
                     e.levels,
-                    e.ward.name,
-                    e.sign_off.signed_by.username if getattr(e, "sign_off", None) else None,
-                    getattr(e, "discharge", None),
+                    e.signed_off_by,
+                    e.signed_off_at,
+                    e.submitted_numbers,
                     e.recent_rounds,
                     e.signed,
                 )
@@ -269,11 +269,12 @@ def test_the_ward_handovers_compiled_read_gives_the_whole_encounters(
             )
 
     recent = shown(HANDOVER_SINCE.all(ward.pk, since))
-    assert recent == shown(list(open_encounters(ward, since, full=True)))
+    assert recent == shown(list(open_encounters(ward, since, handover=True)))
     assert [row[1] for row in sorted(recent, key=lambda row: row[1])] == ["SIGNED", "UNSIGNED"]
-    assert {row[4] for row in recent} == {physician.username, None}
+    assert {row[3] for row in recent} == {physician.username, None}
+    assert {row[5] == [1] for row in recent} == {True}
     everyone = shown(HANDOVER_EVERYONE.all(ward.pk))
-    assert everyone == shown(list(open_encounters(ward, full=True))) and len(everyone) == 3
+    assert everyone == shown(list(open_encounters(ward, handover=True))) and len(everyone) == 3
 
 
 def prepared_statements() -> list[str]:

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from tests.review.factories import BREATHLESS, RADICULAR, WEAK_LEG, reassess, record_registrar_call
 from triage import handover
+from triage.actions import review
 from triage.handover import observations_rows, time_since_procedure
-from triage.models import EncounterView, SignOff, Ward
+from triage.models import EncounterView, Ward
 from triage.ward_board import board_rows
 from triage.ward_handover import build_all, patient_key, patients_html
 
@@ -47,8 +48,8 @@ def test_it_costs_the_same_queries_for_one_patient_or_many(client, physician, ma
     for answers in (WEAK_LEG, BREATHLESS, {}):
         reassess(make_encounter(answers=answers), by=first.created_by)
     assert count(kept=False) == one <= 6
-    # Kept patients' rounds are not read.
-    assert count(kept=True) == one_kept == one - 1
+    # Kept patients' whole encounters and rounds are not read.
+    assert count(kept=True) == one_kept == one - 2
 
 
 def test_a_kept_patient_is_not_built_again_until_something_they_show_changes(
@@ -81,8 +82,9 @@ def test_a_patients_part_is_written_again_as_the_time_moves_on(nurse, make_encou
     later = now + timedelta(hours=3)
 
     def part(at) -> tuple[str, str]:
-        rows = board_rows(encounter.ward, at, full=True)
-        return patient_key(rows[0], 1, at), str(patients_html(rows, at)[0])
+        rows = board_rows(encounter.ward, at, handover=True)
+        ward = encounter.ward.name
+        return patient_key(rows[0], 1, at, ward), str(patients_html(rows, ward, at)[0])
 
     (key, html), (later_key, later_html) = part(now), part(later)
     assert part(now)[0] == key  # the same moment: the same key
@@ -91,40 +93,54 @@ def test_a_patients_part_is_written_again_as_the_time_moves_on(nurse, make_encou
     assert f"<dd>{hours}</dd>" in later_html and f"<dd>{hours}</dd>" not in html
 
 
-def test_the_key_changes_with_each_thing_a_patients_part_is_written_from(
-    physician, make_encounter, settings
-):
+def test_the_key_changes_with_each_thing_a_patients_part_is_written_from(make_encounter):
     make_encounter(patient_identifier="WEAK", answers=WEAK_LEG)
-    now = timezone.now()
-    (row,) = board_rows(Ward.objects.get(), now, full=True)
+    ward, now = Ward.objects.get(), timezone.now()
+    (row,) = board_rows(ward, now, handover=True)
     encounter = row.encounter
-    key = patient_key(row, 1, now)
+    key = patient_key(row, 1, now, ward.name)
     changes = {
         "the patient": lambda: setattr(encounter, "patient_identifier", "OTHER"),
-        "the ward's name": lambda: setattr(encounter.ward, "name", "Renamed ward"),
         "the procedure's time": lambda: setattr(
             encounter, "procedure_at", encounter.procedure_at - timedelta(minutes=1)
         ),
         "the levels": lambda: setattr(encounter, "levels", ["L2"]),
         "the escalation record": lambda: setattr(encounter, "escalation_call", "recorded"),
         "who acknowledged it": lambda: setattr(encounter, "escalation_acknowledged_by", "Smith"),
-        "the sign-off": lambda: setattr(
-            encounter, "sign_off", SignOff(signed_by=physician, signed_at=now)
-        ),
+        "who signed it off": lambda: setattr(encounter, "signed_off_by", "physician"),
+        "when": lambda: setattr(encounter, "signed_off_at", now),
         "the submitted rounds": lambda: setattr(encounter, "submitted_numbers", [1, 2]),
         "the observations due": lambda: setattr(row, "due", None),
     }
     for change, make in changes.items():
-        (row,) = board_rows(Ward.objects.get(), now, full=True)
+        (row,) = board_rows(ward, now, handover=True)
         encounter = row.encounter
         make()
-        assert patient_key(row, 1, now) != key, change
-    (row,) = board_rows(Ward.objects.get(), now, full=True)
-    assert patient_key(row, 1, now) == key  # read again, unchanged
-    assert patient_key(row, 2, now) != key, "its place on the page (its ids)"
-    assert patient_key(row, 1, now + timedelta(hours=1)) != key, "the hours since the procedure"
+        assert patient_key(row, 1, now, ward.name) != key, change
+    (row,) = board_rows(ward, now, handover=True)
+    assert patient_key(row, 1, now, ward.name) == key  # read again, unchanged
+    assert patient_key(row, 1, now, "Renamed ward") != key, "the ward's name"
+    assert patient_key(row, 2, now, ward.name) != key, "its place on the page (its ids)"
+    later = now + timedelta(hours=1)
+    assert patient_key(row, 1, later, ward.name) != key, "the hours since the procedure"
     with timezone.override("America/New_York"):
-        assert patient_key(row, 1, now) != key, "the time zone its times are written in"
+        assert patient_key(row, 1, now, ward.name) != key, "the time zone its times are in"
+
+
+def test_a_part_written_from_what_changed_after_the_boards_read_is_shown_not_kept(
+    nurse, physician, make_encounter
+):
+    encounter = make_encounter(patient_identifier="CALM")
+    ward, now = Ward.objects.get(), timezone.now()
+    caches["handovers"].clear()
+    rows = board_rows(ward, now, handover=True)  # read before the sign-off
+    review.sign_off(encounter=encounter, by=physician, comment="", expected_version=None)
+    (html,) = patients_html(rows, ward.name, now)
+    assert f"signed off by {physician.username}" in html  # what is there now
+    assert caches["handovers"].get(patient_key(rows[0], 1, now, ward.name)) is None
+    rows = board_rows(ward, now, handover=True)  # read again: kept under its own key
+    assert patients_html(rows, ward.name, now) == [html]
+    assert caches["handovers"].get(patient_key(rows[0], 1, now, ward.name)) == html
 
 
 def test_what_the_key_says_of_the_observations_due_is_what_the_handover_shows(
@@ -136,10 +152,10 @@ def test_what_the_key_says_of_the_observations_due_is_what_the_handover_shows(
         make_encounter(answers=answers)
     ward = Ward.objects.get()
     now = timezone.now()
-    rows = board_rows(ward, now, full=True)
-    for row, sbar in zip(rows, build_all(rows, now), strict=True):
-        due = observations_rows(row.encounter, row.due)
-        assert due and set(due) <= set(sbar.recommendation.rows)
+    rows = board_rows(ward, now, handover=True)
+    for row, (sbar, as_read) in zip(rows, build_all(rows, ward.name, now), strict=True):
+        due = observations_rows(row.due)
+        assert as_read and due and set(due) <= set(sbar.recommendation.rows)
 
 
 def test_a_physicians_read_of_each_record_is_audited(client, physician, make_encounter):

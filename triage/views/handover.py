@@ -48,7 +48,7 @@ def ward_handover(request: AuthenticatedRequest) -> HttpResponse:
     """The handover of every patient on the ward's board in one document, in its order."""
     scope = Scope.of(request, request.user.ward_list())
     ward, now = scope.ward, timezone.now()
-    rows = board_rows(ward, now, everyone=scope.everyone, full=True) if ward else []
+    rows = board_rows(ward, now, everyone=scope.everyone, handover=True) if ward else []
     record_reads(request, [row.encounter for row in rows])
-    context = {"ward": ward, "patients": patients_html(rows, now)}
+    context = {"ward": ward, "patients": patients_html(rows, ward.name, now) if ward else []}
     return render(request, "ward/handover.html", context)
