@@ -53,12 +53,12 @@ class Handover:
 
     @cached_property
     def key(self) -> str:
-        """The key of the handover's rendered HTML (`_sbar.html`, and the ward handover's
-        patient with it): a digest of all they show (each section's letter, title, rows and
-        items, the trend table, the patient, the escalation named beside the patient and the
-        observation chart's own key) and the time zone its times are written in. A handover
-        whose text changes with the time (time since the procedure, observations due) gets a
-        new key as its text changes."""
+        """The key of the handover's rendered HTML on its own page (`_sbar.html`; the ward's
+        handover keys each patient by what it is written from: `ward_handover`): a digest of
+        all it shows (each section's letter, title, rows and items, the trend table, the
+        patient, the escalation and the observation chart's own key) and the time zone its
+        times are written in. A handover whose text changes with the time (time since the
+        procedure, observations due) gets a new key as its text changes."""
         summary = self.result["summary"]
         return digest(
             (
