@@ -93,7 +93,7 @@ def build_all(
     guidance: dict[Any, dict[str, GuidanceEntry]] = {}  # read once per version, not per patient
     built = []
     for row in rows:
-        encounter = encounters[row.encounter.pk]  # never deleted
+        encounter = encounters[row.encounter.pk]  # never deleted: its submitted rounds hold it
         named = set(getattr(encounter, "submitted_numbers"))  # noqa: B009 - an annotation
         submitted = [round for round in rounds[encounter.pk] if round.number in named]
         sign_off = getattr(encounter, "sign_off", None)
