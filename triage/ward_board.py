@@ -10,6 +10,7 @@ off. Presentation only: due times come from
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -318,16 +319,50 @@ def row_context(row: BoardRow) -> dict[str, Any]:
     }
 
 
-def rows_html(rows: list[BoardRow]) -> SafeString:
+# A refreshing board names the rows it shows (`shown_rows`): each by a key cut from the digest of
+# everything it shows, long enough that two different rows never share one (64 bits), and at
+# most this many (a request header's size is bounded; a larger board is sent whole).
+ROW_KEY_LENGTH = 16
+SHOWN_AT_MOST = 400
+SHOWN_HEADER = "X-Board-Rows"
+_ROW_KEY = re.compile(rf"[0-9a-f]{{{ROW_KEY_LENGTH}}}")
+
+
+def shown_rows(header: str) -> dict[str, int]:
+    """The rows a refreshing board shows, from its `SHOWN_HEADER` (their keys, comma separated,
+    in order): each key's place in that list. Anything that is not a well-formed list of at
+    most `SHOWN_AT_MOST` keys names no row, and the board is sent whole."""
+    keys = header.split(",") if header else []
+    if len(keys) > SHOWN_AT_MOST or not all(_ROW_KEY.fullmatch(key) for key in keys):
+        return {}
+    return {key: place for place, key in reversed(list(enumerate(keys)))}  # a key's first
+
+
+def rows_html(rows: list[BoardRow], shown: dict[str, int] | None = None) -> SafeString:
     """The board's rows as HTML, in order. Each row's HTML is kept per process ("rendered"
     cache) under a digest of everything it shows (`row_context`: the patient, their data and
     the due times in words, which change with the minute), so a row is rendered again when
-    anything on it changes and never serves another patient's."""
+    anything on it changes and never serves another patient's. Each row carries the start of
+    that digest as its key; a row the refreshing board already shows under the same key
+    (`shown`) is sent as a pointer to its place there, which the page fills with the row it
+    has (static/js/board.js)."""
     contexts = [row_context(row) for row in rows]
-    keys = ["ward-row:" + digest(context) for context in contexts]
+    digests = [digest(context) for context in contexts]
+    places = [(shown or {}).get(whole[:ROW_KEY_LENGTH]) for whole in digests]
+    changed = [index for index, place in enumerate(places) if place is None]
+    keys = ["ward-row:" + digests[index] for index in changed]
 
     def render(missing: list[int]) -> list[str]:
         template = get_template(ROW_TEMPLATE)
-        return [template.render(contexts[index]) for index in missing]
+        return [
+            template.render({**contexts[index], "key": digests[index][:ROW_KEY_LENGTH]})
+            for index in (changed[position] for position in missing)
+        ]
 
-    return mark_safe("".join(kept_pieces("rendered", keys, render)))  # noqa: S308 - kept HTML
+    pieces = iter(kept_pieces("rendered", keys, render))
+    return mark_safe(  # noqa: S308 - kept HTML, and numbers
+        "".join(
+            next(pieces) if place is None else f'<tr data-board-same="{place}"></tr>'
+            for place in places
+        )
+    )

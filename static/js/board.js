@@ -1,8 +1,16 @@
 // The ward board refreshes itself (data-app-refresh-every seconds) while the tab is visible,
 // and at once when the tab comes back into view. htmx swaps the board in place, so the page
 // keeps its scroll position.
+//
+// A refresh names the rows the board shows (each row's data-board-key: the start of a digest
+// of everything it shows) in a header (the board's data-board-rows-header; up to
+// data-board-rows-at-most of them, else none). The answer sends in full only the rows
+// that changed; a row that did not is sent as a pointer to its place in that list
+// (data-board-same), filled here with the row the board has before the answer is shown. If a
+// pointer cannot be filled, that answer is not shown and the whole board is asked for.
 (() => {
   const board = () => document.querySelector("[data-app-refresh-every]");
+  let whole = false; // the next refresh asks for every row in full
   const refresh = () => {
     const element = board();
     if (element && document.visibilityState === "visible" && window.htmx) {
@@ -14,4 +22,36 @@
   const seconds = Number(first.dataset.appRefreshEvery) || 60;
   window.setInterval(refresh, seconds * 1000);
   document.addEventListener("visibilitychange", refresh);
+
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    const element = board();
+    if (event.detail.elt !== element) return;
+    const keys = Array.from(element.querySelectorAll("tr[data-board-key]"), (row) => row.dataset.boardKey);
+    if (!whole && keys.length && keys.length <= Number(element.dataset.boardRowsAtMost)) {
+      event.detail.headers[element.dataset.boardRowsHeader] = keys.join(",");
+    }
+    whole = false;
+  });
+
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const element = board();
+    const config = event.detail.requestConfig;
+    if (!element || !config || config.elt !== element || !event.detail.shouldSwap) return;
+    const sent = (config.headers[element.dataset.boardRowsHeader] || "").split(",");
+    const answer = document.createElement("template");
+    answer.innerHTML = event.detail.serverResponse;
+    const pointers = answer.content.querySelectorAll("tr[data-board-same]");
+    for (const pointer of pointers) {
+      const key = sent[Number(pointer.dataset.boardSame)];
+      const row = key && element.querySelector(`tr[data-board-key="${key}"]`);
+      if (!row) {
+        event.detail.shouldSwap = false;
+        whole = true;
+        window.setTimeout(refresh, 0);
+        return;
+      }
+      pointer.replaceWith(row.cloneNode(true));
+    }
+    if (pointers.length) event.detail.serverResponse = answer.innerHTML;
+  });
 })();

@@ -116,10 +116,49 @@ def test_the_board_refreshes_in_place_keeping_the_scroll_position(
     sign_in("nurse1")
     page.goto(live_server.url + "/ward/")
     expect(page.locator("[data-board-row]")).to_have_count(14)
+    shown = page.locator("[data-board-row]").evaluate_all("rows => rows.map(r => r.outerHTML)")
     page.evaluate("window.notReloaded = true; window.scrollTo(0, 400)")
     SubmittedEncounterFactory(ward=ward, created_by=nurse, patient_identifier="NEWBED")
-    # Coming back into view refreshes the board at once (as the minute's timer does).
-    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    # Coming back into view refreshes the board at once (as the minute's timer does). The
+    # refresh names the 14 rows shown; only the new one comes whole, the others as pointers.
+    with page.expect_response(lambda r: "/ward/" in r.url) as refreshed:
+        page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    answer = refreshed.value
+    assert len(answer.request.headers["x-board-rows"].split(",")) == 14
+    assert answer.text().count("data-board-same") == 14 and ">NEWBED</a>" in answer.text()
     expect(page.locator("[data-board-row]")).to_have_count(15)
+    now = page.locator("[data-board-row]").evaluate_all("rows => rows.map(r => r.outerHTML)")
+    assert sorted(set(now) - set(shown)) == [row for row in now if ">NEWBED</a>" in row]
+    assert len(set(now) & set(shown)) == 14  # every row the board had, as it was
+    assert page.locator("[data-board-same]").count() == 0
     assert page.evaluate("window.notReloaded") is True
     assert page.evaluate("window.scrollY") == 400
+
+
+def test_a_refresh_whose_unchanged_rows_cannot_be_filled_asks_for_the_whole_board(
+    page: Page, live_server, sign_in, nurse, published_guidance
+):
+    ward = nurse.wards.get()
+    for number in range(3):
+        SubmittedEncounterFactory(
+            ward=ward, created_by=nurse, patient_identifier=f"BED{number:02d}"
+        )
+    sign_in("nurse1")
+    page.goto(live_server.url + "/ward/")
+    expect(page.locator("[data-board-row]")).to_have_count(3)
+    asked: list[str | None] = []
+
+    def point_nowhere(route) -> None:
+        # An answer pointing at a row the board does not have (as if it changed meanwhile).
+        asked.append(route.request.headers.get("x-board-rows"))
+        answer = route.fetch()
+        body = answer.text().replace('data-board-same="0"', 'data-board-same="99"')
+        route.fulfill(response=answer, body=body)
+
+    page.route("**/ward/?ward=*", point_nowhere)
+    SubmittedEncounterFactory(ward=ward, created_by=nurse, patient_identifier="NEWBED")
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(page.locator("[data-board-row]")).to_have_count(4)
+    expect(page.get_by_role("link", name="BED00")).to_be_visible()
+    assert len(asked) == 2 and asked[0] is not None and asked[1] is None
+    assert page.locator("[data-board-same]").count() == 0

@@ -3,6 +3,7 @@ overdue observations first, in a constant number of queries, refreshed in place 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -211,3 +212,77 @@ def test_older_patients_are_counted_up_to_a_bound(nurse_client, make_encounter, 
         )
     content = nurse_client.get(URL).content.decode()
     assert "2 or more patients not discharged were last assessed more than 7 days ago" in content
+
+
+# A refresh names the rows its board shows; only the rows that changed come back in full.
+
+
+def _keys(content: str) -> list[str]:
+    return re.findall(r'data-board-key="([0-9a-f]+)"', content)
+
+
+def _refresh(client, ward, keys: list[str] | str):
+    shown = keys if isinstance(keys, str) else ",".join(keys)
+    headers = {"HX-Request": "true", "X-Board-Rows": shown}
+    return client.get(f"{URL}?ward={ward.pk}", headers=headers).content.decode()
+
+
+def test_a_refresh_sends_in_full_only_the_rows_that_changed_since_the_board_it_shows(
+    nurse_client, nurse, ward, make_encounter
+):
+    for number in range(3):
+        make_encounter(patient_identifier=f"STILL{number}")
+    urgent = make_encounter(patient_identifier="URGENT", answers=RADICULAR)
+    shown = nurse_client.get(URL).content.decode()
+    keys = _keys(shown)
+    assert len(keys) == 4 and len(set(keys)) == 4
+    # Nothing changed: every row is a pointer to its place in the list the board sent.
+    unchanged = _refresh(nurse_client, ward, keys)
+    assert _keys(unchanged) == [] and "STILL0" not in unchanged
+    assert re.findall(r'<tr data-board-same="(\d+)"></tr>', unchanged) == ["0", "1", "2", "3"]
+
+    record_registrar_call(urgent.rounds.get(), by=nurse)
+    make_encounter(patient_identifier="NEWCOMER")
+    # Sent in another order, the pointers follow it; the changed and the new rows come whole.
+    changed = _refresh(nurse_client, ward, list(reversed(keys)))
+    assert 'data-escalation-record="recorded"' in _row_of(changed, "URGENT")
+    assert ">NEWCOMER</a>" in changed and "STILL0" not in changed
+    old_urgent = keys[[row.encounter.patient_identifier for row in _rows(ward)].index("URGENT")]
+    places = [int(place) for place in re.findall(r'data-board-same="(\d+)"', changed)]
+    assert sorted(list(reversed(keys))[place] for place in places) == sorted(
+        key for key in keys if key != old_urgent
+    )
+    assert len(_keys(changed)) == 2  # URGENT, now recorded, and NEWCOMER
+
+
+def _rows(ward):
+    from triage.ward_board import board_rows
+
+    return board_rows(ward)
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        lambda keys: "",
+        lambda keys: "not-a-key",
+        lambda keys: f"{keys[0]},0123456789ABCDEF",  # one well formed, one not: none is trusted
+        lambda keys: ",".join([keys[0]] * 401),  # more than a board names
+    ],
+    ids=["none", "malformed", "partly malformed", "too many"],
+)
+def test_a_refresh_naming_no_well_formed_rows_gets_the_whole_board(
+    nurse_client, ward, make_encounter, shown
+):
+    make_encounter(patient_identifier="WHOLE")
+    keys = _keys(nurse_client.get(URL).content.decode())
+    content = _refresh(nurse_client, ward, shown(keys))
+    assert "data-board-same" not in content and _keys(content) == keys
+
+
+def test_only_a_refresh_of_the_board_is_sent_pointers(nurse_client, ward, make_encounter):
+    make_encounter(patient_identifier="PAGE")
+    keys = _keys(nurse_client.get(URL).content.decode())
+    page = nurse_client.get(f"{URL}?ward={ward.pk}", headers={"X-Board-Rows": keys[0]})
+    assert "data-board-same" not in page.content.decode() and ">PAGE</a>" in page.content.decode()
+    assert "X-Board-Rows" in page["Vary"]
