@@ -542,6 +542,7 @@ def _due_in_words(when: datetime, now: datetime, zone: tzinfo | None = None) -> 
     return {
         "at": when,
         "overdue": overdue,
+        "clock": clock,
         "moment": moment,
         "text": f"overdue since {moment}" if overdue else f"by {moment}",
     }

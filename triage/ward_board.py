@@ -288,6 +288,11 @@ def board_rows(
 ROW_TEMPLATE = "ward/_board_row.html"
 
 
+def instant(when: datetime | None) -> int | None:
+    """A moment as milliseconds since 1970 (UTC), as a page's script counts time."""
+    return None if when is None else int(when.timestamp() * 1000)
+
+
 def row_context(row: BoardRow) -> dict[str, Any]:
     """Everything one row of the board shows, as plain values: the row template's whole
     context, and so the key of its rendered HTML."""
@@ -311,10 +316,15 @@ def row_context(row: BoardRow) -> dict[str, Any]:
         "overdue": row.overdue,
         "due": bool(due),
         "continuous": bool(due.get("continuous")),
+        # Each due time as its time of day (with its day when not today) and its instant, from
+        # which the page writes how long until or since it, live (static/js/board.js): a row
+        # changes when a due time passes, not with every minute.
         "vitals_overdue": bool(vitals.get("overdue")),
-        "vitals_moment": vitals.get("moment", ""),
+        "vitals_clock": vitals.get("clock", ""),
+        "vitals_at": instant(vitals.get("at")),
         "neuro_overdue": bool(neuro.get("overdue")),
-        "neuro_moment": neuro.get("moment", ""),
+        "neuro_clock": neuro.get("clock", ""),
+        "neuro_at": instant(neuro.get("at")),
         "signed": row.signed,
     }
 

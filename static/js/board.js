@@ -23,6 +23,44 @@
   window.setInterval(refresh, seconds * 1000);
   document.addEventListener("visibilitychange", refresh);
 
+  // How long until or since each due time ([data-due-span]: its instant in ms), in the words
+  // the rest of the product writes (triage/presenters.py _due_in_words), counted from the
+  // server's time when the board was sent ([data-board-now]) plus the time passed since, so a
+  // tablet's own clock does not matter. Written on every board and every 15 seconds; a due
+  // time that passes before the next refresh brings the board at once, to show it overdue.
+  let offset = 0; // the server's time minus this device's
+  const words = (ms) => {
+    const minutes = Math.floor(Math.abs(ms) / 60000);
+    const hours = Math.floor(minutes / 60);
+    const rest = minutes % 60;
+    let span = hours && rest ? `${hours} h ${rest} min` : hours ? `${hours} h` : `${rest} min`;
+    if (hours >= 48) {
+      const days = Math.floor(hours / 24);
+      span = hours % 24 ? `${days} days ${hours % 24} h` : `${days} days`;
+    }
+    return ms <= 0 ? `(${span} ago)` : `(in ${span})`;
+  };
+  const writeSpans = (ticking) => {
+    const element = board();
+    if (!element) return;
+    const now = Date.now() + offset;
+    let passed = false;
+    for (const node of element.querySelectorAll("[data-due-span]")) {
+      const due = Number(node.dataset.dueSpan);
+      node.textContent = words(due - now);
+      passed = passed || (due <= now && !node.hasAttribute("data-due-overdue"));
+    }
+    if (ticking && passed) refresh();
+  };
+  const setClock = () => {
+    const sent = board()?.querySelector("[data-board-now]");
+    if (sent) offset = Number(sent.dataset.boardNow) - Date.now();
+    writeSpans(false);
+  };
+  setClock();
+  window.setInterval(() => writeSpans(true), 15000);
+  document.body.addEventListener("htmx:afterSettle", setClock);
+
   document.body.addEventListener("htmx:configRequest", (event) => {
     const element = board();
     if (event.detail.elt !== element) return;

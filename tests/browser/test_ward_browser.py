@@ -5,7 +5,7 @@ the patient leaves the board. At tablet and phone size, axe clean, no script or 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -162,3 +162,70 @@ def test_a_refresh_whose_unchanged_rows_cannot_be_filled_asks_for_the_whole_boar
     expect(page.get_by_role("link", name="BED00")).to_be_visible()
     assert len(asked) == 2 and asked[0] is not None and asked[1] is None
     assert page.locator("[data-board-same]").count() == 0
+
+
+def _spans(page: Page) -> dict[str, list[str]]:
+    return {
+        row.get_by_role("link").inner_text(): row.locator("[data-due-span]").all_inner_texts()
+        for row in page.locator("[data-board-row]").all()
+    }
+
+
+def test_how_long_until_each_due_time_is_written_against_the_servers_time(
+    page: Page, live_server, sign_in, nurse, published_guidance
+):
+    from triage.ward_board import board_rows
+
+    ward = nurse.wards.get()
+    now = timezone.now()
+    for name, ago in (("JUST", 0), ("HOURS", 3), ("DAYS", 74)):
+        SubmittedEncounterFactory(
+            ward=ward,
+            created_by=nurse,
+            patient_identifier=name,
+            submitted_at=now - timedelta(hours=ago),
+        )
+    sign_in("nurse1")
+    # This tablet's clock is a day and a half wrong: the words must not be.
+    page.clock.set_fixed_time(now + timedelta(hours=36))
+    page.goto(live_server.url + "/ward/")
+    sent = int(page.locator("[data-board-now]").get_attribute("data-board-now"))
+    server_now = datetime.fromtimestamp(sent / 1000, tz=UTC)
+    # The words of the due times the row shows: the vital signs' (unless monitored
+    # continuously), then the neuro checks'.
+    expected = {
+        row.encounter.patient_identifier: [
+            row.due[kind]["moment"].removeprefix(row.due[kind]["clock"] + " ")
+            for kind in ([] if row.due["continuous"] else ["vitals"]) + ["neuro"]
+        ]
+        for row in board_rows(ward, server_now)
+    }
+    assert _spans(page) == expected
+    assert any("days" in words[0] for words in expected.values())  # each way of writing it
+    assert any(words[0].startswith("(in ") for words in expected.values())
+
+
+def test_a_due_time_passing_brings_the_board_with_it_overdue(
+    page: Page, live_server, sign_in, nurse, published_guidance
+):
+    from triage.models import Ward
+    from triage.ward_board import board_rows
+
+    # How long after an assessment like this one its first check is due (on another ward).
+    elsewhere = Ward.objects.create(name="Elsewhere")
+    probe = SubmittedEncounterFactory(ward=elsewhere, created_by=nurse, patient_identifier="PROBE")
+    due = board_rows(elsewhere)[0].due
+    first = min(due[kind]["at"] for kind in ("vitals", "neuro") if due[kind])
+    after = first - probe.rounds.get().submitted_at
+    SubmittedEncounterFactory(
+        ward=nurse.wards.get(),
+        created_by=nurse,
+        patient_identifier="SOON",
+        submitted_at=timezone.now() - after + timedelta(seconds=4),
+    )
+    sign_in("nurse1")
+    page.goto(live_server.url + "/ward/")
+    expect(page.locator("[data-due-overdue]")).to_have_count(0)
+    # Within the page's next 15-second tick after the due time, not at the minute's refresh.
+    expect(page.locator("[data-due-overdue]").first).to_be_attached(timeout=25_000)
+    expect(page.locator("[data-board-row]")).to_have_count(1)

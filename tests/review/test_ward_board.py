@@ -286,3 +286,27 @@ def test_only_a_refresh_of_the_board_is_sent_pointers(nurse_client, ward, make_e
     page = nurse_client.get(f"{URL}?ward={ward.pk}", headers={"X-Board-Rows": keys[0]})
     assert "data-board-same" not in page.content.decode() and ">PAGE</a>" in page.content.decode()
     assert "X-Board-Rows" in page["Vary"]
+
+
+def test_a_row_changes_when_a_due_time_passes_not_with_every_minute(ward, make_encounter):
+    from triage.ward_board import board_rows, rows_html
+
+    at = timezone.now()
+    make_encounter(patient_identifier="MINUTE", submitted_at=at)
+    first = rows_html(board_rows(ward, at + timedelta(minutes=10)))
+    # How long until each due time is written by the page, against the server's time.
+    assert rows_html(board_rows(ward, at + timedelta(minutes=11))) == first
+    due = board_rows(ward, at)[0].due
+    for kind in ("vitals", "neuro"):
+        assert f'data-due-span="{int(due[kind]["at"].timestamp() * 1000)}"' in first
+    assert "(in " not in first and " ago)" not in first and "data-due-overdue" not in first
+    passed = rows_html(board_rows(ward, due["neuro"]["at"] + timedelta(seconds=1)))
+    assert passed != first and "data-due-overdue" in passed
+
+
+def test_the_board_says_the_servers_time_it_was_written_at(nurse_client, make_encounter):
+    make_encounter(patient_identifier="CLOCK")
+    before = timezone.now()
+    content = nurse_client.get(URL).content.decode()
+    sent = int(re.search(r'data-board-now="(\d+)"', content).group(1))
+    assert before.timestamp() * 1000 - 1 <= sent <= timezone.now().timestamp() * 1000 + 1

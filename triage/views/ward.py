@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -15,6 +16,7 @@ from triage.ward_board import (
     SHOWN_HEADER,
     Scope,
     board_rows,
+    instant,
     older_count,
     rows_html,
     shown_rows,
@@ -26,7 +28,8 @@ from triage.ward_board import (
 def board(request: AuthenticatedRequest) -> HttpResponse:
     scope = Scope.of(request, request.user.ward_list())
     ward, everyone = scope.ward, scope.everyone
-    rows = board_rows(ward, everyone=everyone) if ward else []
+    now = timezone.now()
+    rows = board_rows(ward, now, everyone=everyone) if ward else []
     refreshing = bool(request.htmx) and not request.htmx.boosted
     # A refresh sends only the rows that changed since the board the page shows.
     shown = shown_rows(request.headers.get(SHOWN_HEADER, "")) if refreshing else None
@@ -37,10 +40,12 @@ def board(request: AuthenticatedRequest) -> HttpResponse:
         "recent_days": RECENT.days,
         "rows": rows,
         "rows_html": rows_html(rows, shown),
-        "older": older_count(ward) if ward and not everyone else 0,
+        "older": older_count(ward, now) if ward and not everyone else 0,
         "older_counted_up_to": OLDER_COUNTED_UP_TO,
         "rows_header": SHOWN_HEADER,
         "rows_at_most": SHOWN_AT_MOST,
+        "now": now,  # the page writes how long until or since each due time against it
+        "now_instant": instant(now),
     }
     template = "ward/board.html"
     if refreshing:
