@@ -31,7 +31,7 @@ from django.utils.functional import SimpleLazyObject
 
 from triage.compiled_sql import USER_MARKER, Compiled
 from triage.models import User, Ward
-from triage.two_factor import with_confirmed_devices
+from triage.two_factor import with_confirmed_devices, with_device
 
 
 def with_role_names(users: QuerySet[User]) -> QuerySet[User]:
@@ -96,8 +96,12 @@ def request_user(request: HttpRequest) -> Any:
 
 
 class AuthenticationMiddleware(DjangoAuthentication):
-    """Django's, whose `request.user` may be the user read with the request's session."""
+    """Django's, whose `request.user` may be the user read with the request's session, and
+    which says which second factor (if any) verified this session (`two_factor.with_device`,
+    as django-otp's middleware does, without its query)."""
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: request_user(request))  # type: ignore[assignment]
+        request.user = SimpleLazyObject(  # type: ignore[assignment]
+            lambda: with_device(request, request_user(request))
+        )

@@ -122,11 +122,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Django's, taking the user read with the session (one query for both: auth_backend).
+    # Django's, taking the user read with the session (one query for both: auth_backend), with
+    # the second factor (if any) that verified the session (django-otp's middleware, without
+    # its query per request).
     "triage.auth_backend.AuthenticationMiddleware",
-    # Which second factor (if any) verified this session's user (django-otp's middleware,
-    # without its query per request).
-    "triage.two_factor.DeviceMiddleware",
     # A bearer token signs calls to /api/ only (no session, no cookie).
     "triage.api_tokens.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -10,10 +10,8 @@ asks for the code before any page is `triage.access.SecondFactorMiddleware`.
 from __future__ import annotations
 
 from base64 import b32encode
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, cast
 
 import segno
 from django.conf import settings
@@ -21,7 +19,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import Func, OuterRef, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Concat
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
@@ -48,7 +46,7 @@ def _confirmed(device_class: type[Device]) -> ArraySubquery:
 
 def with_confirmed_devices(users: QuerySet) -> QuerySet:
     """`users`, each with `confirmed_devices`: the persistent ids of their confirmed devices
-    (read by `DeviceMiddleware`, which then needs no query of its own)."""
+    (read by `with_device`, which then needs no query of its own)."""
     both = Func(
         _confirmed(TOTPDevice),
         _confirmed(StaticDevice),
@@ -58,28 +56,14 @@ def with_confirmed_devices(users: QuerySet) -> QuerySet:
     return users.annotate(confirmed_devices=both)
 
 
-class DeviceMiddleware:
-    """Which second factor (if any) verified this session's user, as django-otp's
-    OTPMiddleware tells it (`user.otp_device`, `user.is_verified()`), without a query of its
-    own: the signed-in user is read with their confirmed devices (`with_confirmed_devices`), so
-    the session's device is checked against those, and read only if a page uses it. A session
-    whose device is not one of them (deleted, not confirmed, another user's) is not verified
-    and forgets it, as with django-otp."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if user is not None:
-            # Read when first used, as Django's own `request.user` is.
-            request.user = cast(Any, SimpleLazyObject(partial(with_device, request, user)))
-        return self.get_response(request)
-
-
 def with_device(request: HttpRequest, user):
     """The user with `otp_device` (the device that verified this session, or None) and
-    `is_verified()`, as django-otp's middleware gives them."""
+    `is_verified()`, as django-otp's OTPMiddleware gives them, without a query of its own: the
+    signed-in user is read with their confirmed devices (`with_confirmed_devices`), so the
+    session's device is checked against those, and read only if a page uses it. A session
+    whose device is not one of them (deleted, not confirmed, another user's) is not verified
+    and forgets it, as with django-otp. `auth_backend.AuthenticationMiddleware` gives each
+    request's user this way, when first used."""
     user.otp_device = None
     user.is_verified = partial(device_verified, user)
     persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
