@@ -350,8 +350,8 @@ def shown_rows(header: str) -> dict[str, int]:
 
 def rows_html(rows: list[BoardRow], shown: dict[str, int] | None = None) -> SafeString:
     """The board's rows as HTML, in order. Each row's HTML is kept per process ("rendered"
-    cache) under a digest of everything it shows (`row_context`: the patient, their data and
-    the due times in words, which change with the minute), so a row is rendered again when
+    cache) under a digest of everything it shows (`row_context`: the patient, their data, the
+    due times and whether each has passed), so a row is rendered again when
     anything on it changes and never serves another patient's. Each row carries the start of
     that digest as its key; a row the refreshing board already shows under the same key
     (`shown`) is sent as a pointer to its place there, which the page fills with the row it
