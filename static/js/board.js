@@ -1,6 +1,6 @@
 // The ward board refreshes itself (data-app-refresh-every seconds) while the tab is visible,
 // and at once when the tab comes back into view. htmx swaps the board in place, so the page
-// keeps its scroll position.
+// keeps its scroll position, and the link that had the keyboard's focus has it again.
 //
 // A refresh names the rows the board shows (each row's data-board-key: the start of a digest
 // of everything it shows) in a header (the board's data-board-rows-header; up to
@@ -71,6 +71,7 @@
     whole = false;
   });
 
+  let focused = null; // the address of the board's link that had focus before a refresh
   document.body.addEventListener("htmx:beforeSwap", (event) => {
     const element = board();
     const config = event.detail.requestConfig;
@@ -91,5 +92,13 @@
       pointer.replaceWith(row.cloneNode(true));
     }
     if (pointers.length) event.detail.serverResponse = answer.innerHTML;
+    // The keyboard keeps its place: the link that had focus has it again on the new board.
+    const active = document.activeElement;
+    focused = element.contains(active) && active.getAttribute("href");
+  });
+  document.body.addEventListener("htmx:afterSettle", () => {
+    const link = focused && board()?.querySelector(`a[href="${CSS.escape(focused)}"]`);
+    focused = null;
+    if (link) link.focus({ preventScroll: true });
   });
 })();

@@ -236,3 +236,14 @@ def test_a_due_time_passing_brings_the_board_with_it_overdue(
     # Within the page's next 15-second tick after the due time, not at the minute's refresh.
     expect(page.locator("[data-due-overdue]").first).to_be_attached(timeout=25_000)
     expect(page.locator("[data-board-row]")).to_have_count(1)
+
+
+def test_a_refresh_keeps_the_keyboards_place_on_the_board(
+    page: Page, live_server, sign_in, nurse, published_guidance
+):
+    _open_a_board_of(page, live_server, sign_in, nurse, beds=3)
+    page.get_by_role("link", name="BED01").focus()
+    SubmittedEncounterFactory(ward=nurse.wards.get(), created_by=nurse, patient_identifier="NEWBED")
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(page.locator("[data-board-row]")).to_have_count(4)
+    expect(page.get_by_role("link", name="BED01")).to_be_focused()
