@@ -59,7 +59,6 @@
   };
   setClock();
   window.setInterval(() => writeSpans(true), 15000);
-  document.body.addEventListener("htmx:afterSettle", setClock);
 
   document.body.addEventListener("htmx:configRequest", (event) => {
     const element = board();
@@ -97,6 +96,7 @@
     focused = element.contains(active) && active.getAttribute("href");
   });
   document.body.addEventListener("htmx:afterSettle", () => {
+    setClock();
     const link = focused && board()?.querySelector(`a[href="${CSS.escape(focused)}"]`);
     focused = null;
     if (link) link.focus({ preventScroll: true });
