@@ -358,7 +358,8 @@ def rows_html(rows: list[BoardRow], shown: dict[str, int] | None = None) -> Safe
     has (static/js/board.js)."""
     contexts = [row_context(row) for row in rows]
     digests = [digest(context) for context in contexts]
-    places = [(shown or {}).get(whole[:ROW_KEY_LENGTH]) for whole in digests]
+    shown = shown or {}
+    places = [shown.get(whole[:ROW_KEY_LENGTH]) for whole in digests]
     changed = [index for index, place in enumerate(places) if place is None]
     keys = ["ward-row:" + digests[index] for index in changed]
 
