@@ -50,23 +50,12 @@ class Locked(Exception):
         )
 
 
-# Reads the writes below make again and again, compiled once per process (`compiled_sql`): the
-# sign-off check (submitting, reassessing, reviewing) and the round a step's save locks. The
-# markers (`ENCOUNTER_MARKER`; no round has the id -1) mark where the values go.
+# A read the writes below make again and again, compiled once per process (`compiled_sql`): the
+# sign-off check (submitting, reassessing, reviewing). The marker (`ENCOUNTER_MARKER`) marks
+# where the value goes.
 SIGN_OFF = Compiled(
     lambda encounter_id: SignOff.objects.filter(encounter_id=encounter_id).only("pk"),
     [ENCOUNTER_MARKER],
-)
-# The round locked for the save (only its row), its encounter and whether that is signed off
-# in the same query.
-LOCKED_ROUND = Compiled(
-    lambda pk: (
-        Round.objects.select_for_update(of=("self",))
-        .select_related("encounter")
-        .annotate(signed=Exists(SignOff.objects.filter(encounter_id=OuterRef("encounter_id"))))
-        .filter(pk=pk)
-    ),
-    [-1],
 )
 
 
@@ -179,7 +168,6 @@ def update_patient(
     return encounter
 
 
-@transaction.atomic
 def save_step(
     *,
     round: Round,
@@ -191,46 +179,99 @@ def save_step(
     editor: uuid.UUID | None = None,
 ) -> Round:
     """Store one step's valid answers; the unsaved input of that step is no longer needed.
-    `editor` is the page saving them, if a page is (see `seen_version`)."""
+    `editor` is the page saving them, if a page is (see `seen_version`).
+
+    One statement (`_save_step_sql`), atomic by itself: it locks the round, claims the
+    encounter's next version (the one expected, if one is) while the round is a draft and the
+    encounter not signed off, and writes the answers only if that claim was made. Nothing is
+    written otherwise, and a second read says why (`_refusal`). This is posted as a nurse
+    answers: one round trip instead of a transaction's five."""
     if section not in QUESTION_SECTIONS:  # a step's answers, never another column
         raise ValueError(f"no step's answers are kept in {section!r}")
-    locked = LOCKED_ROUND.one(round.pk)
-    if locked is None:
-        raise Round.DoesNotExist
-    round = locked
-    if round.status == Round.Status.SUBMITTED:
-        raise AlreadySubmitted("This assessment has been submitted; start a reassessment.")
-    if getattr(round, "signed"):  # noqa: B009 - an annotation
-        raise Locked
-    claim_next_version(round.encounter, expected_version, editor)
-    setattr(round, section, answers)
-    round.pending.pop(step, None)
-    round.last_step = step
-    round.updated_at = timezone.now()
+    now = timezone.now()
     adapt = connection.ops.adapt_json_value
-    params: list[Any] = [
-        adapt(answers, None),
-        adapt(round.pending, None),
-        step,
-        round.updated_at,
-        round.pk,
-    ]
+    params: list[Any] = [round.pk, now, editor, Round.Status.DRAFT.value]
+    if expected_version is not None:
+        params.append(expected_version)
+    params += [adapt(answers, None), step, step, now, round.pk]
     with pghistory.context(action=f"round.save_{section}"), connection.cursor() as cursor:
-        cursor.execute(_save_step_sql(section), params)
+        cursor.execute(_save_step_sql(section, expected_version is not None), params)
+        row = cursor.fetchone()
+    if row is None:
+        raise _refusal(round.pk)
+    version, *stored = row
+    for name, value in zip(SAVED_COLUMNS, stored, strict=True):
+        setattr(round, name, Round._meta.get_field(name).from_db_value(value, None, connection))
+    round.last_step, round.updated_at = step, now
+    encounter = round.encounter
+    encounter.lock_version, encounter.updated_at, encounter.last_editor = version, now, editor
     return round
 
 
+# What `save_step` reads back of the round it saved: every step's answers (another step may
+# have been saved since the page read the round) and the unsaved input of the other steps.
+SAVED_COLUMNS = (*QUESTION_SECTIONS, "pending")
+
+
 @cache
-def _save_step_sql(section: str) -> str:
-    """`save_step`'s UPDATE of the round it holds locked: what `Round.save` writes for those
-    fields, written once per section from the model's names (Django took longer to build it
-    than the database to run it: this is posted as a nurse answers). Through Django's own
-    cursor, so that the audit trigger records who, which request and which step."""
-    table, key, answers, pending, last_step, updated_at = quoted_names(
-        Round, "id", section, "pending", "last_step", "updated_at"
+def _save_step_sql(section: str, expecting: bool) -> str:
+    """`save_step`'s statement, written once per section from the model's names (the ORM took
+    longer to build it than the database to run it). Through Django's own cursor, so that the
+    audit triggers record who, which request and which step: both of its changes, the claimed
+    version and the answers, are recorded under the one action. Its parameters: the round,
+    the time, the editor, the draft status, [the expected version,] the answers, the step
+    (twice) and the time, then the round again."""
+    rounds, round_key, encounter_id, status, answers, pending, last_step, updated_at = quoted_names(
+        Round, "id", "encounter", "status", section, "pending", "last_step", "updated_at"
     )
-    sets = f"{answers} = %s, {pending} = %s, {last_step} = %s, {updated_at} = %s"
-    return f"UPDATE {table} SET {sets} WHERE {key} = %s"  # noqa: S608
+    encounters, key, version, changed_at, last_editor = quoted_names(
+        Encounter, "id", "lock_version", "updated_at", "last_editor"
+    )
+    sign_offs, signed_encounter = quoted_names(SignOff, "encounter")
+    saved = ", ".join(f"{rounds}.{name}" for name in quoted_names(Round, *SAVED_COLUMNS)[1:])
+    expected = f" AND {encounters}.{version} = %s" if expecting else ""
+    return f"""
+        WITH target AS (
+            SELECT {encounter_id}, {status} FROM {rounds} WHERE {round_key} = %s FOR UPDATE
+        ), claimed AS (
+            UPDATE {encounters}
+            SET {version} = {encounters}.{version} + 1, {changed_at} = %s, {last_editor} = %s
+            FROM target
+            WHERE {encounters}.{key} = target.{encounter_id} AND target.{status} = %s
+                AND NOT EXISTS (
+                    SELECT 1 FROM {sign_offs}
+                    WHERE {sign_offs}.{signed_encounter} = {encounters}.{key}
+                ){expected}
+            RETURNING {encounters}.{version}
+        ), saved AS (
+            UPDATE {rounds}
+            SET {answers} = %s, {pending} = {rounds}.{pending} - %s::text,
+                {last_step} = %s, {updated_at} = %s
+            FROM claimed
+            WHERE {rounds}.{round_key} = %s
+            RETURNING {saved}
+        )
+        SELECT * FROM claimed, saved
+    """  # noqa: S608
+
+
+def _refusal(round_pk: int) -> Exception:
+    """Why `save_step` wrote nothing, read after it: the round is gone or submitted, the
+    encounter signed off, or (otherwise) saved by someone else since the page read it."""
+    state = (
+        Round.objects.filter(pk=round_pk)
+        .annotate(signed=Exists(SignOff.objects.filter(encounter_id=OuterRef("encounter_id"))))
+        .values_list("status", "signed", "encounter__lock_version")
+        .first()
+    )
+    if state is None:
+        return Round.DoesNotExist()
+    status, signed, version = state
+    if status == Round.Status.SUBMITTED:
+        return AlreadySubmitted("This assessment has been submitted; start a reassessment.")
+    if signed:
+        return Locked()
+    return Conflict(version)
 
 
 @cache

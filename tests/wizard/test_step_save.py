@@ -1,0 +1,168 @@
+"""A step's save is one statement: it claims the encounter's next version and writes the
+answers together, or writes nothing and says why; two saves at once never lose either."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+from pghistory.models import Events
+
+from tests.review.factories import fill_round
+from triage.actions import encounters as actions
+from triage.models import Encounter, Round, SignOff
+
+pytestmark = pytest.mark.django_db
+
+PAIN = {"pain_score": 4, "pain_course": "improving"}
+VITALS = {"heart_rate": 80}
+
+
+def save(round: Round, section: str, answers: dict, by, expected_version: int | None) -> Round:
+    return actions.save_step(
+        round=round,
+        section=section,
+        answers=answers,
+        step=section,
+        by=by,
+        expected_version=expected_version,
+    )
+
+
+def submitted(round: Round, nurse) -> int:
+    fill_round(round, {}, nurse)
+    actions.submit_round(round=Round.objects.get(pk=round.pk), by=nurse)
+    return Encounter.objects.get(pk=round.encounter_id).lock_version
+
+
+def signed_off(round: Round, nurse, physician) -> int:
+    SignOff.objects.create(encounter=round.encounter, signed_by=physician)
+    return round.encounter.lock_version
+
+
+@pytest.mark.parametrize(
+    ("make", "refusal", "expected"),
+    [
+        (lambda round, nurse, physician: submitted(round, nurse), actions.AlreadySubmitted, None),
+        (signed_off, actions.Locked, None),
+        (lambda round, nurse, physician: round.encounter.lock_version - 1, actions.Conflict, 0),
+    ],
+    ids=["submitted", "signed off", "saved by someone else since"],
+)
+def test_a_refused_save_writes_nothing_and_says_why(
+    encounter, nurse, physician, make, refusal, expected
+):
+    round = Round.objects.select_related("encounter").get(encounter=encounter)
+    version = make(round, nurse, physician)
+    round = Round.objects.select_related("encounter").get(pk=round.pk)
+    before = (Round.objects.get(pk=round.pk).symptoms, round.encounter.lock_version)
+    events = Events.objects.references(encounter).count()
+    with pytest.raises(refusal) as raised:
+        save(round, "symptoms", {"pain_score": 9}, nurse, version)
+    after = Round.objects.select_related("encounter").get(pk=round.pk)
+    assert (after.symptoms, after.encounter.lock_version) == before
+    assert Events.objects.references(encounter).count() == events
+    if expected is not None:  # a conflict names the version that moved on
+        assert raised.value.current_version == round.encounter.lock_version
+
+
+def test_a_save_reads_back_what_the_round_holds_now(encounter, nurse):
+    """Another step saved since the page read the round is in the round the save hands back
+    (the live banners are assessed from it)."""
+    page = Round.objects.select_related("encounter").get(encounter=encounter)
+    save(Round.objects.get(pk=page.pk), "vitals", VITALS, nurse, None)
+    saved = save(page, "symptoms", PAIN, nurse, None)
+    assert (saved.symptoms, saved.vitals) == (PAIN, VITALS)
+    assert saved.encounter.lock_version == Encounter.objects.get(pk=encounter.pk).lock_version
+
+
+def saving_at_once(round: Round, nurse, second: dict) -> tuple[Round, threading.Thread, dict]:
+    """The first save (vitals) made but not committed, and a second (symptoms, expecting
+    `second["expected"]`) started from another connection: it waits on the first."""
+    first = save(round, "vitals", VITALS, nurse, round.encounter.lock_version)
+
+    def save_too() -> None:
+        try:
+            page = Round.objects.select_related("encounter").get(pk=round.pk)
+            second["round"] = save(page, "symptoms", PAIN, nurse, second["expected"])
+        except Exception as error:  # noqa: BLE001 - the test reports whatever it was
+            second["error"] = error
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=save_too)
+    other.start()
+    time.sleep(0.5)  # the second save now waits on the round the first holds
+    return first, other, second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_once_from_the_same_version_one_saves_the_other_conflicts(encounter, nurse):
+    round = Round.objects.select_related("encounter").get(encounter=encounter)
+    version = round.encounter.lock_version
+    with transaction.atomic():
+        _, other, second = saving_at_once(round, nurse, {"expected": version})
+        assert other.is_alive()
+    other.join(timeout=10)
+    assert isinstance(second.get("error"), actions.Conflict), second
+    assert second["error"].current_version == version + 1
+    stored = Round.objects.get(pk=round.pk)
+    assert (stored.vitals, stored.symptoms) == (VITALS, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_once_without_a_version_both_land(encounter, nurse):
+    """Saves that claim no particular version (a script's, the demo's) wait for each other;
+    neither overwrites the other's step."""
+    round = Round.objects.select_related("encounter").get(encounter=encounter)
+    version = round.encounter.lock_version
+    with transaction.atomic():
+        _, other, second = saving_at_once(round, nurse, {"expected": None})
+        assert other.is_alive()
+    other.join(timeout=10)
+    assert "error" not in second, second
+    stored = Round.objects.select_related("encounter").get(pk=round.pk)
+    assert (stored.vitals, stored.symptoms) == (VITALS, PAIN)
+    assert stored.encounter.lock_version == version + 2
+    assert (second["round"].vitals, second["round"].encounter.lock_version) == (VITALS, version + 2)
+
+
+def test_both_changes_of_a_save_are_audited_under_its_step(nurse_client, nurse, encounter):
+    round = Round.objects.select_related("encounter").get(encounter=encounter)
+    before = round.encounter.lock_version
+    save(round, "symptoms", PAIN, nurse, before)
+    latest = Events.objects.references(encounter).order_by("-pgh_id")
+    claim = next(event for event in latest if event.pgh_obj_model == "triage.Encounter")
+    answers = next(event for event in latest if event.pgh_obj_model == "triage.Round")
+    assert claim.pgh_diff["lock_version"] == [before, before + 1]
+    assert answers.pgh_diff["symptoms"][1] == PAIN
+    assert claim.pgh_context_id == answers.pgh_context_id
+    assert answers.pgh_context["action"] == "round.save_symptoms"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_that_waited_on_the_rounds_submission_is_refused_as_submitted(encounter, nurse):
+    round = Round.objects.select_related("encounter").get(encounter=encounter)
+    fill_round(round, {}, nurse)
+    second: dict = {}
+
+    def save_too() -> None:
+        try:
+            page = Round.objects.select_related("encounter").get(pk=round.pk)
+            save(page, "symptoms", PAIN, nurse, None)
+        except Exception as error:  # noqa: BLE001 - the test reports whatever it was
+            second["error"] = error
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        actions.submit_round(round=round, by=nurse)
+        other = threading.Thread(target=save_too)
+        other.start()
+        time.sleep(0.5)  # the save now waits on the round being submitted
+        assert other.is_alive()
+    other.join(timeout=10)
+    assert isinstance(second.get("error"), actions.AlreadySubmitted), second
+    assert Round.objects.get(pk=round.pk).symptoms != PAIN
