@@ -7,6 +7,7 @@ database triggers (pghistory), so it cannot be skipped.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -201,7 +202,7 @@ def save_step(
         raise _refusal(round.pk)
     version, *stored = row
     for name, value in zip(SAVED_COLUMNS, stored, strict=True):
-        setattr(round, name, Round._meta.get_field(name).from_db_value(value, None, connection))
+        setattr(round, name, None if value is None else json.loads(value))  # jsonb, as text
     round.last_step, round.updated_at = step, now
     encounter = round.encounter
     encounter.lock_version, encounter.updated_at, encounter.last_editor = version, now, editor
