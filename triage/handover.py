@@ -200,7 +200,8 @@ def observations_rows(due: dict[str, Any] | None) -> list[Row]:
     return [
         ("Next observations", vitals),
         ("Neuro checks", f"{due['neuro']['text']}, {due['neuro_every']}"),
-        ("Why that often", "; ".join(due["reasons"])),
+        # Each reason is a sentence of its own ("Within 48 hours of the procedure: ...").
+        ("Why that often", " ".join(f"{reason}." for reason in due["reasons"])),
     ]
 
 

@@ -77,6 +77,9 @@ def test_an_open_record_says_when_the_next_observations_are_due(client, nurse, r
     assert rows["Neuro checks"].endswith(", hourly")
     assert rows["Next observations"] == "continuous monitoring"
     assert rows["Why that often"].startswith("A red flag (emergency): continuous monitoring")
+    # Each reason a sentence: none runs into the next after a semicolon.
+    why = rows["Why that often"]
+    assert "; " not in why and why.endswith(".") and why.count(". ") >= 1
     assert "Observation chart" in response.content.decode()
 
 
