@@ -78,34 +78,42 @@ def test_a_save_reads_back_what_the_round_holds_now(encounter, nurse):
     assert saved.encounter.lock_version == Encounter.objects.get(pk=encounter.pk).lock_version
 
 
-def saving_at_once(round: Round, nurse, second: dict) -> tuple[Round, threading.Thread, dict]:
-    """The first save (vitals) made but not committed, and a second (symptoms, expecting
-    `second["expected"]`) started from another connection: it waits on the first."""
-    first = save(round, "vitals", VITALS, nurse, round.encounter.lock_version)
+def second_save(round: Round, nurse, expected: int | None) -> tuple[threading.Thread, dict]:
+    """A save of the symptoms step (expecting `expected`) from another connection, started
+    now and given time to reach the database; its outcome is "round" or "error"."""
+    outcome: dict = {}
 
     def save_too() -> None:
         try:
             page = Round.objects.select_related("encounter").get(pk=round.pk)
-            second["round"] = save(page, "symptoms", PAIN, nurse, second["expected"])
+            outcome["round"] = save(page, "symptoms", PAIN, nurse, expected)
         except Exception as error:  # noqa: BLE001 - the test reports whatever it was
-            second["error"] = error
+            outcome["error"] = error
         finally:
             connection.close()
 
     other = threading.Thread(target=save_too)
     other.start()
-    time.sleep(0.5)  # the second save now waits on the round the first holds
-    return first, other, second
+    time.sleep(0.5)
+    return other, outcome
+
+
+def saved_at_once(round: Round, nurse, expected: int | None) -> dict:
+    """The vitals saved expecting `expected` and, before that is committed, the symptoms
+    from another connection expecting the same: the second save's outcome."""
+    with transaction.atomic():
+        save(round, "vitals", VITALS, nurse, expected)
+        other, second = second_save(round, nurse, expected)
+        assert other.is_alive()  # waiting on the round the first save holds
+    other.join(timeout=10)
+    return second
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_saves_at_once_from_the_same_version_one_saves_the_other_conflicts(encounter, nurse):
     round = Round.objects.select_related("encounter").get(encounter=encounter)
     version = round.encounter.lock_version
-    with transaction.atomic():
-        _, other, second = saving_at_once(round, nurse, {"expected": version})
-        assert other.is_alive()
-    other.join(timeout=10)
+    second = saved_at_once(round, nurse, version)
     assert isinstance(second.get("error"), actions.Conflict), second
     assert second["error"].current_version == version + 1
     stored = Round.objects.get(pk=round.pk)
@@ -118,10 +126,7 @@ def test_two_saves_at_once_without_a_version_both_land(encounter, nurse):
     neither overwrites the other's step."""
     round = Round.objects.select_related("encounter").get(encounter=encounter)
     version = round.encounter.lock_version
-    with transaction.atomic():
-        _, other, second = saving_at_once(round, nurse, {"expected": None})
-        assert other.is_alive()
-    other.join(timeout=10)
+    second = saved_at_once(round, nurse, None)
     assert "error" not in second, second
     stored = Round.objects.select_related("encounter").get(pk=round.pk)
     assert (stored.vitals, stored.symptoms) == (VITALS, PAIN)
@@ -146,23 +151,10 @@ def test_both_changes_of_a_save_are_audited_under_its_step(nurse_client, nurse, 
 def test_a_save_that_waited_on_the_rounds_submission_is_refused_as_submitted(encounter, nurse):
     round = Round.objects.select_related("encounter").get(encounter=encounter)
     fill_round(round, {}, nurse)
-    second: dict = {}
-
-    def save_too() -> None:
-        try:
-            page = Round.objects.select_related("encounter").get(pk=round.pk)
-            save(page, "symptoms", PAIN, nurse, None)
-        except Exception as error:  # noqa: BLE001 - the test reports whatever it was
-            second["error"] = error
-        finally:
-            connection.close()
-
     with transaction.atomic():
-        actions.submit_round(round=round, by=nurse)
-        other = threading.Thread(target=save_too)
-        other.start()
-        time.sleep(0.5)  # the save now waits on the round being submitted
-        assert other.is_alive()
+        actions.submit_round(round=round, by=nurse)  # made, not yet committed
+        other, second = second_save(round, nurse, None)
+        assert other.is_alive()  # waiting on the round being submitted
     other.join(timeout=10)
     assert isinstance(second.get("error"), actions.AlreadySubmitted), second
     assert Round.objects.get(pk=round.pk).symptoms != PAIN
