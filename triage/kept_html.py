@@ -47,9 +47,9 @@ _BETWEEN_TAGS = re.compile(r">[ \t\r\n]*\n[ \t\r\n]*<")
 def squeezed(html: str) -> str:
     """The HTML with the space between two tags, where it holds a line break, written as one
     line break: a browser shows it the same (a run of spaces and line breaks between tags is
-    one space, and these pieces hold no preformatted text), and it is a fifth smaller. A
-    ward's handover was 975 KB, a fifth of it indentation, and compressing it took half of
-    the page's time."""
+    one space, and these pieces hold no preformatted text). The bench ward's handover was
+    975 KB, a fifth of it indentation, and compressing it for a browser took 7.5 ms; squeezed,
+    it is 831 KB and takes 5.6 ms."""
     return _BETWEEN_TAGS.sub(">\n<", html)
 
 
